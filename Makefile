@@ -1,0 +1,53 @@
+# Thaksa: `make run` and `make test` are all a newcomer needs (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := lms:create_app
+DEV    := LMS_ENV=development
+
+.PHONY: install run init demo test lint format translations extract-messages screenshots clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed translations  ## virtualenv with every dependency, compiled translations
+
+translations: $(BIN)/.installed  ## compile lms/translations/*/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d lms/translations
+
+extract-messages: $(BIN)/.installed  ## refresh the Thai catalogue from the code and templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+init: install  ## migrate the database (DATABASE_URL or the SQLite default) and load content/
+	$(DEV) $(BIN)/flask lms init
+
+demo: init  ## load the demo organisation and its five demo log-ins
+	$(DEV) $(BIN)/flask lms demo
+
+run: demo  ## serve the demo on http://127.0.0.1:5000
+	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check lms tests
+	$(BIN)/ruff format --check lms tests
+
+format: install
+	$(BIN)/ruff format lms tests
+	$(BIN)/ruff check --fix lms tests
+
+test: lint  ## the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/python -m pytest -q; \
+	fi
+
+screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai and English
+	$(BIN)/python tests/browser/screenshots.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

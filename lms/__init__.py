@@ -1,0 +1,120 @@
+"""Thaksa (ทักษะ): digital-skills development for Thai public servants. The app factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from lms.config import CONFIGS, DEFAULT_SECRET_KEY
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | dict | None = None) -> Flask:
+    """Build the app; `config` names an environment or gives overrides for tests."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+    )
+    overrides = config if isinstance(config, dict) else {}
+    env_name = config if isinstance(config, str) else None
+    env_name = env_name or overrides.get("ENV_NAME") or os.environ.get("LMS_ENV", "production")
+    if env_name not in CONFIGS:
+        raise RuntimeError(f"LMS_ENV must be one of {', '.join(CONFIGS)}, not {env_name!r}")
+    app.config.from_object(CONFIGS[env_name](app.instance_path))
+    app.config.update(overrides)
+    _refuse_unsafe_production(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from lms.logs import register_logging
+    from lms.security import register_security
+
+    register_logging(app)
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
+        "",
+        None,
+        DEFAULT_SECRET_KEY,
+    ):
+        raise RuntimeError(
+            "SECRET_KEY is not set: production refuses to start with the default secret key. "
+            "Set SECRET_KEY to a long random value (or LMS_ENV=development on a laptop)."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from lms import models  # noqa: F401 - the models must be known before migrate runs
+    from lms.auth.services import load_user
+    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    _enable_sqlite_foreign_keys(app)
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from lms.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            return
+
+        @event.listens_for(engine, "connect")
+        def _fk_on(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from lms.assessments import bp as assessments_bp
+    from lms.auth import bp as auth_bp
+    from lms.main import bp as main_bp
+    from lms.people import bp as people_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(people_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from lms.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from lms.i18n import register_filters
+    from lms.navigation import register_navigation
+
+    register_filters(app)
+    register_navigation(app)
+
+
+def register_commands(app: Flask) -> None:
+    from lms.cli import lms_group
+
+    app.cli.add_command(lms_group)

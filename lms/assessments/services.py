@@ -1,0 +1,235 @@
+"""Rules of the self-assessment: drafts, saving an area, submitting, results and history."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.cycles import cycle_areas, targets_for
+from lms.extensions import db
+from lms.models import (
+    Cycle,
+    Person,
+    Rating,
+    RoleGroup,
+    SelfAssessment,
+    SkillArea,
+    SubSkillRating,
+)
+from lms.models.common import LEVEL_MAX, LEVEL_MIN, utcnow
+
+
+class AssessmentError(ValueError):
+    """The assessment cannot be changed as asked; `message` says why, in the user's language."""
+
+    def __init__(self, message, field_errors: dict[str, str] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+@dataclass
+class AreaResult:
+    """One row of the results table: the person's level against their target."""
+
+    area: SkillArea
+    level: int | None
+    target: int | None
+    justification: str | None = None
+    sub_levels: list[tuple[str, int | None]] = field(default_factory=list)
+
+    @property
+    def gap(self) -> int | None:
+        if self.level is None or self.target is None:
+            return None
+        return max(self.target - self.level, 0)
+
+    @property
+    def meets_target(self) -> bool:
+        return self.level is not None and self.target is not None and self.level >= self.target
+
+
+def find_assessment(person: Person, cycle: Cycle) -> SelfAssessment | None:
+    return db.session.scalars(
+        select(SelfAssessment)
+        .where(SelfAssessment.person_id == person.id, SelfAssessment.cycle_id == cycle.id)
+        .options(selectinload(SelfAssessment.ratings), selectinload(SelfAssessment.sub_ratings))
+    ).first()
+
+
+def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
+    if by.id != owner.id:
+        raise AssessmentError(_l("Only the person themselves can fill in a self-assessment."))
+    if not cycle.is_open:
+        raise AssessmentError(
+            _l("This cycle is closed, so the self-assessment can no longer change.")
+        )
+    if assessment is not None and assessment.is_submitted:
+        raise AssessmentError(
+            _l("This self-assessment is already submitted and cannot change any more.")
+        )
+
+
+def start_assessment(person: Person, cycle: Cycle, *, by: Person) -> SelfAssessment:
+    """The person's draft in `cycle`, created on first use."""
+    assessment = find_assessment(person, cycle)
+    if assessment is not None:
+        return assessment
+    _check_editable(None, cycle, by, person)
+    assessment = SelfAssessment(person=person, cycle=cycle, role_group_id=person.role_group_id)
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def validate_level(value, label="level") -> int | None:
+    """An integer on the scale, None for 'not rated', or AssessmentError."""
+    if value in (None, ""):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        level = None
+    if level is None or not LEVEL_MIN <= level <= LEVEL_MAX:
+        raise AssessmentError(
+            _l("Please choose a level from %(low)d to %(high)d.", low=LEVEL_MIN, high=LEVEL_MAX),
+            {
+                label: str(
+                    _l("Choose a level from %(low)d to %(high)d.", low=LEVEL_MIN, high=LEVEL_MAX)
+                )
+            },
+        )
+    return level
+
+
+def save_area(
+    assessment: SelfAssessment,
+    area: SkillArea,
+    *,
+    level,
+    justification: str | None,
+    sub_levels: dict[int, object] | None = None,
+    by: Person,
+) -> Rating:
+    """Save the draft rating of one area (and its sub-skills); nothing is saved on error."""
+    _check_editable(assessment, assessment.cycle, by, assessment.person)
+    if area.framework_id != assessment.cycle.framework_id:
+        raise AssessmentError(_l("This skill area is not part of the cycle's framework."))
+    clean_level = validate_level(level)
+    clean_subs = {}
+    valid_sub_ids = {s.id for s in area.sub_skills}
+    for sub_id, value in (sub_levels or {}).items():
+        if sub_id not in valid_sub_ids:
+            raise AssessmentError(_l("This sub-skill is not part of the skill area."))
+        clean_subs[sub_id] = validate_level(value, f"sub_{sub_id}")
+    text = (justification or "").strip() or None
+    if text and len(text) > 2000:
+        raise AssessmentError(
+            _l("Please keep the explanation under 2,000 characters."),
+            {"justification": str(_l("At most 2,000 characters."))},
+        )
+
+    rating = next((r for r in assessment.ratings if r.area_id == area.id), None)
+    if rating is None:
+        rating = Rating(area_id=area.id)
+        assessment.ratings.append(rating)
+    rating.level = clean_level
+    rating.justification = text
+    subs = {s.sub_skill_id: s for s in assessment.sub_ratings}
+    for sub_id, value in clean_subs.items():
+        if sub_id in subs:
+            subs[sub_id].level = value
+        else:
+            assessment.sub_ratings.append(SubSkillRating(sub_skill_id=sub_id, level=value))
+    assessment.updated_at = utcnow()
+    db.session.flush()
+    return rating
+
+
+def rated_area_ids(assessment: SelfAssessment | None) -> set[int]:
+    if assessment is None:
+        return set()
+    return {r.area_id for r in assessment.ratings if r.level is not None}
+
+
+def missing_areas(assessment: SelfAssessment) -> list[SkillArea]:
+    """Areas of the cycle still without a level."""
+    rated = rated_area_ids(assessment)
+    return [a for a in cycle_areas(assessment.cycle) if a.id not in rated]
+
+
+def submit_assessment(assessment: SelfAssessment, *, by: Person) -> SelfAssessment:
+    """Lock the assessment; every area must have a level."""
+    _check_editable(assessment, assessment.cycle, by, assessment.person)
+    missing = missing_areas(assessment)
+    if missing:
+        raise AssessmentError(
+            _l(
+                "Please rate every skill area before you submit. %(count)d still to rate.",
+                count=len(missing),
+            )
+        )
+    assessment.status = "submitted"
+    assessment.submitted_at = utcnow()
+    assessment.role_group_id = assessment.person.role_group_id
+    db.session.flush()
+    return assessment
+
+
+def results(assessment: SelfAssessment) -> list[AreaResult]:
+    """Level, target and gap per area, in the framework's order."""
+    role_group = db.session.get(RoleGroup, assessment.role_group_id)
+    targets = targets_for(assessment.cycle, role_group)
+    ratings = {r.area_id: r for r in assessment.ratings}
+    sub_levels = {s.sub_skill_id: s.level for s in assessment.sub_ratings}
+    rows = []
+    for area in cycle_areas(assessment.cycle):
+        rating = ratings.get(area.id)
+        rows.append(
+            AreaResult(
+                area=area,
+                level=rating.level if rating else None,
+                target=targets.get(area.id),
+                justification=rating.justification if rating else None,
+                sub_levels=[(s.code, sub_levels.get(s.id)) for s in area.sub_skills],
+            )
+        )
+    return rows
+
+
+def top_gaps(rows: list[AreaResult], limit: int = 3) -> list[AreaResult]:
+    """The areas furthest below target, largest gap first."""
+    gaps = [r for r in rows if r.gap]
+    return sorted(gaps, key=lambda r: (-r.gap, r.area.position))[:limit]
+
+
+def submitted_history(person: Person) -> list[SelfAssessment]:
+    """The person's submitted assessments, newest cycle first."""
+    return list(
+        db.session.scalars(
+            select(SelfAssessment)
+            .join(SelfAssessment.cycle)
+            .where(SelfAssessment.person_id == person.id, SelfAssessment.status == "submitted")
+            .order_by(Cycle.be_year.desc())
+        )
+    )
+
+
+def levels_by_area_code(assessment: SelfAssessment) -> dict[str, int | None]:
+    """The assessment's levels keyed by area code (comparable across frameworks)."""
+    return {r.area.code: r.level for r in assessment.ratings}
+
+
+def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
+    """The person's latest submitted assessment of an earlier cycle."""
+    return db.session.scalars(
+        select(SelfAssessment)
+        .join(SelfAssessment.cycle)
+        .where(
+            SelfAssessment.person_id == assessment.person_id,
+            SelfAssessment.status == "submitted",
+            Cycle.be_year < assessment.cycle.be_year,
+        )
+        .order_by(Cycle.be_year.desc())
+    ).first()

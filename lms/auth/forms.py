@@ -1,0 +1,59 @@
+"""Forms for log-in, profile and password."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from lms.auth.services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(
+        _l("E-mail or employee number"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail or employee number.")),
+            Length(max=255),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
+    )
+    remember = BooleanField(_l("Keep me logged in on this computer"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[Optional(), Length(max=120, message=_l("Please use at most 120 characters."))],
+        description=_l("How your name appears on screen. Leave empty to use your official name."),
+    )
+    locale = SelectField(_l("Language"), choices=[("th", "ไทย"), ("en", "English")])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Please enter your current password."))]
+    )
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Please enter a new password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Please type the new password again.")),
+            EqualTo("new", message=_l("The two new passwords are not the same.")),
+        ],
+    )
+
+    def validate_new(self, field):
+        if field.data and field.data == self.current.data:
+            raise ValidationError(_l("The new password must differ from the current one."))

@@ -1,0 +1,92 @@
+"""Password hashing (Argon2), authentication and the audit of who did what."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_request_context, request
+from sqlalchemy import func, or_, select
+
+from lms.extensions import db
+from lms.models import AuditEvent, Person
+from lms.models.common import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+_hashers: dict[bool, PasswordHasher] = {}
+
+
+def _hasher() -> PasswordHasher:
+    # Tests use cheap parameters; everything else gets argon2-cffi's recommended ones.
+    fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
+    if fast not in _hashers:
+        _hashers[fast] = (
+            PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+            if fast
+            else PasswordHasher()
+        )
+    return _hashers[fast]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def set_password(person: Person, password: str) -> None:
+    person.password_hash = hash_password(password)
+
+
+def check_password(person: Person | None, password: str) -> bool:
+    """Verify `password`; spends the same work when the person is unknown."""
+    hasher = _hasher()
+    if person is None or not person.password_hash:
+        hasher.hash(password)  # keep the timing of unknown accounts like known ones
+        return False
+    try:
+        hasher.verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = hasher.hash(password)
+    return True
+
+
+def find_by_login(identifier: str) -> Person | None:
+    """The person whose e-mail (any case) or employee number is `identifier`."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return db.session.scalars(
+        select(Person).where(
+            or_(func.lower(Person.email) == identifier.lower(), Person.employee_no == identifier)
+        )
+    ).first()
+
+
+def authenticate(identifier: str, password: str) -> Person | None:
+    """The active person with these credentials, or None."""
+    person = find_by_login(identifier)
+    if not check_password(person, password):
+        return None
+    if person is None or not person.is_active:
+        return None
+    person.last_login_at = utcnow()
+    return person
+
+
+def load_user(user_id: str) -> Person | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(Person, int(user_id))
+
+
+def audit(action: str, actor: Person | None, target=None, **details) -> AuditEvent:
+    """Record an audit event (approvals, role changes, imports, exports, log-ins)."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        target_type=type(target).__name__ if target is not None else None,
+        target_id=getattr(target, "id", None),
+        details=details,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

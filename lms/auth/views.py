@@ -1,0 +1,91 @@
+"""Log-in, log-out, profile and password pages."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import bp
+from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
+from lms.auth.services import audit, authenticate, check_password, set_password
+from lms.extensions import db, limiter
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths may be a `next` target (no scheme, host or '//')."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _login_identifier_key() -> str:
+    return "login:" + (request.form.get("identifier") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"], key_func=_login_identifier_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = authenticate(form.identifier.data, form.password.data)
+        if person is None:
+            current_app.logger.info("Failed log-in for %r", form.identifier.data[:80])
+            form.password.errors.append(
+                _("The e-mail, employee number or password is not right. Please try again.")
+            )
+        else:
+            session.clear()
+            login_user(person, remember=form.remember.data)
+            session.permanent = True
+            session["lang"] = person.locale
+            audit("login", person, person)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out. See you again soon."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.display_name = (form.display_name.data or "").strip() or None
+        current_user.locale = form.locale.data
+        session["lang"] = form.locale.data
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password(current_user, form.current.data):
+            form.current.errors.append(_("The current password is not right."))
+        else:
+            set_password(current_user, form.new.data)
+            audit("password_changed", current_user, current_user)
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,102 @@
+"""Configuration classes, read from the environment when the app is created."""
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for bare postgres URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment; each value may come from the environment."""
+
+    ENV_NAME = "base"
+
+    def __init__(self, instance_path: str):
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        default_db = "sqlite:///" + str(Path(instance_path) / "thaksa.sqlite")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", default_db))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(Path(instance_path) / "uploads"))
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+        self.MAIL_FROM = env.get("MAIL_FROM", "thaksa@localhost")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.BABEL_DEFAULT_LOCALE = "th"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
+        self.LANGUAGES = ("th", "en")
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_HOURS", "8")) * 3600
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: the embedded SQLite default, plain-HTTP cookies."""
+
+    ENV_NAME = "development"
+
+    def __init__(self, instance_path: str):
+        super().__init__(instance_path)
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    """Gunicorn behind HTTPS: secure cookies and a real secret key, or no start."""
+
+    ENV_NAME = "production"
+
+    def __init__(self, instance_path: str):
+        super().__init__(instance_path)
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+
+class TestConfig(Config):
+    """The test suite: TEST_DATABASE_URL or a throw-away SQLite file, no rate limit."""
+
+    ENV_NAME = "testing"
+
+    def __init__(self, instance_path: str):
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105
+        url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(
+            Path(instance_path) / "test.sqlite"
+        )
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        self.RATELIMIT_ENABLED = False
+        self.SESSION_COOKIE_SECURE = False
+        self.PASSWORD_HASH_FAST = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}

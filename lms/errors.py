@@ -1,0 +1,81 @@
+"""Friendly error pages in the user's language (JSON for API and autosave calls)."""
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.extensions import db
+
+MESSAGES = {
+    400: (_l("Something in the request was not right"), _l("Please go back and try again.")),
+    403: (
+        _l("This page is not yours to see"),
+        _l("You can only see your own data, your team's, or the units you are assigned to."),
+    ),
+    404: (_l("We could not find that page"), _l("The link may be old or mistyped.")),
+    405: (_l("That action is not possible here"), _l("Please use the buttons on the page.")),
+    413: (
+        _l("The file is too large"),
+        _l("Please choose a smaller file and try again."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("Please wait a minute before trying again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Your data is safe. Please try again; if it happens again, tell the help desk."),
+    ),
+}
+
+
+def wants_json() -> bool:
+    return (
+        request.path.startswith("/api/")
+        or request.headers.get("X-Autosave") == "1"
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, detail: str | None = None):
+    """Render the error page (or JSON) for `status`."""
+    title, hint = MESSAGES.get(status, MESSAGES[500])
+    if wants_json():
+        body = {"error": {"code": status, "message": str(detail or title)}}
+        return jsonify(body), status
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            hint=detail or hint,
+            request_id=g.get("request_id", "-"),
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        db.session.rollback()
+        hint = _l(
+            "This page was open too long or your session ended, so it could not be saved. "
+            "Go back, reload the page and save again: what you typed on the page is kept "
+            "in your browser."
+        )
+        return error_response(400, str(hint))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        db.session.rollback()
+        return error_response(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        db.session.rollback()
+        if isinstance(error, HTTPException):
+            return _http(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(InternalServerError.code)

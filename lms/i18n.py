@@ -1,0 +1,112 @@
+"""Language, time zone and Buddhist Era formatting (one date style everywhere).
+
+Dates read "23 พ.ย. 2569" in Thai and "23 Nov 2569 BE" in English: day, short month, BE year.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_login import current_user
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+
+THAI_MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+ENGLISH_MONTHS_SHORT = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+def select_locale() -> str:
+    """The session's choice, then the person's saved choice, then Thai."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Asia/Bangkok"
+
+
+def current_locale() -> str:
+    """'th' or 'en' for the request being served."""
+    locale = get_locale()
+    return locale.language if locale else "th"
+
+
+def today() -> date:
+    """Today in Bangkok."""
+    return datetime.now(BANGKOK).date()
+
+
+def be_year(value: date) -> int:
+    return value.year + BE_OFFSET
+
+
+def format_be_date(value: date | datetime | None, locale: str | None = None) -> str:
+    """A date in the one style the app uses, with the Buddhist Era year."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = _to_bangkok(value).date()
+    locale = locale or current_locale()
+    if locale == "th":
+        return f"{value.day} {THAI_MONTHS_SHORT[value.month - 1]} {be_year(value)}"
+    return f"{value.day} {ENGLISH_MONTHS_SHORT[value.month - 1]} {be_year(value)} BE"
+
+
+def format_be_datetime(value: datetime | None, locale: str | None = None) -> str:
+    """A time stamp as a BE date with the Bangkok time of day."""
+    if value is None:
+        return "–"
+    local = _to_bangkok(value)
+    return f"{format_be_date(local.date(), locale)} {local:%H:%M}"
+
+
+def _to_bangkok(value: datetime) -> datetime:
+    # Naive time stamps in the database are UTC.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(BANGKOK)
+
+
+def format_number(value, digits: int = 1) -> str:
+    """A number for the locale, or "–" when there is none."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+    return format_decimal(value, format=pattern)
+
+
+def format_rate(value) -> str:
+    """A fraction in [0, 1] as a percentage, or "–"."""
+    if value is None:
+        return "–"
+    return format_percent(value, format="#,##0%")
+
+
+def days_until(value: date) -> int:
+    return (value - today()).days
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["be_date"] = format_be_date
+    app.jinja_env.filters["be_datetime"] = format_be_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["rate"] = format_rate
+    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["days_until"] = days_until
+    app.jinja_env.globals["today"] = today
+
+    @app.context_processor
+    def _language():
+        return {"lang": current_locale(), "request_path": request.path}

@@ -1,0 +1,117 @@
+"""What the home page shows a person: where they are in the cycle, what is due, their gaps."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from lms.assessments.services import (
+    AreaResult,
+    find_assessment,
+    rated_area_ids,
+    results,
+    submitted_history,
+    top_gaps,
+)
+from lms.cycles import cycle_areas, open_cycle
+from lms.extensions import db
+from lms.i18n import today
+from lms.models import Cycle, Person, Plan, SelfAssessment
+from lms.permissions import reports_query
+
+
+@dataclass
+class Milestone:
+    label: str
+    due: date
+    done: bool
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.due < today()
+
+
+@dataclass
+class TeamSummary:
+    people: int
+    submitted: int
+
+
+@dataclass
+class HomeSummary:
+    cycle: Cycle | None
+    assessment_status: str = "none"  # none, draft, submitted
+    areas_total: int = 0
+    areas_rated: int = 0
+    plan_status: str = "none"
+    milestones: list[Milestone] = field(default_factory=list)
+    gaps: list[AreaResult] = field(default_factory=list)
+    gaps_cycle: Cycle | None = None
+    team: TeamSummary | None = None
+
+
+def home_summary(person: Person) -> HomeSummary:
+    """Everything the home page needs, in a handful of queries."""
+    cycle = open_cycle()
+    summary = HomeSummary(cycle=cycle)
+    if cycle is not None:
+        assessment = find_assessment(person, cycle)
+        summary.areas_total = len(cycle_areas(cycle))
+        if assessment is not None:
+            summary.assessment_status = assessment.status
+            summary.areas_rated = len(rated_area_ids(assessment))
+        plan = db.session.scalars(
+            select(Plan).where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
+        ).first()
+        summary.plan_status = plan.status if plan else "none"
+        plan_sent = summary.plan_status in ("submitted", "approved", "completed")
+        summary.milestones = [
+            Milestone(
+                str(_l("Self-assessment")),
+                cycle.assessment_due,
+                summary.assessment_status == "submitted",
+            ),
+            Milestone(str(_l("Development plan (IDP) sent")), cycle.idp_due, plan_sent),
+            Milestone(
+                str(_l("Plan reviewed by supervisor")),
+                cycle.review_due,
+                summary.plan_status in ("approved", "completed"),
+            ),
+            Milestone(
+                str(_l("End-of-year evaluation")),
+                cycle.evaluation_due,
+                summary.plan_status == "completed",
+            ),
+        ]
+    latest = submitted_history(person)
+    if latest:
+        summary.gaps = top_gaps(results(latest[0]), limit=7)
+        summary.gaps_cycle = latest[0].cycle
+    summary.team = _team_summary(person, cycle)
+    return summary
+
+
+def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
+    reports = reports_query(person).subquery()
+    people = db.session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.id.in_(select(reports.c.id)), Person.deactivated_on.is_(None))
+    )
+    if not people:
+        return None
+    submitted = 0
+    if cycle is not None:
+        submitted = db.session.scalar(
+            select(func.count())
+            .select_from(SelfAssessment)
+            .join(Person, Person.id == SelfAssessment.person_id)
+            .where(
+                SelfAssessment.cycle_id == cycle.id,
+                SelfAssessment.status == "submitted",
+                SelfAssessment.person_id.in_(select(reports.c.id)),
+                Person.deactivated_on.is_(None),
+            )
+        )
+    return TeamSummary(people=people, submitted=submitted or 0)

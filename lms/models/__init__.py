@@ -1,0 +1,55 @@
+"""The domain model (PRODUCT.md section 3), one module per aggregate."""
+
+from lms.models.activity import ActivityKind, EvidenceFile, LearningActivity
+from lms.models.assessment import Rating, SelfAssessment, SubSkillRating, SupervisorRating
+from lms.models.audit import ApiToken, AuditEvent
+from lms.models.course import Course, CourseArea, Provider
+from lms.models.cycle import Cycle, CycleTarget
+from lms.models.feedback import FeedbackMessage, FeedbackThread, Notification
+from lms.models.framework import (
+    Framework,
+    FrameworkTarget,
+    RoleGroup,
+    ScaleLevel,
+    SkillArea,
+    SubSkill,
+    Track,
+)
+from lms.models.org import Unit
+from lms.models.person import Person, RoleAssignment, UnitMembership
+from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
+
+__all__ = [
+    "ActivityKind",
+    "ApiToken",
+    "AuditEvent",
+    "Course",
+    "CourseArea",
+    "Cycle",
+    "CycleTarget",
+    "EvidenceFile",
+    "FeedbackMessage",
+    "FeedbackThread",
+    "Framework",
+    "FrameworkTarget",
+    "Goal",
+    "LearningActivity",
+    "Notification",
+    "Person",
+    "Plan",
+    "PlanVersion",
+    "PlannedActivity",
+    "Provider",
+    "Rating",
+    "RoleAssignment",
+    "RoleGroup",
+    "ScaleLevel",
+    "SelfAssessment",
+    "SkillArea",
+    "SubSkill",
+    "SubSkillRating",
+    "SupervisorRating",
+    "Track",
+    "Unit",
+    "UnitMembership",
+]

@@ -1,0 +1,21 @@
+"""Column helpers shared by the models: time stamps and bounded levels."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint
+
+LEVEL_MIN = 0
+LEVEL_MAX = 4
+
+
+def utcnow() -> datetime:
+    """The current time in UTC; used as a callable column default."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def level_check(column: str, name: str | None = None) -> CheckConstraint:
+    """A database check that `column` is NULL or within the 0-4 scale."""
+    return CheckConstraint(
+        f"{column} IS NULL OR ({column} >= {LEVEL_MIN} AND {column} <= {LEVEL_MAX})",
+        name=name or f"{column}_range",
+    )

@@ -1,0 +1,63 @@
+"""Assessment cycles: a Thai fiscal year with HR's deadlines and its own targets."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.models.common import level_check
+from lms.models.framework import Framework
+
+CYCLE_STATUSES = ("planned", "open", "closed")
+
+
+class Cycle(db.Model):
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    be_year: Mapped[int] = mapped_column(unique=True)  # fiscal year, named by its ending BE year
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    assessment_due: Mapped[date]
+    idp_due: Mapped[date]
+    review_due: Mapped[date]
+    evaluation_due: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    closed_at: Mapped[datetime | None]
+
+    framework: Mapped[Framework] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("starts_on < ends_on", name="dates_ordered"),
+        CheckConstraint("status IN ('planned', 'open', 'closed')", name="status_known"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "closed"
+
+    def __repr__(self) -> str:
+        return f"<Cycle FY{self.be_year} {self.status}>"
+
+
+class CycleTarget(db.Model):
+    """The target level a role group must reach in an area in one cycle (HR may adjust)."""
+
+    __tablename__ = "cycle_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"))
+    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"))
+    level: Mapped[int]
+
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "role_group_id", "area_id"),
+        level_check("level"),
+    )

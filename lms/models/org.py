@@ -1,0 +1,50 @@
+"""Organisation units: a tree (BMA -> department/district -> division -> section).
+
+Each unit stores its materialised path ("/1/7/42/") so that a whole subtree is one indexed
+prefix query, whatever its depth.
+"""
+
+from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500), default="")
+    depth: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")
+
+    __table_args__ = (
+        Index("ix_units_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+    )
+
+    def name(self, locale: str = "th") -> str:
+        """The unit's name in `locale`, falling back to Thai."""
+        return (self.name_en if locale == "en" else None) or self.name_th
+
+    def contains(self, other: "Unit") -> bool:
+        """True when `other` is this unit or below it."""
+        return bool(other.path) and other.path.startswith(self.path)
+
+    def ancestors(self) -> list["Unit"]:
+        """Units from the root down to this unit's parent."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        if not ids:
+            return []
+        rows = db.session.scalars(select(Unit).where(Unit.id.in_(ids))).all()
+        by_id = {u.id: u for u in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"

@@ -1,0 +1,108 @@
+"""People, their roles and scopes, and their unit history."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.models.common import utcnow
+from lms.models.framework import RoleGroup
+from lms.models.org import Unit
+
+ROLES = ("staff", "supervisor", "hr", "executive", "admin")
+SCOPED_ROLES = ("hr", "executive")
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    position_th: Mapped[str | None] = mapped_column(String(255))
+    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="th")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    deactivated_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    role_group: Mapped[RoleGroup] = relationship()
+    unit: Mapped[Unit] = relationship()
+    supervisor: Mapped["Person | None"] = relationship(remote_side=[id])
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (CheckConstraint("locale IN ('th', 'en')", name="locale_known"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated people cannot log in
+        return self.deactivated_on is None
+
+    def name(self, locale: str = "th") -> str:
+        """What to call this person on screen."""
+        if self.display_name:
+            return self.display_name
+        return (self.name_en if locale == "en" else None) or self.name_th
+
+    def role_codes(self) -> set[str]:
+        """Every role this person holds; everyone is staff."""
+        return {"staff"} | {r.role for r in self.roles}
+
+    def __repr__(self) -> str:
+        return f"<Person {self.employee_no}>"
+
+
+class RoleAssignment(db.Model):
+    """A role held by a person; HR and executive roles name the unit subtree they cover."""
+
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+    scope_unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "role", "scope_unit_id"),
+        CheckConstraint(
+            "role IN ('staff', 'supervisor', 'hr', 'executive', 'admin')", name="role_known"
+        ),
+    )
+
+
+class UnitMembership(db.Model):
+    """Where a person belonged, and in which role group, from `valid_from` until `valid_to`.
+
+    Kept when people move, so that reports count each person in the unit they belonged to on
+    a cycle's last day and their development history follows them.
+    """
+
+    __tablename__ = "unit_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]  # exclusive; NULL while current
+
+    unit: Mapped[Unit] = relationship()
+    role_group: Mapped[RoleGroup] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_from < valid_to", name="dates_ordered"),
+        Index("ix_unit_memberships_person_dates", "person_id", "valid_from"),
+        Index("ix_unit_memberships_unit", "unit_id"),
+    )

@@ -1,0 +1,122 @@
+"""Individual Development Plans: plan, goals, planned activities and approved versions."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.models.common import level_check, utcnow
+from lms.models.course import Course
+from lms.models.cycle import Cycle
+from lms.models.framework import SkillArea
+from lms.models.person import Person
+
+PLAN_STATUSES = ("draft", "submitted", "returned", "approved", "completed")
+OUTCOMES = ("achieved", "partly", "not_achieved")
+BUCKETS = ("70", "20", "10")
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)  # optimistic lock
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    cycle: Mapped[Cycle] = relationship()
+    goals: Mapped[list["Goal"]] = relationship(
+        back_populates="plan", order_by="Goal.position", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("person_id", "cycle_id"),
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'returned', 'approved', 'completed')",
+            name="status_known",
+        ),
+    )
+
+
+class Goal(db.Model):
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"))
+    current_level: Mapped[int | None]
+    target_level: Mapped[int]
+    success_criteria: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    self_outcome: Mapped[str | None] = mapped_column(String(14))
+    supervisor_outcome: Mapped[str | None] = mapped_column(String(14))
+
+    plan: Mapped[Plan] = relationship(back_populates="goals")
+    area: Mapped[SkillArea] = relationship()
+    activities: Mapped[list["PlannedActivity"]] = relationship(
+        back_populates="goal", order_by="PlannedActivity.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        level_check("current_level"),
+        level_check("target_level"),
+        CheckConstraint(
+            "self_outcome IS NULL OR self_outcome IN ('achieved', 'partly', 'not_achieved')",
+            name="self_outcome_known",
+        ),
+        CheckConstraint(
+            "supervisor_outcome IS NULL OR "
+            "supervisor_outcome IN ('achieved', 'partly', 'not_achieved')",
+            name="supervisor_outcome_known",
+        ),
+    )
+
+
+class PlannedActivity(db.Model):
+    __tablename__ = "planned_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    bucket: Mapped[str] = mapped_column(String(2))
+    kind_id: Mapped[int | None] = mapped_column(ForeignKey("activity_kinds.id"))
+    title: Mapped[str] = mapped_column(String(500))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    goal: Mapped[Goal] = relationship(back_populates="activities")
+    course: Mapped[Course | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),
+        CheckConstraint("hours IS NULL OR (hours > 0 AND hours <= 1000)", name="hours_range"),
+    )
+
+
+class PlanVersion(db.Model):
+    """A snapshot of a plan taken at approval and at every change after it."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)

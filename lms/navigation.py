@@ -1,0 +1,42 @@
+"""The navigation each person sees, by role: only pages that exist and that they may open."""
+
+from dataclasses import dataclass
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.permissions import can_browse_people, has_reports
+
+
+@dataclass
+class NavItem:
+    endpoint: str
+    label: str
+    prefix: str
+
+    @property
+    def active(self) -> bool:
+        if self.prefix == "/":
+            return request.path == "/"
+        return request.path.startswith(self.prefix)
+
+
+def nav_items() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    items = [
+        NavItem("main.home", _l("Home"), "/"),
+        NavItem("assessments.index", _l("Self-assessment"), "/assessment"),
+    ]
+    if has_reports(current_user):
+        items.append(NavItem("people.my_team", _l("My team"), "/team"))
+    if can_browse_people(current_user):
+        items.append(NavItem("people.people_list", _l("People"), "/people"))
+    return items
+
+
+def register_navigation(app: Flask) -> None:
+    @app.context_processor
+    def _nav():
+        return {"nav_items": nav_items}

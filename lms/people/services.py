@@ -1,0 +1,93 @@
+"""Lists of people with their progress in a cycle, scoped by permissions.py."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from lms.extensions import db
+from lms.models import Cycle, Person, SelfAssessment, Unit
+from lms.permissions import reports_query, visible_people_query
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    assessment_status: str  # none, draft, submitted
+
+
+@dataclass
+class Page:
+    rows: list[PersonRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _with_status(query: Select, cycle: Cycle | None) -> Select:
+    if cycle is None:
+        return query.add_columns(func.cast(None, SelfAssessment.status.type))
+    return query.outerjoin(
+        SelfAssessment,
+        (SelfAssessment.person_id == Person.id) & (SelfAssessment.cycle_id == cycle.id),
+    ).add_columns(SelfAssessment.status)
+
+
+def _rows(query: Select) -> list[PersonRow]:
+    result = db.session.execute(
+        query.options(joinedload(Person.unit), joinedload(Person.role_group))
+    )
+    return [PersonRow(person, status or "none") for person, status in result]
+
+
+def team(supervisor: Person, cycle: Cycle | None) -> list[PersonRow]:
+    """Direct and indirect reports of `supervisor`, direct ones first."""
+    query = select(Person).where(Person.id.in_(reports_query(supervisor)))
+    query = query.where(Person.deactivated_on.is_(None))
+    query = query.order_by((Person.supervisor_id != supervisor.id), Person.name_th)
+    return _rows(_with_status(query, cycle))
+
+
+def search_people(
+    viewer: Person, cycle: Cycle | None, *, text: str = "", unit: Unit | None = None, page: int = 1
+) -> Page:
+    """People `viewer` may see, filtered by name/number/e-mail text and unit subtree."""
+    query = visible_people_query(viewer).where(Person.deactivated_on.is_(None))
+    text = text.strip()
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.name_th).like(like),
+                func.lower(Person.name_en).like(like),
+                func.lower(Person.email).like(like),
+                Person.employee_no.like(like),
+            )
+        )
+    if unit is not None:
+        query = query.where(Unit.path.startswith(unit.path))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = (
+        query.order_by(Unit.code, Person.name_th).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
+    return Page(_rows(_with_status(query, cycle)), total, page, pages)
+
+
+def person_by_employee_no(employee_no: str) -> Person | None:
+    return db.session.scalars(select(Person).where(Person.employee_no == employee_no)).first()
+
+
+def assessments_by_cycle(person: Person) -> list[tuple[Cycle, SelfAssessment | None]]:
+    """Every cycle, newest first, with the person's assessment in it (or None)."""
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.be_year.desc())).all()
+    mine = {
+        a.cycle_id: a
+        for a in db.session.scalars(
+            select(SelfAssessment).where(SelfAssessment.person_id == person.id)
+        )
+    }
+    return [(c, mine.get(c.id)) for c in cycles]

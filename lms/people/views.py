@@ -1,0 +1,130 @@
+"""My team, people of my units, a person's page, and assessment results with the radar chart."""
+
+from flask import abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.assessments.services import (
+    find_assessment,
+    levels_by_area_code,
+    previous_submitted,
+    results,
+    submitted_history,
+    top_gaps,
+)
+from lms.charts import radar_png
+from lms.cycles import cycle_by_year, open_cycle
+from lms.extensions import db
+from lms.i18n import current_locale
+from lms.models import Unit
+from lms.people import bp
+from lms.people.services import assessments_by_cycle, person_by_employee_no, search_people, team
+from lms.permissions import can_browse_people, can_view_person, can_view_unit, has_reports
+
+
+def _visible_person_or_404(employee_no: str):
+    person = person_by_employee_no(employee_no)
+    # Someone not visible to the viewer answers exactly like someone who does not exist.
+    if person is None or not can_view_person(current_user, person):
+        abort(404)
+    return person
+
+
+@bp.route("/team")
+@login_required
+def my_team():
+    if not has_reports(current_user):
+        return render_template("people/team.html", rows=[], cycle=open_cycle(), no_team=True)
+    cycle = open_cycle()
+    return render_template("people/team.html", rows=team(current_user, cycle), cycle=cycle)
+
+
+@bp.route("/people")
+@login_required
+def people_list():
+    if not can_browse_people(current_user):
+        abort(403)
+    cycle = open_cycle()
+    text = request.args.get("q", "")[:100]
+    unit = None
+    unit_code = request.args.get("unit", "").strip()
+    if unit_code:
+        unit = db.session.scalars(select(Unit).where(Unit.code == unit_code)).first()
+        if unit is None or not can_view_unit(current_user, unit):
+            abort(404)
+    page = search_people(
+        current_user, cycle, text=text, unit=unit, page=request.args.get("page", 1, type=int)
+    )
+    return render_template("people/list.html", page=page, cycle=cycle, q=text, unit=unit)
+
+
+@bp.route("/people/<employee_no>")
+@login_required
+def person_page(employee_no: str):
+    person = _visible_person_or_404(employee_no)
+    return render_template("people/person.html", person=person, cycles=assessments_by_cycle(person))
+
+
+def _submitted_or_none(person, be_year):
+    cycle = cycle_by_year(be_year)
+    if cycle is None:
+        abort(404)
+    assessment = find_assessment(person, cycle)
+    if assessment is None or not assessment.is_submitted:
+        return cycle, None
+    return cycle, assessment
+
+
+@bp.route("/people/<employee_no>/assessments/<int:be_year>")
+@login_required
+def assessment_results(employee_no: str, be_year: int):
+    person = _visible_person_or_404(employee_no)
+    cycle, assessment = _submitted_or_none(person, be_year)
+    if assessment is None:
+        if person.id == current_user.id and cycle.is_open:
+            return redirect(url_for("assessments.overview", be_year=be_year))
+        return render_template("people/not_submitted.html", person=person, cycle=cycle), 200
+    rows = results(assessment)
+    history = [(a.cycle, levels_by_area_code(a)) for a in submitted_history(person)]
+    return render_template(
+        "people/results.html",
+        person=person,
+        cycle=cycle,
+        assessment=assessment,
+        rows=rows,
+        gaps=top_gaps(rows, limit=len(rows)),
+        history=history,
+        is_self=person.id == current_user.id,
+    )
+
+
+@bp.route("/people/<employee_no>/assessments/<int:be_year>/radar.png")
+@login_required
+def assessment_radar(employee_no: str, be_year: int):
+    person = _visible_person_or_404(employee_no)
+    _cycle, assessment = _submitted_or_none(person, be_year)
+    if assessment is None:
+        abort(404)
+    locale = current_locale()
+    rows = results(assessment)
+    labels = tuple(r.area.short_name(locale) for r in rows)
+    series = [
+        (_("My level") if person.id == current_user.id else _("Self-rating"),
+         tuple(r.level for r in rows), "self"),
+        (_("Target"), tuple(r.target for r in rows), "target"),
+    ]  # fmt: skip
+    previous = previous_submitted(assessment)
+    if previous is not None:
+        before = levels_by_area_code(previous)
+        series.append(
+            (
+                _("FY %(year)d", year=previous.cycle.be_year),
+                tuple(before.get(r.area.code) for r in rows),
+                "previous",
+            )
+        )
+    response = make_response(radar_png(labels, tuple(series)))
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
