@@ -10,7 +10,8 @@ def fold(text: str | None) -> str:
     """Lower-case `text`, drop Latin diacritics and Thai tone marks, squeeze spaces."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Normalise, fold case, normalise again: casefold() can leave composed or compatibility forms.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     kept = []
     for ch in decomposed:
         if ch in _THAI_IGNORABLE:

@@ -3,19 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from lms.models import SkillArea
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 
-LEVEL_CHOICES = [(str(level), str(level)) for level in range(LEVEL_MIN, LEVEL_MAX + 1)]
+LEVEL_CHOICES = [SelectChoice(str(level)) for level in range(LEVEL_MIN, LEVEL_MAX + 1)]
 
 
 def level_on_scale(_form, field):
     """A level must be a whole number on the 0-4 scale (or empty in a draft)."""
     if field.data in (None, ""):
         return
-    if field.data not in {value for value, _label in LEVEL_CHOICES}:
+    if field.data not in {choice.value for choice in LEVEL_CHOICES}:
         raise ValidationError(
             _l("Choose a level from %(low)d to %(high)d.", low=LEVEL_MIN, high=LEVEL_MAX)
         )

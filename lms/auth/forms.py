@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from lms.auth.services import MIN_PASSWORD_LENGTH
@@ -28,7 +29,10 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=120, message=_l("Please use at most 120 characters."))],
         description=_l("How your name appears on screen. Leave empty to use your official name."),
     )
-    locale = SelectField(_l("Language"), choices=[("th", "ไทย"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")],
+    )
 
 
 class PasswordForm(FlaskForm):

@@ -1,0 +1,102 @@
+"""The application shell: health check, headers, error pages, configuration safety."""
+
+import pytest
+
+from lms import create_app
+from lms.config import DEFAULT_SECRET_KEY
+from lms.extensions import db
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database(client, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("connection refused")
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_security_headers_forbid_inline_script(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "<script>" not in page and "style=" not in page
+    assert "onclick" not in page
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert response.headers["X-Request-ID"] == "abc123"
+    generated = client.get("/healthz").headers["X-Request-ID"]
+    assert generated and generated != "abc123"
+
+
+def test_not_found_page_is_friendly_and_thai_by_default(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'lang="th"' in page
+    assert "ไม่พบหน้าที่คุณต้องการ" in page
+
+
+def test_production_refuses_default_secret_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", DEFAULT_SECRET_KEY)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_uses_secure_cookies(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(RuntimeError, match="LMS_ENV"):
+        create_app("staging")
+
+
+def test_unexpected_error_shows_friendly_page_with_reference(app):
+    fresh = create_app({"ENV_NAME": "testing"})
+
+    @fresh.route("/boom")
+    def boom():
+        raise ValueError("kaboom")
+
+    response = fresh.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "kaboom" not in page and "Traceback" not in page
+    assert response.headers["X-Request-ID"] in page
+
+
+def test_postgres_urls_use_psycopg_driver():
+    from lms.config import normalise_database_url
+
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_fonts_are_served_locally_and_only_the_web_fonts(client):
+    assert client.get("/fonts/Sarabun-Regular.ttf").status_code == 200
+    assert client.get("/fonts/..%2Fsecret").status_code == 404
+    assert client.get("/fonts/LICENSE").status_code == 404
