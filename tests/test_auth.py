@@ -107,8 +107,8 @@ def test_log_in_form_needs_a_csrf_token(csrf_client):
 
 
 def test_log_in_is_rate_limited(app):
-    limited = create_app({"ENV_NAME": "testing", "RATELIMIT_ENABLED": True,
-                          "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "3 per minute"})  # fmt: skip
+    settings = {"RATELIMIT_ENABLED": True, "WTF_CSRF_ENABLED": False}
+    limited = create_app({"ENV_NAME": "testing", "LOGIN_RATE_LIMIT": "3 per minute", **settings})
     client = limited.test_client()
     for _ in range(3):
         assert (

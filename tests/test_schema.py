@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import create_app
+from lms.assessments.services import start_assessment
 from lms.extensions import db
 from lms.models import LearningActivity, Rating, SkillArea
-from lms.assessments.services import start_assessment
 from tests.factories import PersonFactory, UnitFactory
 
 
