@@ -42,7 +42,8 @@ class Config:
         self.MAIL_FROM = env.get("MAIL_FROM", "thaksa@localhost")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")  # per address
+        self.LOGIN_ACCOUNT_RATE_LIMIT = env.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour")
         self.BABEL_DEFAULT_LOCALE = "th"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
         self.LANGUAGES = ("th", "en")
@@ -90,7 +91,9 @@ class TestConfig(Config):
             Path(instance_path) / "test.sqlite"
         )
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
-        self.RATELIMIT_ENABLED = False
+        # Limits stay on (as in production) but high; the rate-limit test lowers them.
+        self.LOGIN_RATE_LIMIT = "10000 per minute"
+        self.LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
         self.SESSION_COOKIE_SECURE = False
         self.PASSWORD_HASH_FAST = True
 

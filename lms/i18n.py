@@ -6,7 +6,7 @@ Dates read "23 พ.ย. 2569" in Thai and "23 Nov 2569 BE" in English: day, shor
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
@@ -25,6 +25,8 @@ ENGLISH_MONTHS_SHORT = (
 def select_locale() -> str:
     """The session's choice, then the person's saved choice, then Thai."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak Thai
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -24,8 +24,8 @@ class AssessmentError(ValueError):
     """The assessment cannot be changed as asked; `message` says why, in the user's language."""
 
     def __init__(self, message, field_errors: dict[str, str] | None = None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
+        self.message = message  # lazy: translated when shown, in the reader's language
         self.field_errors = field_errors or {}
 
 
@@ -138,8 +138,12 @@ def save_area(
     rating.justification = text
     subs = {s.sub_skill_id: s for s in assessment.sub_ratings}
     for sub_id, value in clean_subs.items():
-        if sub_id in subs:
-            subs[sub_id].level = value
+        existing = subs.get(sub_id)
+        if value is None:
+            if existing is not None:  # cleared: the optional sub-skill is unrated again
+                assessment.sub_ratings.remove(existing)
+        elif existing is not None:
+            existing.level = value
         else:
             assessment.sub_ratings.append(SubSkillRating(sub_skill_id=sub_id, level=value))
     assessment.updated_at = utcnow()

@@ -30,7 +30,11 @@ def _login_identifier_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"], key_func=_login_identifier_key)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_login_identifier_key,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
