@@ -1,0 +1,63 @@
+"""`flask lms init`, `flask lms demo` and `flask lms create-admin`."""
+
+from sqlalchemy import func, select
+
+from lms.demo import DEMO_PASSWORD, build_demo
+from lms.extensions import db
+from lms.models import Cycle, Person, RoleAssignment, SelfAssessment, Unit
+
+
+def test_init_is_idempotent(app):
+    result = app.test_cli_runner().invoke(args=["lms", "init"])
+    assert result.exit_code == 0, result.output
+    assert "0 changes" in result.output
+
+
+def test_demo_builds_a_lived_in_organisation_once(app, client):
+    assert build_demo() is True
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 30
+    codes = set(db.session.scalars(select(Unit.code)))
+    assert {"IAO", "IAO-ADM", "IAO-CR", "IAO-PP"} <= codes
+    cycles = {c.be_year: c.status for c in db.session.scalars(select(Cycle))}
+    assert cycles == {2565: "closed", 2566: "open"}
+    statuses = set(db.session.scalars(select(SelfAssessment.status)))
+    assert statuses == {"draft", "submitted"}
+    for login in ("staff", "supervisor", "hr", "executive", "admin"):
+        response = client.post(
+            "/login", data={"identifier": f"{login}@demo.local", "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, login
+        assert client.get("/").status_code == 200
+        client.post("/logout")
+    result = app.test_cli_runner().invoke(args=["lms", "demo"])
+    assert "already loaded" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 30
+
+
+def test_demo_roles_are_scoped_as_promised(app):
+    build_demo()
+    db.session.commit()
+    hr = db.session.scalars(select(Person).where(Person.email == "hr@demo.local")).one()
+    scopes = {(r.role, r.scope_unit.code if r.scope_unit else None) for r in hr.roles}
+    assert scopes == {("hr", "IAO")}
+    staff = db.session.scalars(select(Person).where(Person.email == "staff@demo.local")).one()
+    assert staff.supervisor.email == "supervisor@demo.local"
+
+
+def test_create_admin(app):
+    runner = app.test_cli_runner()
+    args = ["lms", "create-admin", "root@bma.local", "A0001", "ผู้ดูแลระบบ", "--unit", "BMA"]
+    result = runner.invoke(args=args, input="a-strong-password\na-strong-password\n")
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalars(select(Person).where(Person.email == "root@bma.local")).one()
+    assert {r.role for r in admin.roles} == {"admin"}
+    assert admin.password_hash.startswith("$argon2")
+    again = runner.invoke(args=args, input="a-strong-password\na-strong-password\n")
+    assert again.exit_code != 0 and "already exists" in again.output
+    short = runner.invoke(
+        args=["lms", "create-admin", "x@bma.local", "A2", "x", "--unit", "BMA"],
+        input="short\nshort\n",
+    )
+    assert short.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
