@@ -100,6 +100,11 @@ def days_until(value: date) -> int:
     return (value - today()).days
 
 
+def cycle_ended(cycle) -> bool:
+    """True once the cycle's fiscal year is over (HR may still keep the cycle open)."""
+    return today() > cycle.ends_on
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["be_date"] = format_be_date
     app.jinja_env.filters["be_datetime"] = format_be_datetime
@@ -107,7 +112,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["rate"] = format_rate
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["days_until"] = days_until
-    app.jinja_env.globals["today"] = today
+    app.jinja_env.globals["cycle_ended"] = cycle_ended
 
     @app.context_processor
     def _language():

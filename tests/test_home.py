@@ -99,3 +99,15 @@ def test_home_renders_in_both_languages(client, cycle, lang):
     client.post("/language", data={"lang": lang})
     page = client.get("/").get_data(as_text=True)
     assert ("What is due and when" in page) == (lang == "en")
+
+
+def test_a_cycle_kept_open_after_its_year_says_so_once(client, cycle, monkeypatch):
+    person = PersonFactory()
+    login(client, person)
+    monkeypatch.setattr("lms.i18n.today", lambda: date(2026, 11, 23))
+    page = client.get("/").get_data(as_text=True)
+    assert "ปีงบประมาณ 2566 สิ้นสุดเมื่อ 30 ก.ย. 2566" in page
+    assert "เลยกำหนดแล้ว" in page and "เกินกำหนด" not in page
+    monkeypatch.setattr("lms.i18n.today", lambda: date(2022, 11, 20))
+    page = client.get("/").get_data(as_text=True)
+    assert "สิ้นสุดเมื่อ" not in page and "เหลืออีก 10 วัน" in page

@@ -1,0 +1,111 @@
+"""Screenshots of the main screens in Thai and English, taken in headless Debian Chromium.
+
+Run with `make screenshots` (it loads the demo first). Starts the app on a spare local port
+against the demo database, logs in as the demo users and writes PNGs to screenshots/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SHOTS = [
+    ("staff", "/", "home"),
+    ("staff", "/assessment/2566/", "assessment-overview"),
+    ("staff", "/assessment/2566/areas/DLIT", "assessment-area"),
+    ("staff", "/assessment/2566/review", "assessment-review"),
+    ("staff", "/people/D0009/assessments/2565", "results"),
+    ("staff", "/profile", "profile"),
+    ("supervisor", "/", "supervisor-home"),
+    ("supervisor", "/team", "team"),
+    ("hr", "/people", "people"),
+    ("staff", "/people/D0001", "not-found"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(port: int) -> subprocess.Popen:
+    env = dict(os.environ, LMS_ENV="development", FLASK_APP="lms:create_app")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "run", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the app did not start")
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = serve(port)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for lang in ("th", "en"):
+                take(browser, base, lang, {"width": 1280, "height": 900}, "")
+            phone = {"width": 390, "height": 844}
+            take(browser, base, "th", phone, "-phone", only={"home", "assessment-area"})
+            browser.close()
+    finally:
+        server.terminate()
+    print(f"screenshots in {OUT}")
+
+
+def take(browser, base, lang, viewport, suffix, only=None):
+    pages = {}
+    for who, path, name in SHOTS:
+        if only and name not in only:
+            continue
+        if who not in pages:
+            context = browser.new_context(viewport=viewport, locale="th-TH")
+            page = context.new_page()
+            page.goto(base + "/login")
+            page.fill("#identifier", f"{who}@demo.local")
+            page.fill("#password", "demo-password")
+            page.click("button.button-large")
+            toggle = page.locator(f"button[name=lang][value={lang}]")
+            if toggle.count():  # the person's saved language may already be this one
+                toggle.click()
+            pages[who] = page
+        page = pages[who]
+        page.goto(base + path)
+        page.screenshot(path=str(OUT / f"{lang}-{name}{suffix}.png"), full_page=True)
+    for page in pages.values():
+        page.context.close()
+
+
+if __name__ == "__main__":
+    main()
