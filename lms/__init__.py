@@ -26,6 +26,11 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config.update(overrides)
     _refuse_unsafe_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from lms.logs import register_logging
     from lms.security import register_security

@@ -54,6 +54,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_HOURS", "8")) * 3600
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # How many reverse proxies set X-Forwarded-For/-Proto in front of the app (0: none).
+        self.PROXY_FIX_X_FOR = int(env.get("PROXY_FIX_X_FOR", "0"))
 
 
 class DevelopmentConfig(Config):

@@ -100,3 +100,21 @@ def test_fonts_are_served_locally_and_only_the_web_fonts(client):
     assert client.get("/fonts/Sarabun-Regular.ttf").status_code == 200
     assert client.get("/fonts/..%2Fsecret").status_code == 404
     assert client.get("/fonts/LICENSE").status_code == 404
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    proxied = create_app({"ENV_NAME": "testing", "PROXY_FIX_X_FOR": 1})
+
+    @proxied.route("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    client = proxied.test_client()
+    response = client.get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert response.get_data(as_text=True) == "10.1.2.3"
+    plain = create_app({"ENV_NAME": "testing"})
+    plain.add_url_rule("/whoami", view_func=whoami)
+    response = plain.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert response.get_data(as_text=True) == "127.0.0.1"

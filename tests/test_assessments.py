@@ -274,3 +274,19 @@ def test_the_role_group_at_submission_is_recorded(person, cycle):
     assert row.role_group_id == person.role_group_id
     assert db.session.scalars(select(Rating)).all()
     assert db.session.scalars(select(SubSkillRating)).all() == []
+
+
+def test_a_planned_cycle_is_not_open_yet(client, person, ocsc):
+    planned = create_cycle(2567, ocsc, status="planned")
+    db.session.commit()
+    assert "รอบนี้ยังไม่เปิด" in client.get("/assessment/2567/").get_data(as_text=True)
+    assert client.get("/assessment/2567/areas/DLIT").headers["Location"] == "/assessment/2567/"
+    response = rate_in(client, 2567, "DLIT", 2)
+    assert response.status_code == 422 and "รอบนี้ยังไม่เปิด" in response.get_data(as_text=True)
+    assert stored(person, planned) is None
+
+
+def rate_in(client, be_year, code, level):
+    return client.post(
+        f"/assessment/{be_year}/areas/{code}", data={"level": str(level), "action": "next"}
+    )

@@ -82,3 +82,18 @@ def test_unknown_language_is_refused(client):
 def test_language_toggle_never_redirects_off_site(client):
     response = client.post("/language", data={"lang": "en", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "rate"), [("th", "1,234.5", "42%"), ("en", "1,234.5", "42%")]
+)
+def test_numbers_and_rates_are_formatted_for_the_locale(app, lang, number, rate):
+    from flask import session
+
+    from lms.i18n import format_number, format_rate
+
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        assert format_number(1234.5) == number
+        assert format_rate(0.42) == rate
+        assert format_rate(None) == "–" and format_number(None) == "–"

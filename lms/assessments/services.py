@@ -61,10 +61,12 @@ def find_assessment(person: Person, cycle: Cycle) -> SelfAssessment | None:
 def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
     if by.id != owner.id:
         raise AssessmentError(_l("Only the person themselves can fill in a self-assessment."))
-    if not cycle.is_open:
+    if cycle.is_closed:
         raise AssessmentError(
             _l("This cycle is closed, so the self-assessment can no longer change.")
         )
+    if not cycle.is_open:
+        raise AssessmentError(_l("This cycle is not open yet. HR opens it at the start."))
     if assessment is not None and assessment.is_submitted:
         raise AssessmentError(
             _l("This self-assessment is already submitted and cannot change any more.")

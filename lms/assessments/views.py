@@ -78,6 +78,8 @@ def area(be_year: int, code: str):
     assessment = find_assessment(current_user, cycle)
     if request.method == "GET" and assessment is not None and assessment.is_submitted:
         return redirect(_results_url(cycle))
+    if request.method == "GET" and not cycle.is_open:
+        return redirect(url_for(".overview", be_year=be_year))  # it explains why
 
     form_class = area_form_class(skill_area)
     rating = next(

@@ -57,5 +57,4 @@ def set_language():
 def font(name: str):
     if name not in WEB_FONTS:
         abort(404)
-    response = send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=31536000)
-    return response
+    return send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=31536000)

@@ -4,7 +4,7 @@ Each unit stores its materialised path ("/1/7/42/") so that a whole subtree is o
 prefix query, whatever its depth.
 """
 
-from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -36,15 +36,6 @@ class Unit(db.Model):
     def contains(self, other: "Unit") -> bool:
         """True when `other` is this unit or below it."""
         return bool(other.path) and other.path.startswith(self.path)
-
-    def ancestors(self) -> list["Unit"]:
-        """Units from the root down to this unit's parent."""
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
-        if not ids:
-            return []
-        rows = db.session.scalars(select(Unit).where(Unit.id.in_(ids))).all()
-        by_id = {u.id: u for u in rows}
-        return [by_id[i] for i in ids if i in by_id]
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

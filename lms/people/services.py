@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
@@ -28,7 +28,7 @@ class Page:
 
 def _with_status(query: Select, cycle: Cycle | None) -> Select:
     if cycle is None:
-        return query.add_columns(func.cast(None, SelfAssessment.status.type))
+        return query.add_columns(null().label("status"))
     return query.outerjoin(
         SelfAssessment,
         (SelfAssessment.person_id == Person.id) & (SelfAssessment.cycle_id == cycle.id),
