@@ -7,14 +7,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.common import utcnow
+from lms.models.common import Localised, utcnow
 from lms.models.course import Course
 from lms.models.cycle import Cycle
 from lms.models.person import Person
 from lms.models.plan import Goal
 
 
-class ActivityKind(db.Model):
+class ActivityKind(Localised, db.Model):
     """A kind of learning within a 70, 20 or 10 bucket (coaching, e-learning, ...)."""
 
     __tablename__ = "activity_kinds"
@@ -27,9 +27,6 @@ class ActivityKind(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),)
-
-    def name(self, locale: str = "th") -> str:
-        return (self.name_en if locale == "en" else None) or self.name_th
 
 
 class LearningActivity(db.Model):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy.orm import Mapped
 
 LEVEL_MIN = 0
 LEVEL_MAX = 4
@@ -19,3 +20,14 @@ def level_check(column: str, name: str | None = None) -> CheckConstraint:
         f"{column} IS NULL OR ({column} >= {LEVEL_MIN} AND {column} <= {LEVEL_MAX})",
         name=name or f"{column}_range",
     )
+
+
+class Localised:
+    """Mixin for rows that carry `name_th` and `name_en`."""
+
+    name_th: Mapped[str]
+    name_en: Mapped[str | None]
+
+    def name(self, locale: str = "th") -> str:
+        """The name in `locale`, falling back to Thai."""
+        return (self.name_en if locale == "en" else None) or self.name_th

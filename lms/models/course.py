@@ -6,10 +6,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.common import level_check
+from lms.models.common import Localised, level_check
 
 
-class Provider(db.Model):
+class Provider(Localised, db.Model):
     __tablename__ = "providers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -17,9 +17,6 @@ class Provider(db.Model):
     name_th: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(String(500))
-
-    def name(self, locale: str = "th") -> str:
-        return (self.name_en if locale == "en" else None) or self.name_th
 
 
 class Course(db.Model):

@@ -4,18 +4,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.common import level_check
-
-
-class Localised:
-    """Mixin for rows that carry `name_th` and `name_en`."""
-
-    name_th: Mapped[str]
-    name_en: Mapped[str | None]
-
-    def name(self, locale: str = "th") -> str:
-        """The name in `locale`, falling back to Thai."""
-        return (self.name_en if locale == "en" else None) or self.name_th
+from lms.models.common import Localised, level_check
 
 
 class Track(Localised, db.Model):

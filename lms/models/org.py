@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
+from lms.models.common import Localised
 
 
-class Unit(db.Model):
+class Unit(Localised, db.Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,10 +29,6 @@ class Unit(db.Model):
     __table_args__ = (
         Index("ix_units_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
     )
-
-    def name(self, locale: str = "th") -> str:
-        """The unit's name in `locale`, falling back to Thai."""
-        return (self.name_en if locale == "en" else None) or self.name_th
 
     def contains(self, other: "Unit") -> bool:
         """True when `other` is this unit or below it."""
