@@ -94,15 +94,24 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from lms.activities import bp as activities_bp
     from lms.assessments import bp as assessments_bp
     from lms.auth import bp as auth_bp
+    from lms.courses import bp as courses_bp
     from lms.main import bp as main_bp
     from lms.people import bp as people_bp
+    from lms.plans import bp as plans_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(people_bp)
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        assessments_bp,
+        plans_bp,
+        activities_bp,
+        courses_bp,
+        people_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

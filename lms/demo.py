@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms.assessments.services import save_area, start_assessment, submit_assessment
 from lms.auth.services import hash_password
 from lms.cycles import create_cycle, cycle_areas, targets_for
+from lms.demo_learning import build_demo_learning
 from lms.extensions import db
 from lms.models import Framework, Person, RoleGroup, SelfAssessment
 from lms.people.org import add_person, add_unit, unit_by_code
@@ -129,6 +130,7 @@ def build_demo() -> bool:
     closed = create_cycle(2565, framework, status="open")
     current = create_cycle(2566, framework, status="open")
     _assess_everyone(people, closed, current, rng)
+    build_demo_learning(people, closed, current, rng)
     closed.status = "closed"
     closed.closed_at = datetime(2022, 10, 1)
     db.session.flush()

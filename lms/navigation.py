@@ -28,6 +28,9 @@ def nav_items() -> list[NavItem]:
     items = [
         NavItem("main.home", _l("Home"), "/"),
         NavItem("assessments.index", _l("Self-assessment"), "/assessment"),
+        NavItem("plans.index", _l("My plan (IDP)"), "/plan"),
+        NavItem("activities.index", _l("Learning log"), "/learning"),
+        NavItem("courses.index", _l("Courses"), "/courses"),
     ]
     if has_reports(current_user):
         items.append(NavItem("people.my_team", _l("My team"), "/team"))

@@ -79,3 +79,13 @@ def visible_people_query(viewer: Person) -> Select:
     for unit in scope_units(viewer):
         conditions.append(Unit.path.startswith(unit.path))
     return query.where(or_(*conditions))
+
+
+def can_view_evidence(viewer: Person, owner: Person) -> bool:
+    """Evidence files: the owner, their supervisors, HR of their unit, admins (not executives,
+    who see figures, not people's documents)."""
+    if viewer.id == owner.id or is_admin(viewer):
+        return True
+    if any(unit.contains(owner.unit) for unit in scope_units(viewer, roles=("hr",))):
+        return True
+    return supervises(viewer, owner)

@@ -18,15 +18,11 @@ from lms.models import (
     SubSkillRating,
 )
 from lms.models.common import LEVEL_MAX, LEVEL_MIN, utcnow
+from lms.rules import RuleError
 
 
-class AssessmentError(ValueError):
-    """The assessment cannot be changed as asked; `message` says why, in the user's language."""
-
-    def __init__(self, message, field_errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message  # lazy: translated when shown, in the reader's language
-        self.field_errors = field_errors or {}
+class AssessmentError(RuleError):
+    """The self-assessment cannot be changed as asked."""
 
 
 @dataclass

@@ -20,6 +20,7 @@ from lms.assessments.services import (
 from lms.cycles import cycle_areas, cycle_by_year, open_cycle, targets_for
 from lms.extensions import db
 from lms.i18n import format_be_datetime
+from lms.rules import show_on_form
 
 
 def _cycle_or_404(be_year: int):
@@ -115,10 +116,7 @@ def area(be_year: int, code: str):
             db.session.commit()
         except AssessmentError as exc:
             db.session.rollback()
-            error = str(exc.message)
-            for name, message in exc.field_errors.items():
-                if name in form:
-                    form[name].errors = [*form[name].errors, message]
+            error = show_on_form(form, exc)
         else:
             if autosave:
                 return jsonify(

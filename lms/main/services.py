@@ -17,7 +17,9 @@ from lms.assessments.services import (
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
 from lms.i18n import today
-from lms.models import Cycle, Person, Plan, SelfAssessment
+from lms.activities.services import actual_balance, goal_progress
+from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment
+from lms.plans.services import Balance, find_plan
 from lms.permissions import reports_query
 
 
@@ -49,6 +51,27 @@ class HomeSummary:
     gaps: list[AreaResult] = field(default_factory=list)
     gaps_cycle: Cycle | None = None
     team: TeamSummary | None = None
+    has_gaps_source: bool = False  # a submitted self-assessment to build a plan from
+    plan_goals: int = 0
+    next_planned: PlannedActivity | None = None
+    actual: Balance | None = None
+
+    @property
+    def next_step(self) -> str:
+        """The one thing to do next: assess, plan, send the plan, wait, or learn."""
+        if self.cycle is None or not self.cycle.is_open:
+            return "none"
+        if self.assessment_status != "submitted" and not self.has_gaps_source:
+            return "assess"
+        if self.plan_status in ("none", "draft") and not self.plan_goals:
+            return "plan_build"
+        if self.plan_status == "draft":
+            return "plan_send"
+        if self.plan_status == "returned":
+            return "plan_fix"
+        if self.plan_status == "submitted":
+            return "plan_wait"
+        return "learn"
 
 
 def home_summary(person: Person) -> HomeSummary:
@@ -61,10 +84,11 @@ def home_summary(person: Person) -> HomeSummary:
         if assessment is not None:
             summary.assessment_status = assessment.status
             summary.areas_rated = len(rated_area_ids(assessment))
-        plan = db.session.scalars(
-            select(Plan).where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
-        ).first()
+        plan = find_plan(person, cycle)
         summary.plan_status = plan.status if plan else "none"
+        summary.plan_goals = len(plan.goals) if plan else 0
+        summary.next_planned = _next_planned(plan)
+        summary.actual = actual_balance(person, cycle)
         plan_sent = summary.plan_status in ("submitted", "approved", "completed")
         summary.milestones = [
             Milestone(
@@ -85,11 +109,23 @@ def home_summary(person: Person) -> HomeSummary:
             ),
         ]
     latest = submitted_history(person)
+    summary.has_gaps_source = bool(latest)
     if latest:
         summary.gaps = top_gaps(results(latest[0]), limit=7)
         summary.gaps_cycle = latest[0].cycle
     summary.team = _team_summary(person, cycle)
     return summary
+
+
+def _next_planned(plan: Plan | None) -> PlannedActivity | None:
+    """The first planned activity of the goal with the least logged progress."""
+    progress = [p for p in goal_progress(plan) if p.goal.activities]
+    if not progress:
+        return None
+    behind = min(progress, key=lambda p: (p.hours_share or 0, p.goal.position))
+    done = behind.done_count
+    activities = behind.goal.activities
+    return activities[min(done, len(activities) - 1)]
 
 
 def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:

@@ -39,11 +39,14 @@ class LearningActivity(db.Model):
     bucket: Mapped[str] = mapped_column(String(2))
     kind_id: Mapped[int | None] = mapped_column(ForeignKey("activity_kinds.id"))
     title: Mapped[str] = mapped_column(String(500))
-    occurred_on: Mapped[date]
+    occurred_on: Mapped[date]  # the (first) day of the activity
+    ended_on: Mapped[date | None]  # the last day, for activities over several days
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 1))
     learned: Mapped[str | None] = mapped_column(Text)
     applied: Mapped[str | None] = mapped_column(Text)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    provider_name: Mapped[str | None] = mapped_column(String(255))  # a course not in the catalogue
+    url: Mapped[str | None] = mapped_column(String(500))
     pre_score: Mapped[int | None]
     post_score: Mapped[int | None]
     completed: Mapped[bool] = mapped_column(default=False)
@@ -65,6 +68,7 @@ class LearningActivity(db.Model):
     __table_args__ = (
         CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),
         CheckConstraint("hours > 0 AND hours <= 1000", name="hours_range"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= occurred_on", name="dates_ordered"),
         CheckConstraint(
             "pre_score IS NULL OR (pre_score >= 0 AND pre_score <= 100)", name="pre_score_range"
         ),

@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.models import Cycle, Person, SelfAssessment, Unit
+from lms.models import Cycle, LearningActivity, Person, Plan, SelfAssessment, Unit
 from lms.permissions import reports_query, visible_people_query
 
 PAGE_SIZE = 50
@@ -81,13 +81,34 @@ def person_by_employee_no(employee_no: str) -> Person | None:
     return db.session.scalars(select(Person).where(Person.employee_no == employee_no)).first()
 
 
-def assessments_by_cycle(person: Person) -> list[tuple[Cycle, SelfAssessment | None]]:
-    """Every cycle, newest first, with the person's assessment in it (or None)."""
+@dataclass
+class CycleSummary:
+    cycle: Cycle
+    assessment: SelfAssessment | None
+    plan: Plan | None
+    activities: int
+
+
+def year_by_year(person: Person) -> list[CycleSummary]:
+    """Every cycle, newest first, with the person's assessment, plan and activity count."""
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.be_year.desc())).all()
-    mine = {
+    assessments = {
         a.cycle_id: a
         for a in db.session.scalars(
             select(SelfAssessment).where(SelfAssessment.person_id == person.id)
         )
     }
-    return [(c, mine.get(c.id)) for c in cycles]
+    plans = {
+        p.cycle_id: p for p in db.session.scalars(select(Plan).where(Plan.person_id == person.id))
+    }
+    counts = {
+        cycle_id: count
+        for cycle_id, count in db.session.execute(
+            select(LearningActivity.cycle_id, func.count())
+            .where(LearningActivity.person_id == person.id)
+            .group_by(LearningActivity.cycle_id)
+        )
+    }
+    return [
+        CycleSummary(c, assessments.get(c.id), plans.get(c.id), counts.get(c.id, 0)) for c in cycles
+    ]

@@ -19,8 +19,18 @@ from lms.extensions import db
 from lms.i18n import current_locale
 from lms.models import Unit
 from lms.people import bp
-from lms.people.services import assessments_by_cycle, person_by_employee_no, search_people, team
-from lms.permissions import can_browse_people, can_view_person, can_view_unit, has_reports
+from lms.activities.services import activities_of, actual_balance, goal_progress
+from lms.models import ActivityKind
+from lms.people.services import year_by_year, person_by_employee_no, search_people, team
+from lms.permissions import (
+    can_browse_people,
+    can_view_evidence,
+    can_view_person,
+    can_view_unit,
+    has_reports,
+)
+from lms.plans.pdf import plan_pdf_response
+from lms.plans.services import find_plan, planned_balance
 
 
 def _visible_person_or_404(employee_no: str):
@@ -63,7 +73,7 @@ def people_list():
 @login_required
 def person_page(employee_no: str):
     person = _visible_person_or_404(employee_no)
-    return render_template("people/person.html", person=person, cycles=assessments_by_cycle(person))
+    return render_template("people/person.html", person=person, cycles=year_by_year(person))
 
 
 def _submitted_or_none(person, be_year):
@@ -128,3 +138,58 @@ def assessment_radar(employee_no: str, be_year: int):
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _plan_or_404(person, be_year: int):
+    cycle = cycle_by_year(be_year)
+    if cycle is None:
+        abort(404)
+    plan = find_plan(person, cycle)
+    if plan is None or (plan.status == "draft" and person.id != current_user.id):
+        abort(404)  # a draft is private until it is sent
+    return cycle, plan
+
+
+@bp.route("/people/<employee_no>/plans/<int:be_year>")
+@login_required
+def plan_view(employee_no: str, be_year: int):
+    person = _visible_person_or_404(employee_no)
+    cycle, plan = _plan_or_404(person, be_year)
+    locale = current_locale()
+    return render_template(
+        "people/plan.html",
+        person=person,
+        cycle=cycle,
+        plan=plan,
+        planned=planned_balance(plan),
+        actual=actual_balance(person, cycle),
+        progress={p.goal.id: p for p in goal_progress(plan)},
+        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+    )
+
+
+@bp.route("/people/<employee_no>/plans/<int:be_year>/plan.pdf")
+@login_required
+def plan_pdf(employee_no: str, be_year: int):
+    person = _visible_person_or_404(employee_no)
+    _cycle, plan = _plan_or_404(person, be_year)
+    return plan_pdf_response(plan, by=current_user)
+
+
+@bp.route("/people/<employee_no>/learning/<int:be_year>")
+@login_required
+def learning_view(employee_no: str, be_year: int):
+    person = _visible_person_or_404(employee_no)
+    cycle = cycle_by_year(be_year)
+    if cycle is None:
+        abort(404)
+    locale = current_locale()
+    return render_template(
+        "people/learning.html",
+        person=person,
+        cycle=cycle,
+        activities=activities_of(person, cycle),
+        actual=actual_balance(person, cycle),
+        show_evidence=can_view_evidence(current_user, person),
+        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+    )

@@ -95,5 +95,11 @@
     var summary = document.querySelector("[data-focus]");
     if (summary) summary.focus();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), setupAutosave);
+    // Destructive buttons ask once before they act (the server needs no script to work).
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
+    });
   });
 })();

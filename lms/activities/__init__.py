@@ -1,0 +1,7 @@
+"""The 70:20:10 learning log: record activities with reflections and evidence files."""
+
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__, url_prefix="/learning")
+
+from lms.activities import views  # noqa: E402,F401

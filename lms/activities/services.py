@@ -1,0 +1,253 @@
+"""Rules of the learning log: record, edit and delete activities; balance and progress."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lms.extensions import db
+from lms.i18n import format_be_date, today
+from lms.models import ActivityKind, Course, Cycle, Goal, LearningActivity, Person, Plan
+from lms.models.plan import BUCKETS
+from lms.plans.services import Balance
+from lms.rules import RuleError
+
+MAX_HOURS = Decimal(1000)
+HOURS_PER_DAY = Decimal(24)
+
+
+class ActivityError(RuleError):
+    """The learning log cannot change as asked."""
+
+
+def activities_of(person: Person, cycle: Cycle) -> list[LearningActivity]:
+    return list(
+        db.session.scalars(
+            select(LearningActivity)
+            .where(LearningActivity.person_id == person.id, LearningActivity.cycle_id == cycle.id)
+            .options(selectinload(LearningActivity.evidence), selectinload(LearningActivity.kind))
+            .order_by(LearningActivity.occurred_on.desc(), LearningActivity.id.desc())
+        )
+    )
+
+
+def _check_editable(cycle: Cycle, owner_id: int, by: Person) -> None:
+    if by.id != owner_id:
+        raise ActivityError(_l("Only the person themselves can change their learning log."))
+    if not cycle.is_open:
+        raise ActivityError(_l("This cycle is closed, so its learning log cannot change."))
+
+
+def _clean(person: Person, cycle: Cycle, values: dict, exclude_id: int | None = None) -> dict:
+    errors = {}
+    bucket = values.get("bucket")
+    kind: ActivityKind | None = values.get("kind")
+    course: Course | None = values.get("course")
+    goal: Goal | None = values.get("goal")
+    title = (values.get("title") or "").strip()
+    if bucket not in BUCKETS:
+        errors["bucket"] = _l("Choose 70, 20 or 10.")
+    elif kind is not None and kind.bucket != bucket:
+        errors["kind_id"] = _l(
+            "This kind of learning belongs to the %(bucket)s part.", bucket=kind.bucket
+        )
+    if course is not None and bucket != "10":
+        errors["course_id"] = _l("Courses are formal learning: choose the 10 part for them.")
+    if not title and course is not None:
+        title = course.title_th
+    if not title:
+        errors["title"] = (
+            _l("Choose a course from the catalogue or write the title of the learning.")
+            if bucket == "10"
+            else _l("Please write what you did.")
+        )
+    elif len(title) > 500:
+        errors["title"] = _l("At most 500 characters.")
+    if goal is not None and (goal.plan.person_id != person.id or goal.plan.cycle_id != cycle.id):
+        errors["goal_id"] = _l("Choose one of the goals of your plan for this cycle.")
+
+    start, end = values.get("occurred_on"), values.get("ended_on")
+    if start is None:
+        errors["occurred_on"] = _l("Please give the date.")
+    elif not cycle.starts_on <= start <= cycle.ends_on:
+        errors["occurred_on"] = _l(
+            "The date must be within fiscal year %(year)d (%(start)s – %(end)s).",
+            year=cycle.be_year, start=format_be_date(cycle.starts_on), end=format_be_date(cycle.ends_on),
+        )  # fmt: skip
+    elif start > today():
+        errors["occurred_on"] = _l("The date cannot be in the future.")
+    if end is not None and start is not None and "occurred_on" not in errors:
+        if end < start:
+            errors["ended_on"] = _l("The last day cannot be before the first day.")
+        elif end > cycle.ends_on or end > today():
+            errors["ended_on"] = _l(
+                "The last day must be within the fiscal year and not in the future."
+            )
+
+    hours = values.get("hours")
+    if hours is None:
+        errors["hours"] = _l("Please give the hours.")
+    elif hours <= 0:
+        errors["hours"] = _l("Hours must be more than 0.")
+    elif hours > MAX_HOURS:
+        errors["hours"] = _l("One activity can have at most 1,000 hours.")
+    elif start is not None and "occurred_on" not in errors and "ended_on" not in errors:
+        days = ((end or start) - start).days + 1
+        if hours > HOURS_PER_DAY * days:
+            errors["hours"] = _l(
+                "That is more than 24 hours a day. For learning over several days, give the last day too."
+            )
+        elif end is None or end == start:
+            logged = _hours_on_day(person, start, exclude_id)
+            if logged + hours > HOURS_PER_DAY:
+                errors["hours"] = _l(
+                    "With what you already logged on %(date)s (%(hours)s hours) that is more than 24 hours in a day.",
+                    date=format_be_date(start), hours=logged,
+                )  # fmt: skip
+
+    pre, post = values.get("pre_score"), values.get("post_score")
+    for name, score in (("pre_score", pre), ("post_score", post)):
+        if score is not None and not 0 <= score <= 100:
+            errors[name] = _l("A score is from 0 to 100.")
+    learned = (values.get("learned") or "").strip()
+    applied = (values.get("applied") or "").strip()
+    for name, text in (("learned", learned), ("applied", applied)):
+        if len(text) > 4000:
+            errors[name] = _l("At most 4,000 characters.")
+    url = (values.get("url") or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        errors["url"] = _l("A link starts with https:// or http://")
+    if errors:
+        raise ActivityError(
+            _l("Please check the highlighted answers. Nothing was saved yet."), errors
+        )
+    return {
+        "bucket": bucket,
+        "kind_id": kind.id if kind else None,
+        "title": title,
+        "goal_id": goal.id if goal else None,
+        "occurred_on": start,
+        "ended_on": end if end != start else None,
+        "hours": hours,
+        "course_id": course.id if course else None,
+        "provider_name": (values.get("provider_name") or "").strip()[:255] or None,
+        "url": url[:500] or None,
+        "pre_score": pre,
+        "post_score": post,
+        "completed": bool(values.get("completed")),
+        "learned": learned or None,
+        "applied": applied or None,
+    }
+
+
+def _hours_on_day(person: Person, day: date, exclude_id: int | None) -> Decimal:
+    """Hours already logged on single-day activities of `day`."""
+    query = select(func.coalesce(func.sum(LearningActivity.hours), 0)).where(
+        LearningActivity.person_id == person.id,
+        LearningActivity.occurred_on == day,
+        LearningActivity.ended_on.is_(None),
+    )
+    if exclude_id is not None:
+        query = query.where(LearningActivity.id != exclude_id)
+    return Decimal(db.session.scalar(query))
+
+
+def log_activity(person: Person, cycle: Cycle, values: dict, *, by: Person) -> LearningActivity:
+    _check_editable(cycle, person.id, by)
+    activity = LearningActivity(
+        person_id=person.id, cycle_id=cycle.id, **_clean(person, cycle, values)
+    )
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def update_activity(activity: LearningActivity, values: dict, *, by: Person) -> LearningActivity:
+    _check_editable(activity.cycle, activity.person_id, by)
+    clean = _clean(activity.person, activity.cycle, values, exclude_id=activity.id)
+    changed = any(getattr(activity, k) != v for k, v in clean.items())
+    for name, value in clean.items():
+        setattr(activity, name, value)
+    if changed and activity.verified_at is not None:
+        # A supervisor verified what was there before; the changed entry needs a new look.
+        activity.verified_at = None
+        activity.verified_by_id = None
+    db.session.flush()
+    return activity
+
+
+def delete_activity(activity: LearningActivity, *, by: Person) -> list:
+    """Delete the activity; returns the evidence files to remove from disk after commit."""
+    _check_editable(activity.cycle, activity.person_id, by)
+    files = list(activity.evidence)
+    db.session.delete(activity)
+    db.session.flush()
+    return files
+
+
+def actual_balance(person: Person, cycle: Cycle) -> Balance:
+    rows = db.session.execute(
+        select(LearningActivity.bucket, func.sum(LearningActivity.hours))
+        .where(LearningActivity.person_id == person.id, LearningActivity.cycle_id == cycle.id)
+        .group_by(LearningActivity.bucket)
+    )
+    hours = {b: Decimal(0) for b in BUCKETS}
+    for bucket, total in rows:
+        hours[bucket] = Decimal(total)
+    return Balance(hours)
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    planned_count: int
+    planned_hours: Decimal
+    done_count: int
+    done_hours: Decimal
+
+    @property
+    def hours_share(self) -> float | None:
+        if not self.planned_hours:
+            return None
+        return min(float(self.done_hours / self.planned_hours), 1.0)
+
+
+def goal_progress(plan: Plan | None) -> list[GoalProgress]:
+    """Planned against logged activities and hours, per goal."""
+    if plan is None:
+        return []
+    done = {
+        goal_id: (count, Decimal(hours))
+        for goal_id, count, hours in db.session.execute(
+            select(LearningActivity.goal_id, func.count(), func.sum(LearningActivity.hours))
+            .where(LearningActivity.goal_id.in_([g.id for g in plan.goals]))
+            .group_by(LearningActivity.goal_id)
+        )
+    }
+    rows = []
+    for goal in plan.goals:
+        count, hours = done.get(goal.id, (0, Decimal(0)))
+        rows.append(
+            GoalProgress(
+                goal=goal,
+                planned_count=len(goal.activities),
+                planned_hours=sum((a.hours or Decimal(0) for a in goal.activities), Decimal(0)),
+                done_count=count,
+                done_hours=hours,
+            )
+        )
+    return rows
+
+
+def default_date(cycle: Cycle) -> date:
+    """Today when it falls in the cycle, else the cycle's last day (for a cycle kept open)."""
+    return min(max(today(), cycle.starts_on), cycle.ends_on)
+
+
+def span_days(activity: LearningActivity) -> int:
+    return (
+        (activity.ended_on or activity.occurred_on) - activity.occurred_on + timedelta(days=1)
+    ).days

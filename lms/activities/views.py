@@ -1,0 +1,266 @@
+"""The learning log pages: my activities, record/edit/delete one, evidence upload and download."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.activities import bp
+from lms.activities.evidence import EvidenceError, attach_evidence, remove_evidence, stored_path
+from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
+from lms.activities.services import (
+    ActivityError,
+    activities_of,
+    actual_balance,
+    default_date,
+    delete_activity,
+    goal_progress,
+    log_activity,
+    update_activity,
+)
+from lms.cycles import cycle_by_year, open_cycle
+from lms.extensions import db
+from lms.i18n import current_locale
+from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivity
+from lms.permissions import can_view_evidence
+from lms.plans.services import find_plan, planned_balance
+from lms.rules import show_on_form
+
+
+def _cycle_or_404(be_year: int):
+    cycle = cycle_by_year(be_year)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _my_activity_or_404(cycle, activity_id: int) -> LearningActivity:
+    activity = db.session.get(LearningActivity, activity_id)
+    if activity is None or activity.person_id != current_user.id or activity.cycle_id != cycle.id:
+        abort(404)
+    return activity
+
+
+@bp.route("/")
+@login_required
+def index():
+    cycle = open_cycle()
+    if cycle is None:
+        return render_template("activities/no_cycle.html")
+    return redirect(url_for(".log", be_year=cycle.be_year))
+
+
+@bp.route("/<int:be_year>/")
+@login_required
+def log(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    plan = find_plan(current_user, cycle)
+    locale = current_locale()
+    return render_template(
+        "activities/log.html",
+        cycle=cycle,
+        plan=plan,
+        activities=activities_of(current_user, cycle),
+        planned=planned_balance(plan),
+        actual=actual_balance(current_user, cycle),
+        progress=goal_progress(plan),
+        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+    )
+
+
+def _form(cycle, activity=None) -> ActivityForm:
+    locale = current_locale()
+    form = ActivityForm(obj=activity) if request.method == "GET" and activity else ActivityForm()
+    kinds = db.session.scalars(
+        select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
+    )
+    form.kind_id.choices = [("", _("Choose…"))] + [
+        (k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds
+    ]
+    plan = find_plan(current_user, cycle)
+    form.goal_id.choices = [("", _("Not linked to a goal"))] + [
+        (g.id, f"{g.area.name(locale)} ({g.current_level if g.current_level is not None else '–'} → {g.target_level})")
+        for g in (plan.goals if plan else [])
+    ]  # fmt: skip
+    courses = db.session.scalars(
+        select(Course).where(Course.active.is_(True)).order_by(Course.code)
+    )
+    form.course_id.choices = [("", _("No course / not in the catalogue"))] + [
+        (c.id, f"{c.provider.code} · {c.title(locale)}") for c in courses
+    ]
+    return form
+
+
+def _values(form) -> dict:
+    return {
+        "bucket": form.bucket.data,
+        "kind": db.session.get(ActivityKind, form.kind_id.data) if form.kind_id.data else None,
+        "title": form.title.data,
+        "goal": db.session.get(Goal, form.goal_id.data) if form.goal_id.data else None,
+        "occurred_on": form.occurred_on.data,
+        "ended_on": form.ended_on.data,
+        "hours": form.hours.data,
+        "course": db.session.get(Course, form.course_id.data) if form.course_id.data else None,
+        "provider_name": form.provider_name.data,
+        "url": form.url.data,
+        "pre_score": form.pre_score.data,
+        "post_score": form.post_score.data,
+        "completed": form.completed.data,
+        "learned": form.learned.data,
+        "applied": form.applied.data,
+    }
+
+
+@bp.route("/<int:be_year>/new", methods=["GET", "POST"])
+@bp.route("/<int:be_year>/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(be_year: int, activity_id: int | None = None):
+    cycle = _cycle_or_404(be_year)
+    activity = _my_activity_or_404(cycle, activity_id) if activity_id else None
+    if not cycle.is_open:
+        flash(_("This cycle is closed, so its learning log cannot change."), "error")
+        return redirect(url_for(".log", be_year=be_year))
+    form = _form(cycle, activity)
+    if request.method == "GET" and activity is None:
+        form.bucket.data = request.args.get("bucket", "70")
+        form.occurred_on.data = default_date(cycle)
+        form.goal_id.data = request.args.get("goal", type=int)
+        form.course_id.data = request.args.get("course", type=int)
+    error = None
+    if form.validate_on_submit():
+        try:
+            if activity is None:
+                activity = log_activity(current_user, cycle, _values(form), by=current_user)
+            else:
+                update_activity(activity, _values(form), by=current_user)
+            db.session.commit()
+        except ActivityError as exc:
+            db.session.rollback()
+            error = show_on_form(form, exc)
+        else:
+            flash(
+                _(
+                    "Saved to your learning log. Add a certificate or other evidence if you have one."
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", be_year=be_year, activity_id=activity.id))
+    elif request.method == "POST":
+        error = _("Please check the highlighted answers. Nothing was saved yet.")
+    return (
+        render_template(
+            "activities/form.html", cycle=cycle, form=form, activity=activity, error=error
+        ),
+        422 if error else 200,
+    )
+
+
+@bp.route("/<int:be_year>/<int:activity_id>")
+@login_required
+def detail(be_year: int, activity_id: int):
+    cycle = _cycle_or_404(be_year)
+    activity = _my_activity_or_404(cycle, activity_id)
+    return render_template(
+        "activities/detail.html",
+        cycle=cycle,
+        activity=activity,
+        evidence_form=EvidenceForm(),
+        delete_form=DeleteForm(),
+        error=None,
+    )
+
+
+@bp.route("/<int:be_year>/<int:activity_id>/delete", methods=["POST"])
+@login_required
+def delete(be_year: int, activity_id: int):
+    cycle = _cycle_or_404(be_year)
+    activity = _my_activity_or_404(cycle, activity_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        files = [stored_path(e) for e in delete_activity(activity, by=current_user)]
+        db.session.commit()
+    except ActivityError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for(".detail", be_year=be_year, activity_id=activity_id))
+    for path in files:
+        path.unlink(missing_ok=True)
+    flash(_("The activity is deleted."), "success")
+    return redirect(url_for(".log", be_year=be_year))
+
+
+@bp.route("/<int:be_year>/<int:activity_id>/evidence", methods=["POST"])
+@login_required
+def upload(be_year: int, activity_id: int):
+    cycle = _cycle_or_404(be_year)
+    activity = _my_activity_or_404(cycle, activity_id)
+    form = EvidenceForm()
+    error = None
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            data = upload_file.read() if upload_file else b""
+            attach_evidence(
+                activity,
+                data,
+                upload_file.filename if upload_file else "",
+                form.kind.data,
+                by=current_user,
+            )
+            db.session.commit()
+        except EvidenceError as exc:
+            db.session.rollback()
+            error = show_on_form(form, exc)
+        else:
+            flash(_("The file is attached."), "success")
+            return redirect(url_for(".detail", be_year=be_year, activity_id=activity_id))
+    else:
+        error = _("Please check the highlighted answers. Nothing was saved yet.")
+    return (
+        render_template("activities/detail.html", cycle=cycle, activity=activity,
+                        evidence_form=form, delete_form=DeleteForm(), error=error),
+        422,
+    )  # fmt: skip
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id: int):
+    item = db.session.get(EvidenceFile, evidence_id)
+    if item is None or not can_view_evidence(current_user, item.activity.person):
+        abort(404)
+    path = stored_path(item)
+    if not path.is_file():
+        current_app.logger.error("Evidence file %s is missing on disk", item.stored_name)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        download_name=item.original_name,
+        as_attachment=item.content_type == "application/pdf",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@login_required
+def evidence_delete(evidence_id: int):
+    item = db.session.get(EvidenceFile, evidence_id)
+    if item is None or item.activity.person_id != current_user.id:
+        abort(404)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    activity = item.activity
+    try:
+        path = remove_evidence(item, by=current_user)
+        db.session.commit()
+    except EvidenceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        path.unlink(missing_ok=True)
+        flash(_("The file is removed."), "success")
+    return redirect(url_for(".detail", be_year=activity.cycle.be_year, activity_id=activity.id))

@@ -1,0 +1,97 @@
+"""Finding courses: catalogue search and suggestions ranked for a person's goal."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lms.extensions import db
+from lms.models import Course, CourseArea, LearningActivity, Person, Provider
+from lms.text import fold
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class CoursePage:
+    courses: list[Course]
+    total: int
+    page: int
+    pages: int
+
+
+def search_courses(
+    *, text: str = "", provider: str = "", area: str = "", level: int | None = None, page: int = 1
+) -> CoursePage:
+    """Active courses matching every word of `text` (case, accents and tone marks ignored)."""
+    query = select(Course).join(Course.provider).where(Course.active.is_(True))
+    for word in fold(text).split():
+        query = query.where(Course.search_text.contains(word, autoescape=True))
+    if provider:
+        query = query.where(Provider.code == provider)
+    if area:
+        query = query.where(
+            Course.id.in_(select(CourseArea.course_id).where(CourseArea.area_code == area))
+        )
+    if level is not None:
+        query = query.where(Course.level == level)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        query.options(selectinload(Course.areas), selectinload(Course.provider))
+        .order_by(Provider.code, Course.level.nulls_last(), Course.code)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return CoursePage(list(rows), total, page, pages)
+
+
+def providers() -> list[Provider]:
+    return list(db.session.scalars(select(Provider).order_by(Provider.code)))
+
+
+@dataclass
+class Suggestion:
+    course: Course
+    level_fit: int  # 3: pitched at the next step up, lower further away
+    colleagues: int  # people of the same role group who completed it
+
+    @property
+    def score(self) -> tuple:
+        return (-self.level_fit, -self.colleagues, self.course.code)
+
+
+def suggest_courses(area_code: str, current: int | None, person: Person, limit: int = 5):
+    """Courses for an area, best first: pitched at the next level up, then popular with
+    colleagues of the same role group who completed them."""
+    completions = (
+        select(LearningActivity.course_id, func.count(func.distinct(LearningActivity.person_id)))
+        .join(Person, Person.id == LearningActivity.person_id)
+        .where(
+            LearningActivity.completed.is_(True),
+            LearningActivity.course_id.is_not(None),
+            Person.role_group_id == person.role_group_id,
+            Person.id != person.id,
+        )
+        .group_by(LearningActivity.course_id)
+    )
+    popular = {course_id: count for course_id, count in db.session.execute(completions)}
+    courses = db.session.scalars(
+        select(Course)
+        .where(
+            Course.active.is_(True),
+            Course.id.in_(select(CourseArea.course_id).where(CourseArea.area_code == area_code)),
+        )
+        .options(selectinload(Course.provider))
+    ).all()
+    step = (current if current is not None else 0) + 1
+    suggestions = [
+        Suggestion(
+            course=c,
+            level_fit=1 if c.level is None else max(0, 3 - abs(c.level - step)),
+            colleagues=popular.get(c.id, 0),
+        )
+        for c in courses
+    ]
+    return sorted(suggestions, key=lambda s: s.score)[:limit]

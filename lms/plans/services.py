@@ -1,0 +1,400 @@
+"""Rules of the IDP: build goals from gaps, edit while draft, submit, carry over, balance."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.assessments.services import find_assessment, results, submitted_history
+from lms.cycles import cycle_areas
+from lms.extensions import db
+from lms.i18n import format_be_date
+from lms.models import (
+    ActivityKind,
+    Course,
+    Cycle,
+    Goal,
+    Person,
+    Plan,
+    PlannedActivity,
+)
+from lms.models.common import LEVEL_MAX, LEVEL_MIN, utcnow
+from lms.models.plan import BUCKETS
+from lms.rules import RuleError
+
+EDITABLE = ("draft", "returned")
+MAX_HOURS = Decimal(1000)
+IDEAL_MIX = {"70": 0.70, "20": 0.20, "10": 0.10}
+
+
+class PlanError(RuleError):
+    """The plan cannot be changed as asked."""
+
+
+class PlanConflict(PlanError):
+    """Someone (another window) changed the plan since this page was loaded."""
+
+
+def find_plan(person: Person, cycle: Cycle) -> Plan | None:
+    return db.session.scalars(
+        select(Plan)
+        .where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
+        .options(selectinload(Plan.goals).selectinload(Goal.activities))
+    ).first()
+
+
+def check_editable(plan: Plan | None, cycle: Cycle, owner: Person, by: Person) -> None:
+    if by.id != owner.id:
+        raise PlanError(_l("Only the person themselves can change their development plan."))
+    if not cycle.is_open:
+        raise PlanError(_l("This cycle is not open, so the plan cannot change."))
+    if plan is not None and plan.status not in EDITABLE:
+        raise PlanError(
+            _l("This plan is already submitted; it can change again if your supervisor returns it.")
+        )
+
+
+def check_version(plan: Plan, version: int | None) -> None:
+    """Refuse a change made from a page that shows an older version of the plan."""
+    if version is not None and version != plan.version:
+        raise PlanConflict(
+            _l(
+                "The plan was changed in another window or by someone else since you opened "
+                "this page. Nothing was saved: please look at the latest plan and try again."
+            )
+        )
+
+
+def touch(plan: Plan) -> None:
+    """Mark the plan changed, so that its version moves on (optimistic locking)."""
+    plan.updated_at = utcnow()
+
+
+def start_plan(person: Person, cycle: Cycle, *, by: Person) -> Plan:
+    plan = find_plan(person, cycle)
+    if plan is not None:
+        return plan
+    check_editable(None, cycle, person, by)
+    plan = Plan(person=person, cycle=cycle)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def default_due(cycle: Cycle) -> date:
+    return cycle.evaluation_due
+
+
+def build_from_gaps(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
+    """Create one goal per skill area below target, largest gap first; returns (plan, added).
+
+    Uses the self-assessment of this cycle, or the latest submitted one before it. Areas that
+    already have a goal are left alone, so pressing the button twice adds nothing twice.
+    """
+    assessment = find_assessment(person, cycle)
+    if assessment is None or not assessment.is_submitted:
+        history = submitted_history(person)
+        assessment = history[0] if history else None
+    if assessment is None:
+        raise PlanError(_l("Submit your self-assessment first: the plan is built from its gaps."))
+    plan = start_plan(person, cycle, by=by)
+    check_editable(plan, cycle, person, by)
+    areas = {a.code: a for a in cycle_areas(cycle)}
+    have = {g.area.code for g in plan.goals}
+    gaps = sorted((r for r in results(assessment) if r.gap), key=lambda r: -r.gap)
+    added = 0
+    for row in gaps:
+        area = areas.get(row.area.code)
+        if area is None or area.code in have:
+            continue
+        plan.goals.append(
+            Goal(
+                area=area,
+                current_level=row.level,
+                target_level=row.target,
+                due_on=default_due(cycle),
+                position=len(plan.goals),
+            )
+        )
+        added += 1
+    touch(plan)
+    db.session.flush()
+    return plan, added
+
+
+def _clean_goal(cycle: Cycle, values: dict) -> dict:
+    errors = {}
+    area = values.get("area")
+    if area is None:
+        errors["area_id"] = _l("Choose the skill area this goal develops.")
+    elif area.framework_id != cycle.framework_id:
+        errors["area_id"] = _l("This skill area is not part of the cycle's framework.")
+    current, target = values.get("current_level"), values.get("target_level")
+    for name, level in (("current_level", current), ("target_level", target)):
+        if level is not None and not LEVEL_MIN <= level <= LEVEL_MAX:
+            errors[name] = _l(
+                "Choose a level from %(low)d to %(high)d.", low=LEVEL_MIN, high=LEVEL_MAX
+            )
+    if target is None:
+        errors["target_level"] = _l("Choose the level you want to reach.")
+    elif current is not None and "current_level" not in errors and target < current:
+        errors["target_level"] = _l("The target cannot be below the current level.")
+    due = values.get("due_on")
+    if due is not None and not cycle.starts_on <= due <= cycle.ends_on:
+        errors["due_on"] = _l(
+            "Choose a date within the fiscal year (%(start)s – %(end)s).",
+            start=format_be_date(cycle.starts_on),
+            end=format_be_date(cycle.ends_on),
+        )
+    criteria = (values.get("success_criteria") or "").strip()
+    if len(criteria) > 2000:
+        errors["success_criteria"] = _l("At most 2,000 characters.")
+    if errors:
+        raise PlanError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
+    return {
+        "area": area,
+        "current_level": current,
+        "target_level": target,
+        "due_on": due,
+        "success_criteria": criteria or None,
+    }
+
+
+def add_goal(plan: Plan, values: dict, *, by: Person, version: int | None = None) -> Goal:
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    clean = _clean_goal(plan.cycle, values)
+    goal = Goal(**clean, position=len(plan.goals))
+    plan.goals.append(goal)
+    touch(plan)
+    db.session.flush()
+    return goal
+
+
+def update_goal(goal: Goal, values: dict, *, by: Person, version: int | None = None) -> Goal:
+    plan = goal.plan
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    for name, value in _clean_goal(plan.cycle, values).items():
+        setattr(goal, name, value)
+    touch(plan)
+    db.session.flush()
+    return goal
+
+
+def delete_goal(goal: Goal, *, by: Person, version: int | None = None) -> None:
+    plan = goal.plan
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    plan.goals.remove(goal)
+    for position, other in enumerate(plan.goals):
+        other.position = position
+    touch(plan)
+    db.session.flush()
+
+
+def move_goal(goal: Goal, step: int, *, by: Person, version: int | None = None) -> None:
+    """Move a goal up (-1) or down (+1) in the plan."""
+    plan = goal.plan
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    goals = list(plan.goals)
+    index = goals.index(goal)
+    target = index + step
+    if 0 <= target < len(goals):
+        goals[index], goals[target] = goals[target], goals[index]
+        for position, other in enumerate(goals):
+            other.position = position
+        touch(plan)
+        db.session.flush()
+
+
+def _clean_activity(values: dict) -> dict:
+    errors = {}
+    bucket = values.get("bucket")
+    kind: ActivityKind | None = values.get("kind")
+    course: Course | None = values.get("course")
+    title = (values.get("title") or "").strip()
+    if bucket not in BUCKETS:
+        errors["bucket"] = _l("Choose 70, 20 or 10.")
+    if kind is not None and bucket in BUCKETS and kind.bucket != bucket:
+        errors["kind_id"] = _l(
+            "This kind of learning belongs to the %(bucket)s part.", bucket=kind.bucket
+        )
+    if course is not None and bucket != "10":
+        errors["course_id"] = _l("Courses are formal learning: choose the 10 part for them.")
+    if not title and course is not None:
+        title = course.title_th
+    if not title:
+        errors["title"] = (
+            _l("Choose a course from the catalogue or write the title of the learning.")
+            if bucket == "10"
+            else _l("Please write what you will do.")
+        )
+    if len(title) > 500:
+        errors["title"] = _l("At most 500 characters.")
+    hours = values.get("hours")
+    if hours is not None and not Decimal(0) < hours <= MAX_HOURS:
+        errors["hours"] = _l("Hours must be more than 0 and at most 1,000.")
+    if errors:
+        raise PlanError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
+    return {"bucket": bucket, "kind_id": kind.id if kind else None, "title": title,
+            "hours": hours, "course": course}  # fmt: skip
+
+
+def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int | None = None):
+    plan = goal.plan
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    activity = PlannedActivity(**_clean_activity(values), position=len(goal.activities))
+    goal.activities.append(activity)
+    touch(plan)
+    db.session.flush()
+    return activity
+
+
+def add_course_to_goal(goal: Goal, course: Course, *, by: Person, version: int | None = None):
+    """Plan a catalogue course as formal (10) e-learning under `goal`."""
+    elearning = db.session.scalars(
+        select(ActivityKind).where(ActivityKind.code == "ELEARNING")
+    ).first()
+    values = {"bucket": "10", "kind": elearning, "title": course.title_th, "hours": course.hours,
+              "course": course}  # fmt: skip
+    return add_planned_activity(goal, values, by=by, version=version)
+
+
+def update_planned_activity(activity: PlannedActivity, values: dict, *, by: Person,
+                            version: int | None = None) -> PlannedActivity:  # fmt: skip
+    plan = activity.goal.plan
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    for name, value in _clean_activity(values).items():
+        setattr(activity, name, value)
+    touch(plan)
+    db.session.flush()
+    return activity
+
+
+def delete_planned_activity(activity: PlannedActivity, *, by: Person, version: int | None = None):
+    goal = activity.goal
+    check_editable(goal.plan, goal.plan.cycle, goal.plan.person, by)
+    check_version(goal.plan, version)
+    goal.activities.remove(activity)
+    touch(goal.plan)
+    db.session.flush()
+
+
+def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
+    """Send the plan to the supervisor; it becomes read-only to its owner."""
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    if not plan.goals:
+        raise PlanError(_l("Add at least one goal before you submit the plan."))
+    empty = [g for g in plan.goals if not g.activities]
+    if empty:
+        raise PlanError(
+            _l(
+                "Every goal needs at least one planned activity. %(count)d goal(s) have none yet.",
+                count=len(empty),
+            )
+        )
+    plan.status = "submitted"
+    plan.submitted_at = utcnow()
+    touch(plan)
+    db.session.flush()
+    return plan
+
+
+def previous_plan(person: Person, cycle: Cycle) -> Plan | None:
+    """The person's plan of the latest earlier cycle."""
+    return db.session.scalars(
+        select(Plan)
+        .join(Plan.cycle)
+        .where(Plan.person_id == person.id, Cycle.be_year < cycle.be_year)
+        .order_by(Cycle.be_year.desc())
+    ).first()
+
+
+def unfinished_goals(plan: Plan) -> list[Goal]:
+    """Goals not marked achieved (by the supervisor, or by the person when nobody rated)."""
+    unfinished = []
+    for goal in plan.goals:
+        outcome = goal.supervisor_outcome or goal.self_outcome
+        if outcome != "achieved":
+            unfinished.append(goal)
+    return unfinished
+
+
+def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
+    """Copy the unfinished goals of the previous cycle (with their planned activities) into
+    this cycle's plan; a goal carried once is not carried again. Returns (plan, added)."""
+    earlier = previous_plan(person, cycle)
+    if earlier is None:
+        raise PlanError(_l("There is no plan from an earlier cycle to carry over."))
+    plan = start_plan(person, cycle, by=by)
+    check_editable(plan, cycle, person, by)
+    areas = {a.code: a for a in cycle_areas(cycle)}
+    carried = {g.carried_from_id for g in plan.goals if g.carried_from_id}
+    added = 0
+    for old in unfinished_goals(earlier):
+        area = areas.get(old.area.code)
+        if old.id in carried or area is None:
+            continue
+        goal = Goal(
+            area=area,
+            current_level=old.current_level,
+            target_level=old.target_level,
+            success_criteria=old.success_criteria,
+            due_on=default_due(cycle),
+            position=len(plan.goals),
+            carried_from_id=old.id,
+        )
+        goal.activities = [
+            PlannedActivity(
+                bucket=a.bucket,
+                kind_id=a.kind_id,
+                title=a.title,
+                hours=a.hours,
+                course_id=a.course_id,
+                position=a.position,
+            )  # fmt: skip
+            for a in old.activities
+        ]
+        plan.goals.append(goal)
+        added += 1
+    touch(plan)
+    db.session.flush()
+    return plan, added
+
+
+@dataclass
+class Balance:
+    """Hours per 70/20/10 bucket, with each bucket's share (None when there are no hours)."""
+
+    hours: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.hours.values(), Decimal(0))
+
+    def share(self, bucket: str) -> float | None:
+        total = self.total
+        return float(self.hours[bucket] / total) if total else None
+
+    @property
+    def far_from_ideal(self) -> bool:
+        """True when any bucket is more than 20 percentage points off 70:20:10."""
+        if not self.total:
+            return False
+        return any(abs(self.share(b) - IDEAL_MIX[b]) > 0.20 for b in BUCKETS)
+
+
+def planned_balance(plan: Plan | None) -> Balance:
+    hours = {b: Decimal(0) for b in BUCKETS}
+    for goal in plan.goals if plan else []:
+        for activity in goal.activities:
+            hours[activity.bucket] += activity.hours or Decimal(0)
+    return Balance(hours)

@@ -1,0 +1,363 @@
+"""The IDP pages: my plan, goals and planned activities, submit, carry-over, PDF."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.activities.services import actual_balance, goal_progress
+from lms.assessments.services import find_assessment, submitted_history
+from lms.courses.services import suggest_courses
+from lms.cycles import cycle_areas, cycle_by_year, open_cycle
+from lms.extensions import db
+from lms.i18n import current_locale
+from lms.models import ActivityKind, Course, Goal, PlannedActivity
+from lms.plans import bp
+from lms.plans.forms import GoalForm, PlanActionForm, PlannedActivityForm
+from lms.plans.pdf import plan_pdf_response
+from lms.plans.services import (
+    EDITABLE,
+    PlanError,
+    add_course_to_goal,
+    add_goal,
+    add_planned_activity,
+    build_from_gaps,
+    carry_over,
+    delete_goal,
+    delete_planned_activity,
+    find_plan,
+    move_goal,
+    planned_balance,
+    previous_plan,
+    start_plan,
+    submit_plan,
+    unfinished_goals,
+    update_goal,
+    update_planned_activity,
+)
+from lms.rules import show_on_form
+
+
+def _cycle_or_404(be_year: int):
+    cycle = cycle_by_year(be_year)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _my_goal_or_404(cycle, goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:
+        abort(404)
+    return goal
+
+
+def _plan_url(cycle, anchor: str | None = None) -> str:
+    return url_for(".show", be_year=cycle.be_year, _anchor=anchor)
+
+
+def _version(form=None) -> int | None:
+    raw = (form.version.data if form is not None else request.form.get("version")) or ""
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.route("/")
+@login_required
+def index():
+    cycle = open_cycle()
+    if cycle is None:
+        return render_template("plans/no_cycle.html")
+    return redirect(url_for(".show", be_year=cycle.be_year))
+
+
+@bp.route("/<int:be_year>/")
+@login_required
+def show(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    plan = find_plan(current_user, cycle)
+    assessment = find_assessment(current_user, cycle)
+    earlier = previous_plan(current_user, cycle)
+    locale = current_locale()
+    suggestions = {}
+    if plan is not None and plan.status in EDITABLE:
+        for goal in plan.goals:
+            in_plan = {a.course_id for a in goal.activities}
+            suggestions[goal.id] = [
+                s for s in suggest_courses(goal.area.code, goal.current_level, current_user, 6)
+                if s.course.id not in in_plan
+            ][:3]  # fmt: skip
+    return render_template(
+        "plans/show.html",
+        cycle=cycle,
+        plan=plan,
+        editable=cycle.is_open and (plan is None or plan.status in EDITABLE),
+        has_assessment=(assessment is not None and assessment.is_submitted)
+        or bool(submitted_history(current_user)),
+        carry_candidates=len(unfinished_goals(earlier)) if earlier else 0,
+        earlier=earlier,
+        planned=planned_balance(plan),
+        actual=actual_balance(current_user, cycle),
+        progress={p.goal.id: p for p in goal_progress(plan)},
+        suggestions=suggestions,
+        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+        form=PlanActionForm(version=plan.version if plan else None),
+    )
+
+
+def _plan_action(cycle, action, success_message):
+    form = PlanActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = action(form.version_number())
+        db.session.commit()
+    except PlanError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        flash(success_message(result), "success")
+    return redirect(_plan_url(cycle))
+
+
+@bp.route("/<int:be_year>/build", methods=["POST"])
+@login_required
+def build(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    return _plan_action(
+        cycle,
+        lambda _v: build_from_gaps(current_user, cycle, by=current_user)[1],
+        lambda added: _("%(count)d goals were added from your gaps. Now plan how you will reach them.", count=added)
+        if added else _("Every gap already has a goal in your plan."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:be_year>/carry-over", methods=["POST"])
+@login_required
+def carry(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    return _plan_action(
+        cycle,
+        lambda _v: carry_over(current_user, cycle, by=current_user)[1],
+        lambda added: _("%(count)d unfinished goals were carried over from last year.", count=added)
+        if added else _("The unfinished goals of last year are already in your plan."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:be_year>/submit", methods=["POST"])
+@login_required
+def submit(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    plan = find_plan(current_user, cycle)
+    if plan is None:
+        abort(404)
+    return _plan_action(
+        cycle,
+        lambda version: submit_plan(plan, by=current_user, version=version),
+        lambda _p: _("Your plan is sent to your supervisor. You will be told when they have reviewed it."),
+    )  # fmt: skip
+
+
+def _goal_form(cycle, goal=None) -> GoalForm:
+    locale = current_locale()
+    form = GoalForm(obj=goal) if request.method == "GET" and goal is not None else GoalForm()
+    form.area_id.choices = [("", _("Choose…"))] + [
+        (a.id, a.name(locale)) for a in cycle_areas(cycle)
+    ]
+    return form
+
+
+def _goal_values(form) -> dict:
+    from lms.models import SkillArea
+
+    return {
+        "area": db.session.get(SkillArea, form.area_id.data) if form.area_id.data else None,
+        "current_level": form.current_level.data,
+        "target_level": form.target_level.data,
+        "success_criteria": form.success_criteria.data,
+        "due_on": form.due_on.data,
+    }
+
+
+@bp.route("/<int:be_year>/goals/new", methods=["GET", "POST"])
+@bp.route("/<int:be_year>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@login_required
+def goal_form(be_year: int, goal_id: int | None = None):
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id) if goal_id else None
+    plan = goal.plan if goal else find_plan(current_user, cycle)
+    form = _goal_form(cycle, goal)
+    if request.method == "GET":
+        form.version.data = plan.version if plan else ""
+        if goal is None:
+            form.due_on.data = cycle.evaluation_due
+    error = None
+    if form.validate_on_submit():
+        try:
+            if goal is None:
+                plan = plan or start_plan(current_user, cycle, by=current_user)
+                goal = add_goal(plan, _goal_values(form), by=current_user, version=_version(form))
+            else:
+                update_goal(goal, _goal_values(form), by=current_user, version=_version(form))
+            db.session.commit()
+        except PlanError as exc:
+            db.session.rollback()
+            error = show_on_form(form, exc)
+        else:
+            flash(_("The goal is saved."), "success")
+            return redirect(_plan_url(cycle, f"goal-{goal.id}"))
+    elif request.method == "POST":
+        error = _("Please check the highlighted answers. Nothing was saved yet.")
+    status = 422 if error else 200
+    return render_template(
+        "plans/goal_form.html", cycle=cycle, form=form, goal=goal, error=error
+    ), status
+
+
+@bp.route("/<int:be_year>/goals/<int:goal_id>/delete", methods=["POST"])
+@login_required
+def goal_delete(be_year: int, goal_id: int):
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id)
+    return _plan_action(
+        cycle,
+        lambda version: delete_goal(goal, by=current_user, version=version),
+        lambda _r: _("The goal is deleted."),
+    )
+
+
+@bp.route("/<int:be_year>/goals/<int:goal_id>/move/<direction>", methods=["POST"])
+@login_required
+def goal_move(be_year: int, goal_id: int, direction: str):
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id)
+    step = {"up": -1, "down": 1}.get(direction)
+    if step is None:
+        abort(404)
+    return _plan_action(
+        cycle,
+        lambda version: move_goal(goal, step, by=current_user, version=version),
+        lambda _r: _("The order of the goals is saved."),
+    )
+
+
+def _activity_form(goal, activity=None) -> PlannedActivityForm:
+    locale = current_locale()
+    form = (
+        PlannedActivityForm(obj=activity)
+        if request.method == "GET" and activity is not None
+        else PlannedActivityForm()
+    )
+    kinds = db.session.scalars(
+        select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
+    )
+    form.kind_id.choices = [("", _("Choose…"))] + [
+        (k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds
+    ]
+    ranked = suggest_courses(goal.area.code, goal.current_level, current_user, limit=50)
+    form.course_id.choices = [("", _("No course / not in the catalogue"))] + [
+        (s.course.id, f"{s.course.provider.code} · {s.course.title(locale)}") for s in ranked
+    ]
+    if (
+        activity is not None
+        and activity.course_id
+        and activity.course_id not in {s.course.id for s in ranked}
+    ):
+        course = db.session.get(Course, activity.course_id)
+        form.course_id.choices.append(
+            (course.id, f"{course.provider.code} · {course.title(locale)}")
+        )
+    return form
+
+
+def _activity_values(form) -> dict:
+    return {
+        "bucket": form.bucket.data,
+        "kind": db.session.get(ActivityKind, form.kind_id.data) if form.kind_id.data else None,
+        "title": form.title.data,
+        "hours": form.hours.data,
+        "course": db.session.get(Course, form.course_id.data) if form.course_id.data else None,
+    }
+
+
+@bp.route("/<int:be_year>/goals/<int:goal_id>/activities/new", methods=["GET", "POST"])
+@bp.route(
+    "/<int:be_year>/goals/<int:goal_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"]
+)
+@login_required
+def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id)
+    activity = None
+    if activity_id is not None:
+        activity = db.session.get(PlannedActivity, activity_id)
+        if activity is None or activity.goal_id != goal.id:
+            abort(404)
+    form = _activity_form(goal, activity)
+    if request.method == "GET":
+        form.version.data = goal.plan.version
+        if activity is None:
+            form.bucket.data = request.args.get("bucket", "70")
+    error = None
+    if form.validate_on_submit():
+        try:
+            values = _activity_values(form)
+            if activity is None:
+                add_planned_activity(goal, values, by=current_user, version=_version(form))
+            else:
+                update_planned_activity(activity, values, by=current_user, version=_version(form))
+            db.session.commit()
+        except PlanError as exc:
+            db.session.rollback()
+            error = show_on_form(form, exc)
+        else:
+            flash(_("The planned activity is saved."), "success")
+            return redirect(_plan_url(cycle, f"goal-{goal.id}"))
+    elif request.method == "POST":
+        error = _("Please check the highlighted answers. Nothing was saved yet.")
+    return (
+        render_template("plans/activity_form.html", cycle=cycle, goal=goal, activity=activity, form=form, error=error),
+        422 if error else 200,
+    )  # fmt: skip
+
+
+@bp.route(
+    "/<int:be_year>/goals/<int:goal_id>/activities/<int:activity_id>/delete", methods=["POST"]
+)
+@login_required
+def activity_delete(be_year: int, goal_id: int, activity_id: int):
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id)
+    activity = db.session.get(PlannedActivity, activity_id)
+    if activity is None or activity.goal_id != goal.id:
+        abort(404)
+    return _plan_action(
+        cycle,
+        lambda version: delete_planned_activity(activity, by=current_user, version=version),
+        lambda _r: _("The planned activity is deleted."),
+    )
+
+
+@bp.route("/<int:be_year>/goals/<int:goal_id>/courses/<int:course_id>", methods=["POST"])
+@login_required
+def add_course(be_year: int, goal_id: int, course_id: int):
+    """Add a catalogue course to a goal as formal (10) learning."""
+    cycle = _cycle_or_404(be_year)
+    goal = _my_goal_or_404(cycle, goal_id)
+    course = db.session.get(Course, course_id)
+    if course is None or not course.active:
+        abort(404)
+    return _plan_action(
+        cycle,
+        lambda version: add_course_to_goal(goal, course, by=current_user, version=version),
+        lambda _r: _("The course is added to your plan."),
+    )
+
+
+@bp.route("/<int:be_year>/plan.pdf")
+@login_required
+def pdf(be_year: int):
+    cycle = _cycle_or_404(be_year)
+    plan = find_plan(current_user, cycle)
+    if plan is None:
+        abort(404)
+    return plan_pdf_response(plan)
