@@ -54,8 +54,16 @@ def build_radar(
         # Labels sit outside the rim, aligned away from the centre so none is clipped.
         x = math.sin(angle)
         ha = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
-        ax.text(angle, max_level * 1.13, label, ha=ha, va="center",
-                fontfamily=FONT_FAMILY, fontsize=11, color="#1f2a33")  # fmt: skip
+        ax.text(
+            angle,
+            max_level * 1.13,
+            label,
+            ha=ha,
+            va="center",
+            fontfamily=FONT_FAMILY,
+            fontsize=11,
+            color="#1f2a33",
+        )
     ax.set_ylim(0, max_level)
     ax.set_yticks(range(0, max_level + 1))
     ax.set_yticklabels([str(i) for i in range(max_level + 1)], fontsize=8, color="#55606b")

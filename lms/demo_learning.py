@@ -65,15 +65,34 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
         plan.goals.remove(goal)
     for goal in plan.goals:
         goal.success_criteria = "นำทักษะไปใช้ในงานจริงอย่างน้อย 1 ชิ้นงาน และผู้บังคับบัญชารับรอง"
-        add_planned_activity(goal, {"bucket": "70", "kind": kinds["APPLY"], "hours": Decimal(20),
-                                    "title": ON_THE_JOB.get(goal.area.code, "ลงมือทำงานจริง")}, by=person)  # fmt: skip
+        add_planned_activity(
+            goal,
+            {
+                "bucket": "70",
+                "kind": kinds["APPLY"],
+                "hours": Decimal(20),
+                "title": ON_THE_JOB.get(goal.area.code, "ลงมือทำงานจริง"),
+            },
+            by=person,
+        )
         code = rng.choice(list(FROM_OTHERS))
-        add_planned_activity(goal, {"bucket": "20", "kind": kinds[code], "hours": Decimal(6),
-                                    "title": FROM_OTHERS[code]}, by=person)  # fmt: skip
+        add_planned_activity(
+            goal,
+            {"bucket": "20", "kind": kinds[code], "hours": Decimal(6), "title": FROM_OTHERS[code]},
+            by=person,
+        )
         course = _course_for(goal.area.code, rng)
         if course is not None:
-            add_planned_activity(goal, {"bucket": "10", "kind": kinds["ELEARNING"], "course": course,
-                                        "hours": course.hours or Decimal(3)}, by=person)  # fmt: skip
+            add_planned_activity(
+                goal,
+                {
+                    "bucket": "10",
+                    "kind": kinds["ELEARNING"],
+                    "course": course,
+                    "hours": course.hours or Decimal(3),
+                },
+                by=person,
+            )
     return plan
 
 
@@ -116,17 +135,23 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
                 "completed": is_course,
                 "learned": "เข้าใจหลักการและขั้นตอน นำไปใช้กับงานของส่วนได้",
                 "applied": "ใช้กับรายงานประจำเดือนของส่วน ลดเวลาทำงานลงประมาณครึ่งวัน"
-                if item.bucket == "70" else None,
+                if item.bucket == "70"
+                else None,
             },
             by=person,
-        )  # fmt: skip
+        )
         if item.bucket == "70" and rng.random() < 0.5:
             activity.verified_by_id = person.supervisor_id
             activity.verified_at = datetime.combine(day + timedelta(days=3), datetime.min.time())
             activity.applied_at_work = True
         if evidence and is_course:
-            attach_evidence(activity, certificate_png(person.name_th, item.title, day),
-                            "certificate.png", "certificate", by=person)  # fmt: skip
+            attach_evidence(
+                activity,
+                certificate_png(person.name_th, item.title, day),
+                "certificate.png",
+                "certificate",
+                by=person,
+            )
 
 
 def _current_plan(person, number, current, kinds, rng) -> None:

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 
@@ -41,6 +42,11 @@ def level_select(label, **kwargs) -> SelectField:
     return id_select(label, choices=level_choices(), **kwargs)
 
 
-def level_choices(blank: str | None = "–"):
-    choices = [("", blank)] if blank is not None else []
-    return choices + [(str(i), str(i)) for i in range(LEVEL_MIN, LEVEL_MAX + 1)]
+def options(pairs) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs."""
+    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
+
+
+def level_choices(blank: str | None = "–") -> list[SelectChoice]:
+    pairs = [("", blank)] if blank is not None else []
+    return options(pairs + [(i, str(i)) for i in range(LEVEL_MIN, LEVEL_MAX + 1)])

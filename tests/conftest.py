@@ -8,6 +8,7 @@ every test then starts from that state (transactional tables are emptied after e
 import contextvars
 import os
 import re
+import shutil
 
 import pytest
 from flask.globals import _cv_app
@@ -91,6 +92,7 @@ def _clean_database(app):
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
+        shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -63,3 +63,16 @@ class PersonFactory(factory.Factory):
         set_password(person, password)
         db.session.commit()
         return person
+
+
+def submitted_assessment(person, cycle, level=1):
+    """A submitted self-assessment with the same level in every area."""
+    from lms.assessments.services import save_area, start_assessment, submit_assessment
+    from lms.cycles import cycle_areas
+
+    assessment = start_assessment(person, cycle, by=person)
+    for area in cycle_areas(cycle):
+        save_area(assessment, area, level=level, justification=None, by=person)
+    submit_assessment(assessment, by=person)
+    db.session.commit()
+    return assessment

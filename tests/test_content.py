@@ -33,8 +33,14 @@ def test_ocsc_framework_is_default_with_seven_areas_and_literacy_sub_skills():
     ocsc = db.session.scalars(select(Framework).where(Framework.code == "OCSC-2560")).one()
     assert ocsc.is_default
     assert [a.code for a in ocsc.areas] == [
-        "DLIT", "DGOV", "DTECH", "DPSD", "SPM", "DLEAD", "DTRANS",
-    ]  # fmt: skip
+        "DLIT",
+        "DGOV",
+        "DTECH",
+        "DPSD",
+        "SPM",
+        "DLEAD",
+        "DTRANS",
+    ]
     literacy = ocsc.areas[0]
     assert [s.code for s in literacy.sub_skills if s.verified] == [
         "DLIT-COMP",

@@ -61,3 +61,18 @@ def test_create_admin(app):
     )
     assert short.exit_code != 0
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
+
+
+def test_demo_has_plans_in_every_state_and_learning_with_evidence(app):
+    from lms.activities.evidence import stored_path
+    from lms.models import EvidenceFile, LearningActivity, Plan
+
+    build_demo()
+    db.session.commit()
+    current = db.session.scalars(select(Cycle).where(Cycle.be_year == 2566)).one()
+    states = set(db.session.scalars(select(Plan.status).where(Plan.cycle_id == current.id)))
+    assert states == {"draft", "submitted", "returned", "approved", "completed"}
+    buckets = set(db.session.scalars(select(LearningActivity.bucket)))
+    assert buckets == {"70", "20", "10"}
+    files = db.session.scalars(select(EvidenceFile)).all()
+    assert files and all(stored_path(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)

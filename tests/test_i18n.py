@@ -19,10 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_string_has_a_thai_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
     po = ROOT / "lms/translations/th/LC_MESSAGES/messages.po"
     translated = {m.id for m in read_po(po.open("rb")) if m.id and m.string and not m.fuzzy}

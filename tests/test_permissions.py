@@ -84,8 +84,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client, org, url):
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("viewer", "status"), [("staff", 403), ("sup", 403), ("hr", 200),
-                                                 ("executive", 200), ("admin", 200)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("viewer", "status"),
+    [("staff", 403), ("sup", 403), ("hr", 200), ("executive", 200), ("admin", 200)],
+)
 def test_people_list_is_for_hr_executives_and_admins(client, org, viewer, status):
     login(client, org[viewer])
     assert client.get("/people").status_code == status

@@ -44,8 +44,9 @@ def stored_path(evidence: EvidenceFile) -> Path:
     return upload_root() / evidence.stored_name[:2] / evidence.stored_name
 
 
-def attach_evidence(activity: LearningActivity, data: bytes, filename: str, kind: str,
-                    *, by: Person) -> EvidenceFile:  # fmt: skip
+def attach_evidence(
+    activity: LearningActivity, data: bytes, filename: str, kind: str, *, by: Person
+) -> EvidenceFile:
     """Check and store one evidence file for an activity of `by`'s own."""
     if by.id != activity.person_id:
         raise EvidenceError(_l("Only the person themselves can add evidence to their learning."))
@@ -69,10 +70,12 @@ def attach_evidence(activity: LearningActivity, data: bytes, filename: str, kind
     content_type, extensions = detected
     if extension not in extensions:
         raise EvidenceError(
-            _l("The file is not what its name says: its content is not a %(ext)s file.",
-               ext=extension or "?"),
+            _l(
+                "The file is not what its name says: its content is not a %(ext)s file.",
+                ext=extension or "?",
+            ),
             {"file": _l("The name and the content of the file do not match.")},
-        )  # fmt: skip
+        )
     digest = hashlib.sha256(data).hexdigest()
     duplicate = db.session.scalars(
         select(EvidenceFile.id).where(

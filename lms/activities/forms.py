@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from lms.forms import date_field, hours_field, id_select, score_field
+from lms.forms import date_field, hours_field, id_select, options, score_field
 from lms.plans.forms import BUCKET_CHOICES
 
 
@@ -32,12 +32,14 @@ class EvidenceForm(FlaskForm):
     file = FileField(_l("File (PDF, PNG or JPEG, at most 5 MB)"))
     kind = SelectField(
         _l("What it is"),
-        choices=[
-            ("certificate", _l("Certificate")),
-            ("screenshot", _l("Screenshot")),
-            ("document", _l("Document")),
-            ("other", _l("Other")),
-        ],
+        choices=options(
+            [
+                ("certificate", _l("Certificate")),
+                ("screenshot", _l("Screenshot")),
+                ("document", _l("Document")),
+                ("other", _l("Other")),
+            ]
+        ),
         invalid_choice_message=_l("Please choose from the list."),
     )
 

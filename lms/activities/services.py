@@ -75,8 +75,10 @@ def _clean(person: Person, cycle: Cycle, values: dict, exclude_id: int | None = 
     elif not cycle.starts_on <= start <= cycle.ends_on:
         errors["occurred_on"] = _l(
             "The date must be within fiscal year %(year)d (%(start)s – %(end)s).",
-            year=cycle.be_year, start=format_be_date(cycle.starts_on), end=format_be_date(cycle.ends_on),
-        )  # fmt: skip
+            year=cycle.be_year,
+            start=format_be_date(cycle.starts_on),
+            end=format_be_date(cycle.ends_on),
+        )
     elif start > today():
         errors["occurred_on"] = _l("The date cannot be in the future.")
     if end is not None and start is not None and "occurred_on" not in errors:
@@ -98,15 +100,18 @@ def _clean(person: Person, cycle: Cycle, values: dict, exclude_id: int | None = 
         days = ((end or start) - start).days + 1
         if hours > HOURS_PER_DAY * days:
             errors["hours"] = _l(
-                "That is more than 24 hours a day. For learning over several days, give the last day too."
+                "That is more than 24 hours a day. "
+                "For learning over several days, give the last day too."
             )
         elif end is None or end == start:
             logged = _hours_on_day(person, start, exclude_id)
             if logged + hours > HOURS_PER_DAY:
                 errors["hours"] = _l(
-                    "With what you already logged on %(date)s (%(hours)s hours) that is more than 24 hours in a day.",
-                    date=format_be_date(start), hours=logged,
-                )  # fmt: skip
+                    "With what you already logged on %(date)s (%(hours)s hours) "
+                    "that is more than 24 hours in a day.",
+                    date=format_be_date(start),
+                    hours=logged,
+                )
 
     pre, post = values.get("pre_score"), values.get("post_score")
     for name, score in (("pre_score", pre), ("post_score", post)):

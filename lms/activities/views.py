@@ -20,6 +20,7 @@ from lms.activities.services import (
 )
 from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
+from lms.forms import options
 from lms.i18n import current_locale
 from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivity
 from lms.permissions import can_view_evidence
@@ -74,20 +75,21 @@ def _form(cycle, activity=None) -> ActivityForm:
     kinds = db.session.scalars(
         select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
     )
-    form.kind_id.choices = [("", _("Choose…"))] + [
-        (k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds
-    ]
+    form.kind_id.choices = options(
+        [("", _("Choose…"))] + [(k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds]
+    )
     plan = find_plan(current_user, cycle)
-    form.goal_id.choices = [("", _("Not linked to a goal"))] + [
-        (g.id, f"{g.area.name(locale)} ({g.current_level if g.current_level is not None else '–'} → {g.target_level})")
-        for g in (plan.goals if plan else [])
-    ]  # fmt: skip
+    goals = plan.goals if plan else []
+    form.goal_id.choices = options(
+        [("", _("Not linked to a goal"))] + [(g.id, g.label(locale)) for g in goals]
+    )
     courses = db.session.scalars(
         select(Course).where(Course.active.is_(True)).order_by(Course.code)
     )
-    form.course_id.choices = [("", _("No course / not in the catalogue"))] + [
-        (c.id, f"{c.provider.code} · {c.title(locale)}") for c in courses
-    ]
+    form.course_id.choices = options(
+        [("", _("No course / not in the catalogue"))]
+        + [(c.id, f"{c.provider.code} · {c.title(locale)}") for c in courses]
+    )
     return form
 
 
@@ -140,7 +142,8 @@ def edit(be_year: int, activity_id: int | None = None):
         else:
             flash(
                 _(
-                    "Saved to your learning log. Add a certificate or other evidence if you have one."
+                    "Saved to your learning log. "
+                    "Add a certificate or other evidence if you have one."
                 ),
                 "success",
             )
@@ -218,10 +221,16 @@ def upload(be_year: int, activity_id: int):
     else:
         error = _("Please check the highlighted answers. Nothing was saved yet.")
     return (
-        render_template("activities/detail.html", cycle=cycle, activity=activity,
-                        evidence_form=form, delete_form=DeleteForm(), error=error),
+        render_template(
+            "activities/detail.html",
+            cycle=cycle,
+            activity=activity,
+            evidence_form=form,
+            delete_form=DeleteForm(),
+            error=error,
+        ),
         422,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/evidence/<int:evidence_id>")

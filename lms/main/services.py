@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from lms.activities.services import actual_balance, goal_progress
 from lms.assessments.services import (
     AreaResult,
     find_assessment,
@@ -17,10 +18,9 @@ from lms.assessments.services import (
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
 from lms.i18n import today
-from lms.activities.services import actual_balance, goal_progress
 from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment
-from lms.plans.services import Balance, find_plan
 from lms.permissions import reports_query
+from lms.plans.services import Balance, find_plan
 
 
 @dataclass

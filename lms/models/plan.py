@@ -84,6 +84,11 @@ class Goal(db.Model):
         ),
     )
 
+    def label(self, locale: str = "th") -> str:
+        """The goal in a list: its area and the step it aims for."""
+        now = "–" if self.current_level is None else self.current_level
+        return f"{self.area.name(locale)} ({now} → {self.target_level})"
+
 
 class PlannedActivity(db.Model):
     __tablename__ = "planned_activities"

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms.activities.services import activities_of, actual_balance, goal_progress
 from lms.assessments.services import (
     find_assessment,
     levels_by_area_code,
@@ -17,11 +18,9 @@ from lms.charts import radar_png
 from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
 from lms.i18n import current_locale
-from lms.models import Unit
+from lms.models import ActivityKind, Unit
 from lms.people import bp
-from lms.activities.services import activities_of, actual_balance, goal_progress
-from lms.models import ActivityKind
-from lms.people.services import year_by_year, person_by_employee_no, search_people, team
+from lms.people.services import person_by_employee_no, search_people, team, year_by_year
 from lms.permissions import (
     can_browse_people,
     can_view_evidence,
@@ -120,10 +119,13 @@ def assessment_radar(employee_no: str, be_year: int):
     rows = results(assessment)
     labels = tuple(r.area.short_name(locale) for r in rows)
     series = [
-        (_("My level") if person.id == current_user.id else _("Self-rating"),
-         tuple(r.level for r in rows), "self"),
+        (
+            _("My level") if person.id == current_user.id else _("Self-rating"),
+            tuple(r.level for r in rows),
+            "self",
+        ),
         (_("Target"), tuple(r.target for r in rows), "target"),
-    ]  # fmt: skip
+    ]
     previous = previous_submitted(assessment)
     if previous is not None:
         before = levels_by_area_code(previous)

@@ -241,8 +241,13 @@ def _clean_activity(values: dict) -> dict:
         errors["hours"] = _l("Hours must be more than 0 and at most 1,000.")
     if errors:
         raise PlanError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
-    return {"bucket": bucket, "kind_id": kind.id if kind else None, "title": title,
-            "hours": hours, "course": course}  # fmt: skip
+    return {
+        "bucket": bucket,
+        "kind_id": kind.id if kind else None,
+        "title": title,
+        "hours": hours,
+        "course": course,
+    }
 
 
 def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int | None = None):
@@ -261,13 +266,19 @@ def add_course_to_goal(goal: Goal, course: Course, *, by: Person, version: int |
     elearning = db.session.scalars(
         select(ActivityKind).where(ActivityKind.code == "ELEARNING")
     ).first()
-    values = {"bucket": "10", "kind": elearning, "title": course.title_th, "hours": course.hours,
-              "course": course}  # fmt: skip
+    values = {
+        "bucket": "10",
+        "kind": elearning,
+        "title": course.title_th,
+        "hours": course.hours,
+        "course": course,
+    }
     return add_planned_activity(goal, values, by=by, version=version)
 
 
-def update_planned_activity(activity: PlannedActivity, values: dict, *, by: Person,
-                            version: int | None = None) -> PlannedActivity:  # fmt: skip
+def update_planned_activity(
+    activity: PlannedActivity, values: dict, *, by: Person, version: int | None = None
+) -> PlannedActivity:
     plan = activity.goal.plan
     check_editable(plan, plan.cycle, plan.person, by)
     check_version(plan, version)
@@ -360,7 +371,7 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
                 hours=a.hours,
                 course_id=a.course_id,
                 position=a.position,
-            )  # fmt: skip
+            )
             for a in old.activities
         ]
         plan.goals.append(goal)

@@ -10,6 +10,7 @@ from lms.assessments.services import find_assessment, submitted_history
 from lms.courses.services import suggest_courses
 from lms.cycles import cycle_areas, cycle_by_year, open_cycle
 from lms.extensions import db
+from lms.forms import options
 from lms.i18n import current_locale
 from lms.models import ActivityKind, Course, Goal, PlannedActivity
 from lms.plans import bp
@@ -83,9 +84,10 @@ def show(be_year: int):
         for goal in plan.goals:
             in_plan = {a.course_id for a in goal.activities}
             suggestions[goal.id] = [
-                s for s in suggest_courses(goal.area.code, goal.current_level, current_user, 6)
+                s
+                for s in suggest_courses(goal.area.code, goal.current_level, current_user, 6)
                 if s.course.id not in in_plan
-            ][:3]  # fmt: skip
+            ][:3]
     return render_template(
         "plans/show.html",
         cycle=cycle,
@@ -126,9 +128,15 @@ def build(be_year: int):
     return _plan_action(
         cycle,
         lambda _v: build_from_gaps(current_user, cycle, by=current_user)[1],
-        lambda added: _("%(count)d goals were added from your gaps. Now plan how you will reach them.", count=added)
-        if added else _("Every gap already has a goal in your plan."),
-    )  # fmt: skip
+        lambda added: (
+            _(
+                "%(count)d goals were added from your gaps. Now plan how you will reach them.",
+                count=added,
+            )
+            if added
+            else _("Every gap already has a goal in your plan.")
+        ),
+    )
 
 
 @bp.route("/<int:be_year>/carry-over", methods=["POST"])
@@ -138,9 +146,12 @@ def carry(be_year: int):
     return _plan_action(
         cycle,
         lambda _v: carry_over(current_user, cycle, by=current_user)[1],
-        lambda added: _("%(count)d unfinished goals were carried over from last year.", count=added)
-        if added else _("The unfinished goals of last year are already in your plan."),
-    )  # fmt: skip
+        lambda added: (
+            _("%(count)d unfinished goals were carried over from last year.", count=added)
+            if added
+            else _("The unfinished goals of last year are already in your plan.")
+        ),
+    )
 
 
 @bp.route("/<int:be_year>/submit", methods=["POST"])
@@ -153,16 +164,18 @@ def submit(be_year: int):
     return _plan_action(
         cycle,
         lambda version: submit_plan(plan, by=current_user, version=version),
-        lambda _p: _("Your plan is sent to your supervisor. You will be told when they have reviewed it."),
-    )  # fmt: skip
+        lambda _p: _(
+            "Your plan is sent to your supervisor. You will be told when they have reviewed it."
+        ),
+    )
 
 
 def _goal_form(cycle, goal=None) -> GoalForm:
     locale = current_locale()
     form = GoalForm(obj=goal) if request.method == "GET" and goal is not None else GoalForm()
-    form.area_id.choices = [("", _("Choose…"))] + [
-        (a.id, a.name(locale)) for a in cycle_areas(cycle)
-    ]
+    form.area_id.choices = options(
+        [("", _("Choose…"))] + [(a.id, a.name(locale)) for a in cycle_areas(cycle)]
+    )
     return form
 
 
@@ -250,21 +263,22 @@ def _activity_form(goal, activity=None) -> PlannedActivityForm:
     kinds = db.session.scalars(
         select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
     )
-    form.kind_id.choices = [("", _("Choose…"))] + [
-        (k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds
-    ]
+    form.kind_id.choices = options(
+        [("", _("Choose…"))] + [(k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds]
+    )
     ranked = suggest_courses(goal.area.code, goal.current_level, current_user, limit=50)
-    form.course_id.choices = [("", _("No course / not in the catalogue"))] + [
-        (s.course.id, f"{s.course.provider.code} · {s.course.title(locale)}") for s in ranked
-    ]
+    form.course_id.choices = options(
+        [("", _("No course / not in the catalogue"))]
+        + [(s.course.id, f"{s.course.provider.code} · {s.course.title(locale)}") for s in ranked]
+    )
     if (
         activity is not None
         and activity.course_id
         and activity.course_id not in {s.course.id for s in ranked}
     ):
         course = db.session.get(Course, activity.course_id)
-        form.course_id.choices.append(
-            (course.id, f"{course.provider.code} · {course.title(locale)}")
+        form.course_id.choices += options(
+            [(course.id, f"{course.provider.code} · {course.title(locale)}")]
         )
     return form
 
@@ -315,9 +329,16 @@ def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
     elif request.method == "POST":
         error = _("Please check the highlighted answers. Nothing was saved yet.")
     return (
-        render_template("plans/activity_form.html", cycle=cycle, goal=goal, activity=activity, form=form, error=error),
+        render_template(
+            "plans/activity_form.html",
+            cycle=cycle,
+            goal=goal,
+            activity=activity,
+            form=form,
+            error=error,
+        ),
         422 if error else 200,
-    )  # fmt: skip
+    )
 
 
 @bp.route(
