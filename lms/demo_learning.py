@@ -166,6 +166,8 @@ def _current_plan(person, number, current, kinds, rng) -> None:
     plan = _plan(person, current, kinds, rng, limit=2)
     carry_over(person, current, by=person)
     if state == "draft":
+        if person.email == "staff@demo.local":  # learning goes on while the plan is drafted
+            _learn(person, current, plan, kinds, rng, evidence=True, count=4)
         return
     plan.status, plan.submitted_at = state, datetime(2022, 12, 20, 2, 0)
     if state == "returned":

@@ -1,16 +1,56 @@
 """Form fields shared by features, with messages in the user's language for bad input."""
 
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, SelectField
+from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 
+BE_OFFSET = 543
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+DATE_MESSAGE = _l("Please give the date as day/month/year, e.g. 31/1/2566.")
 
-def date_field(label, **kwargs) -> DateField:
-    return DateField(
-        label, invalid_value_message=_l("Please give a date like 2023-01-31."), **kwargs
-    )
+
+def parse_date(text: str) -> date:
+    """A date typed as day/month/year (BE or CE) or as ISO; a year after 2400 is BE."""
+    if match := _DAY_MONTH_YEAR.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    if year > 2400:
+        year -= BE_OFFSET
+    return date(year, month, day)
+
+
+class BuddhistDateField(StringField):
+    """A date shown and typed as day/month/BE year (e.g. 31/1/2566), as Thai forms do."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, date):
+            return f"{self.data.day}/{self.data.month}/{self.data.year + BE_OFFSET}"
+        return ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_date(valuelist[0])
+            except ValueError as exc:
+                raise ValueError(str(DATE_MESSAGE)) from exc
+
+
+def date_field(label, **kwargs) -> BuddhistDateField:
+    kwargs.setdefault("render_kw", {"inputmode": "numeric", "placeholder": "31/1/2566"})
+    kwargs.setdefault("description", _l("Day/month/year in the Buddhist Era, e.g. 31/1/2566"))
+    return BuddhistDateField(label, **kwargs)
 
 
 def hours_field(label, **kwargs) -> DecimalField:

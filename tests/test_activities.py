@@ -378,3 +378,17 @@ def test_supervisors_see_the_learning_log_with_evidence_links(app, evidence_org)
     login(executive, evidence_org["executive"])
     page = executive.get(f"/people/{owner.employee_no}/learning/2566").get_data(as_text=True)
     assert "ทำแดชบอร์ดโครงการ" in page and "/learning/evidence/" not in page
+
+
+def test_dates_are_typed_and_shown_in_the_buddhist_era(client, person):
+    page = client.get("/learning/2566/new").get_data(as_text=True)
+    assert 'placeholder="31/1/2566"' in page
+    response = client.post("/learning/2566/new", data=form(occurred_on="10/1/2566"))
+    assert response.status_code == 302
+    [activity] = entries(person)
+    assert activity.occurred_on == date(2023, 1, 10)
+    page = client.get(f"/learning/2566/{activity.id}/edit").get_data(as_text=True)
+    assert 'value="10/1/2566"' in page
+    bad = client.post("/learning/2566/new", data=form(occurred_on="31/2/2566"))
+    assert "กรุณาระบุวันที่เป็น วัน/เดือน/ปี พ.ศ." in bad.get_data(as_text=True)
+    assert 'value="31/2/2566"' in bad.get_data(as_text=True)  # what was typed comes back

@@ -110,7 +110,7 @@ def goal_data(**extra):
         ({"target_level": "0"}, "ระดับเป้าหมายต้องไม่ต่ำกว่าระดับปัจจุบัน"),
         ({"target_level": "7"}, "กรุณาเลือกจากรายการ"),
         ({"due_on": "2024-01-01"}, "เลือกวันที่ภายในปีงบประมาณ (1 ต.ค. 2565 – 30 ก.ย. 2566)"),
-        ({"due_on": "31/12/2565"}, "กรุณาระบุวันที่ เช่น 2023-01-31"),
+        ({"due_on": "31/13/2565"}, "กรุณาระบุวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 31/1/2566"),
     ],
 )
 def test_bad_goals_are_refused_and_the_form_keeps_the_typing(client, person, cycle, extra, message):
@@ -402,3 +402,16 @@ def test_goals_are_deleted_with_their_activities(person, cycle):
     db.session.commit()
     assert db.session.scalars(select(PlannedActivity)).all() == []
     assert len(db.session.scalars(select(Goal)).all()) == 5
+
+
+def test_carry_over_never_duplicates_an_area_already_in_the_plan(client, person, cycle, ocsc):
+    earlier = create_cycle(2565, ocsc, status="open")
+    submitted_assessment(person, earlier, level=1)
+    old, _ = build_from_gaps(person, earlier, by=person)
+    old.status, earlier.status = "completed", "closed"
+    db.session.commit()
+    built(client, person, cycle)  # all six gap areas are in the plan already
+    assert "ยกเป้าหมายที่ยังไม่บรรลุ" not in client.get("/plan/2566/").get_data(as_text=True)
+    _plan, added = carry_over(person, cycle, by=person)
+    assert added == 0
+    assert len(plan_of(person, cycle).goals) == 6

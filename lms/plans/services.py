@@ -339,23 +339,36 @@ def unfinished_goals(plan: Plan) -> list[Goal]:
     return unfinished
 
 
-def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
-    """Copy the unfinished goals of the previous cycle (with their planned activities) into
-    this cycle's plan; a goal carried once is not carried again. Returns (plan, added)."""
+def carry_over_candidates(person: Person, cycle: Cycle) -> list[Goal]:
+    """Unfinished goals of the previous cycle not yet in this cycle's plan (by link or area)."""
     earlier = previous_plan(person, cycle)
     if earlier is None:
+        return []
+    plan = find_plan(person, cycle)
+    goals = plan.goals if plan else []
+    carried = {g.carried_from_id for g in goals if g.carried_from_id}
+    present = {g.area.code for g in goals}
+    areas = {a.code for a in cycle_areas(cycle)}
+    return [
+        g
+        for g in unfinished_goals(earlier)
+        if g.id not in carried and g.area.code not in present and g.area.code in areas
+    ]
+
+
+def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
+    """Copy the unfinished goals of the previous cycle (with their planned activities) into
+    this cycle's plan. A goal already carried, or whose area the plan already has, is not
+    added again. Returns (plan, added)."""
+    if previous_plan(person, cycle) is None:
         raise PlanError(_l("There is no plan from an earlier cycle to carry over."))
+    candidates = carry_over_candidates(person, cycle)
     plan = start_plan(person, cycle, by=by)
     check_editable(plan, cycle, person, by)
     areas = {a.code: a for a in cycle_areas(cycle)}
-    carried = {g.carried_from_id for g in plan.goals if g.carried_from_id}
-    added = 0
-    for old in unfinished_goals(earlier):
-        area = areas.get(old.area.code)
-        if old.id in carried or area is None:
-            continue
+    for old in candidates:
         goal = Goal(
-            area=area,
+            area=areas[old.area.code],
             current_level=old.current_level,
             target_level=old.target_level,
             success_criteria=old.success_criteria,
@@ -375,10 +388,9 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
             for a in old.activities
         ]
         plan.goals.append(goal)
-        added += 1
     touch(plan)
     db.session.flush()
-    return plan, added
+    return plan, len(candidates)
 
 
 @dataclass

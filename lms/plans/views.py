@@ -24,6 +24,7 @@ from lms.plans.services import (
     add_planned_activity,
     build_from_gaps,
     carry_over,
+    carry_over_candidates,
     delete_goal,
     delete_planned_activity,
     find_plan,
@@ -32,7 +33,6 @@ from lms.plans.services import (
     previous_plan,
     start_plan,
     submit_plan,
-    unfinished_goals,
     update_goal,
     update_planned_activity,
 )
@@ -95,7 +95,7 @@ def show(be_year: int):
         editable=cycle.is_open and (plan is None or plan.status in EDITABLE),
         has_assessment=(assessment is not None and assessment.is_submitted)
         or bool(submitted_history(current_user)),
-        carry_candidates=len(unfinished_goals(earlier)) if earlier else 0,
+        carry_candidates=len(carry_over_candidates(current_user, cycle)),
         earlier=earlier,
         planned=planned_balance(plan),
         actual=actual_balance(current_user, cycle),
