@@ -24,6 +24,11 @@ def fiscal_be_year(day: date) -> int:
     return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
 
 
+def cycle_or_404(be_year: int) -> Cycle:
+    """The cycle of fiscal year `be_year`, or a 404 page for views."""
+    return db.first_or_404(select(Cycle).where(Cycle.be_year == be_year))
+
+
 def open_cycle() -> Cycle | None:
     """The open cycle (the latest one, should HR have opened two)."""
     return db.session.scalars(

@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.i18n import format_be_date, today
-from lms.models import ActivityKind, Course, Cycle, Goal, LearningActivity, Person, Plan
+from lms.models import Cycle, Goal, LearningActivity, Person, Plan
 from lms.models.plan import BUCKETS
-from lms.plans.services import Balance
+from lms.plans.services import Balance, check_learning_item
 from lms.rules import RuleError
 
 MAX_HOURS = Decimal(1000)
@@ -43,29 +43,9 @@ def _check_editable(cycle: Cycle, owner_id: int, by: Person) -> None:
 
 def _clean(person: Person, cycle: Cycle, values: dict, exclude_id: int | None = None) -> dict:
     errors = {}
-    bucket = values.get("bucket")
-    kind: ActivityKind | None = values.get("kind")
-    course: Course | None = values.get("course")
+    title = check_learning_item(values, errors, _l("Please write what you did."))
+    bucket, kind, course = values.get("bucket"), values.get("kind"), values.get("course")
     goal: Goal | None = values.get("goal")
-    title = (values.get("title") or "").strip()
-    if bucket not in BUCKETS:
-        errors["bucket"] = _l("Choose 70, 20 or 10.")
-    elif kind is not None and kind.bucket != bucket:
-        errors["kind_id"] = _l(
-            "This kind of learning belongs to the %(bucket)s part.", bucket=kind.bucket
-        )
-    if course is not None and bucket != "10":
-        errors["course_id"] = _l("Courses are formal learning: choose the 10 part for them.")
-    if not title and course is not None:
-        title = course.title_th
-    if not title:
-        errors["title"] = (
-            _l("Choose a course from the catalogue or write the title of the learning.")
-            if bucket == "10"
-            else _l("Please write what you did.")
-        )
-    elif len(title) > 500:
-        errors["title"] = _l("At most 500 characters.")
     if goal is not None and (goal.plan.person_id != person.id or goal.plan.cycle_id != cycle.id):
         errors["goal_id"] = _l("Choose one of the goals of your plan for this cycle.")
 

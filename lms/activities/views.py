@@ -18,7 +18,7 @@ from lms.activities.services import (
     log_activity,
     update_activity,
 )
-from lms.cycles import cycle_by_year, open_cycle
+from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import current_locale
@@ -26,13 +26,6 @@ from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivit
 from lms.permissions import can_view_evidence
 from lms.plans.services import find_plan, planned_balance
 from lms.rules import show_on_form
-
-
-def _cycle_or_404(be_year: int):
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 def _my_activity_or_404(cycle, activity_id: int) -> LearningActivity:
@@ -54,7 +47,7 @@ def index():
 @bp.route("/<int:be_year>/")
 @login_required
 def log(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
     locale = current_locale()
     return render_template(
@@ -117,7 +110,7 @@ def _values(form) -> dict:
 @bp.route("/<int:be_year>/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(be_year: int, activity_id: int | None = None):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     activity = _my_activity_or_404(cycle, activity_id) if activity_id else None
     if not cycle.is_open:
         flash(_("This cycle is closed, so its learning log cannot change."), "error")
@@ -161,7 +154,7 @@ def edit(be_year: int, activity_id: int | None = None):
 @bp.route("/<int:be_year>/<int:activity_id>")
 @login_required
 def detail(be_year: int, activity_id: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     activity = _my_activity_or_404(cycle, activity_id)
     return render_template(
         "activities/detail.html",
@@ -176,7 +169,7 @@ def detail(be_year: int, activity_id: int):
 @bp.route("/<int:be_year>/<int:activity_id>/delete", methods=["POST"])
 @login_required
 def delete(be_year: int, activity_id: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     activity = _my_activity_or_404(cycle, activity_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
@@ -196,7 +189,7 @@ def delete(be_year: int, activity_id: int):
 @bp.route("/<int:be_year>/<int:activity_id>/evidence", methods=["POST"])
 @login_required
 def upload(be_year: int, activity_id: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     activity = _my_activity_or_404(cycle, activity_id)
     form = EvidenceForm()
     error = None

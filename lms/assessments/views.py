@@ -17,17 +17,10 @@ from lms.assessments.services import (
     submit_assessment,
     submitted_history,
 )
-from lms.cycles import cycle_areas, cycle_by_year, open_cycle, targets_for
+from lms.cycles import cycle_areas, cycle_or_404, open_cycle, targets_for
 from lms.extensions import db
 from lms.i18n import format_be_datetime
 from lms.rules import show_on_form
-
-
-def _cycle_or_404(be_year: int):
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 def _results_url(cycle):
@@ -48,7 +41,7 @@ def index():
 @bp.route("/<int:be_year>/")
 @login_required
 def overview(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     assessment = find_assessment(current_user, cycle)
     if assessment is not None and assessment.is_submitted:
         return redirect(_results_url(cycle))
@@ -70,7 +63,7 @@ def overview(be_year: int):
 @bp.route("/<int:be_year>/areas/<code>", methods=["GET", "POST"])
 @login_required
 def area(be_year: int, code: str):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     areas = cycle_areas(cycle)
     index = next((i for i, a in enumerate(areas) if a.code == code), None)
     if index is None:
@@ -165,7 +158,7 @@ def _after_save(cycle, areas, index):
 @bp.route("/<int:be_year>/review", methods=["GET", "POST"])
 @login_required
 def review(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     assessment = find_assessment(current_user, cycle)
     if assessment is not None and assessment.is_submitted:
         return redirect(_results_url(cycle))

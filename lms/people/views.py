@@ -15,7 +15,7 @@ from lms.assessments.services import (
     top_gaps,
 )
 from lms.charts import radar_png
-from lms.cycles import cycle_by_year, open_cycle
+from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.i18n import current_locale
 from lms.models import ActivityKind, Unit
@@ -76,9 +76,7 @@ def person_page(employee_no: str):
 
 
 def _submitted_or_none(person, be_year):
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
+    cycle = cycle_or_404(be_year)
     assessment = find_assessment(person, cycle)
     if assessment is None or not assessment.is_submitted:
         return cycle, None
@@ -143,9 +141,7 @@ def assessment_radar(employee_no: str, be_year: int):
 
 
 def _plan_or_404(person, be_year: int):
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
+    cycle = cycle_or_404(be_year)
     plan = find_plan(person, cycle)
     if plan is None or (plan.status == "draft" and person.id != current_user.id):
         abort(404)  # a draft is private until it is sent
@@ -182,9 +178,7 @@ def plan_pdf(employee_no: str, be_year: int):
 @login_required
 def learning_view(employee_no: str, be_year: int):
     person = _visible_person_or_404(employee_no)
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
+    cycle = cycle_or_404(be_year)
     locale = current_locale()
     return render_template(
         "people/learning.html",

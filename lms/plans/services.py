@@ -212,15 +212,17 @@ def move_goal(goal: Goal, step: int, *, by: Person, version: int | None = None) 
         db.session.flush()
 
 
-def _clean_activity(values: dict) -> dict:
-    errors = {}
+def check_learning_item(values: dict, errors: dict, no_title_message) -> str:
+    """The rules a planned and a logged activity share: bucket, kind, course, title.
+
+    Adds what is wrong to `errors`; returns the title (a course lends its own when empty)."""
     bucket = values.get("bucket")
     kind: ActivityKind | None = values.get("kind")
     course: Course | None = values.get("course")
     title = (values.get("title") or "").strip()
     if bucket not in BUCKETS:
         errors["bucket"] = _l("Choose 70, 20 or 10.")
-    if kind is not None and bucket in BUCKETS and kind.bucket != bucket:
+    elif kind is not None and kind.bucket != bucket:
         errors["kind_id"] = _l(
             "This kind of learning belongs to the %(bucket)s part.", bucket=kind.bucket
         )
@@ -232,10 +234,17 @@ def _clean_activity(values: dict) -> dict:
         errors["title"] = (
             _l("Choose a course from the catalogue or write the title of the learning.")
             if bucket == "10"
-            else _l("Please write what you will do.")
+            else no_title_message
         )
-    if len(title) > 500:
+    elif len(title) > 500:
         errors["title"] = _l("At most 500 characters.")
+    return title
+
+
+def _clean_activity(values: dict) -> dict:
+    errors = {}
+    title = check_learning_item(values, errors, _l("Please write what you will do."))
+    bucket, kind, course = values.get("bucket"), values.get("kind"), values.get("course")
     hours = values.get("hours")
     if hours is not None and not Decimal(0) < hours <= MAX_HOURS:
         errors["hours"] = _l("Hours must be more than 0 and at most 1,000.")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.activities.services import actual_balance, goal_progress
 from lms.assessments.services import find_assessment, submitted_history
 from lms.courses.services import suggest_courses
-from lms.cycles import cycle_areas, cycle_by_year, open_cycle
+from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import current_locale
@@ -39,13 +39,6 @@ from lms.plans.services import (
 from lms.rules import show_on_form
 
 
-def _cycle_or_404(be_year: int):
-    cycle = cycle_by_year(be_year)
-    if cycle is None:
-        abort(404)
-    return cycle
-
-
 def _my_goal_or_404(cycle, goal_id: int) -> Goal:
     goal = db.session.get(Goal, goal_id)
     if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:
@@ -74,7 +67,7 @@ def index():
 @bp.route("/<int:be_year>/")
 @login_required
 def show(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
     assessment = find_assessment(current_user, cycle)
     earlier = previous_plan(current_user, cycle)
@@ -124,7 +117,7 @@ def _plan_action(cycle, action, success_message):
 @bp.route("/<int:be_year>/build", methods=["POST"])
 @login_required
 def build(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     return _plan_action(
         cycle,
         lambda _v: build_from_gaps(current_user, cycle, by=current_user)[1],
@@ -142,7 +135,7 @@ def build(be_year: int):
 @bp.route("/<int:be_year>/carry-over", methods=["POST"])
 @login_required
 def carry(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     return _plan_action(
         cycle,
         lambda _v: carry_over(current_user, cycle, by=current_user)[1],
@@ -157,7 +150,7 @@ def carry(be_year: int):
 @bp.route("/<int:be_year>/submit", methods=["POST"])
 @login_required
 def submit(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
     if plan is None:
         abort(404)
@@ -195,7 +188,7 @@ def _goal_values(form) -> dict:
 @bp.route("/<int:be_year>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 @login_required
 def goal_form(be_year: int, goal_id: int | None = None):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id) if goal_id else None
     plan = goal.plan if goal else find_plan(current_user, cycle)
     form = _goal_form(cycle, goal)
@@ -229,7 +222,7 @@ def goal_form(be_year: int, goal_id: int | None = None):
 @bp.route("/<int:be_year>/goals/<int:goal_id>/delete", methods=["POST"])
 @login_required
 def goal_delete(be_year: int, goal_id: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id)
     return _plan_action(
         cycle,
@@ -241,7 +234,7 @@ def goal_delete(be_year: int, goal_id: int):
 @bp.route("/<int:be_year>/goals/<int:goal_id>/move/<direction>", methods=["POST"])
 @login_required
 def goal_move(be_year: int, goal_id: int, direction: str):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id)
     step = {"up": -1, "down": 1}.get(direction)
     if step is None:
@@ -299,7 +292,7 @@ def _activity_values(form) -> dict:
 )
 @login_required
 def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id)
     activity = None
     if activity_id is not None:
@@ -346,7 +339,7 @@ def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
 )
 @login_required
 def activity_delete(be_year: int, goal_id: int, activity_id: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id)
     activity = db.session.get(PlannedActivity, activity_id)
     if activity is None or activity.goal_id != goal.id:
@@ -362,7 +355,7 @@ def activity_delete(be_year: int, goal_id: int, activity_id: int):
 @login_required
 def add_course(be_year: int, goal_id: int, course_id: int):
     """Add a catalogue course to a goal as formal (10) learning."""
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     goal = _my_goal_or_404(cycle, goal_id)
     course = db.session.get(Course, course_id)
     if course is None or not course.active:
@@ -377,7 +370,7 @@ def add_course(be_year: int, goal_id: int, course_id: int):
 @bp.route("/<int:be_year>/plan.pdf")
 @login_required
 def pdf(be_year: int):
-    cycle = _cycle_or_404(be_year)
+    cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
     if plan is None:
         abort(404)
