@@ -4,21 +4,12 @@ from datetime import date
 
 import pytest
 
-from lms.assessments.services import save_area, start_assessment, submit_assessment
+from lms.assessments.services import save_area, start_assessment
 from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
 from lms.main.services import home_summary
 from tests.conftest import login
-from tests.factories import PersonFactory
-
-
-def submitted(person, cycle, level=1):
-    assessment = start_assessment(person, cycle, by=person)
-    for area in cycle_areas(cycle):
-        save_area(assessment, area, level=level, justification=None, by=person)
-    submit_assessment(assessment, by=person)
-    db.session.commit()
-    return assessment
+from tests.factories import PersonFactory, submitted_assessment
 
 
 def test_first_visit_invites_to_start_the_self_assessment(client, cycle):
@@ -44,7 +35,7 @@ def test_a_draft_shows_progress_and_continue(client, cycle):
 
 def test_after_submitting_the_gaps_are_listed_largest_first(client, cycle):
     person = PersonFactory(group="EXEC")
-    submitted(person, cycle, level=1)
+    submitted_assessment(person, cycle, level=1)
     summary = home_summary(person)
     assert summary.assessment_status == "submitted"
     # EXEC targets: DLEAD 4 and DTRANS 4 give the largest gaps (3)
@@ -57,7 +48,7 @@ def test_after_submitting_the_gaps_are_listed_largest_first(client, cycle):
 
 def test_meeting_every_target_is_celebrated(client, cycle):
     person = PersonFactory(group="OTHER")
-    submitted(person, cycle, level=4)
+    submitted_assessment(person, cycle, level=4)
     login(client, person)
     assert "ถึงเป้าหมายครบทุกด้านแล้ว" in client.get("/").get_data(as_text=True)
 
@@ -74,7 +65,7 @@ def test_supervisors_see_their_team_at_a_glance(client, cycle):
     boss = PersonFactory(group="MGMT")
     done = PersonFactory(supervisor=boss)
     PersonFactory(supervisor=boss)
-    submitted(done, cycle)
+    submitted_assessment(done, cycle)
     login(client, boss)
     page = client.get("/").get_data(as_text=True)
     assert "1 / 2" in page and 'href="/team"' in page
@@ -83,7 +74,7 @@ def test_supervisors_see_their_team_at_a_glance(client, cycle):
 def test_without_an_open_cycle_home_is_not_a_dead_end(client, ocsc):
     closed = create_cycle(2565, ocsc, status="open")
     person = PersonFactory()
-    submitted(person, closed, level=1)
+    submitted_assessment(person, closed, level=1)
     closed.status = "closed"
     db.session.commit()
     login(client, person)
