@@ -114,3 +114,28 @@ def test_fold_ignores_case_accents_and_thai_tone_marks():
 @given(st.text(max_size=60))
 def test_fold_is_idempotent(value):
     assert fold(fold(value)) == fold(value)
+
+
+def test_content_files_have_no_stray_keys():
+    """A comma inside an unquoted YAML flow value silently splits it into extra keys."""
+    from lms.content import CONTENT_DIR
+
+    def empty_keys(node, where=""):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if value is None:
+                    yield f"{where}/{key}"
+                yield from empty_keys(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from empty_keys(value, f"{where}[{i}]")
+
+    import yaml
+
+    for path in sorted(CONTENT_DIR.rglob("*.yaml")):
+        assert list(empty_keys(yaml.safe_load(path.read_text(encoding="utf-8")))) == [], path.name
+
+
+def test_long_names_survive_loading():
+    kind = db.session.scalars(select(ActivityKind).where(ActivityKind.code == "ELEARNING")).one()
+    assert kind.name_en == "Online course (TDGA, Thai MOOC, OCSC Learning Space)"

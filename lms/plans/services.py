@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -316,9 +317,10 @@ def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     empty = [g for g in plan.goals if not g.activities]
     if empty:
         raise PlanError(
-            _l(
-                "Every goal needs at least one planned activity. %(count)d goal(s) have none yet.",
-                count=len(empty),
+            lazy_ngettext(
+                "Every goal needs at least one planned activity. %(num)d goal has none yet.",
+                "Every goal needs at least one planned activity. %(num)d goals have none yet.",
+                len(empty),
             )
         )
     plan.status = "submitted"

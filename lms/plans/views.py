@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -122,9 +123,10 @@ def build(be_year: int):
         cycle,
         lambda _v: build_from_gaps(current_user, cycle, by=current_user)[1],
         lambda added: (
-            _(
-                "%(count)d goals were added from your gaps. Now plan how you will reach them.",
-                count=added,
+            ngettext(
+                "%(num)d goal was added from your gaps. Now plan how you will reach it.",
+                "%(num)d goals were added from your gaps. Now plan how you will reach them.",
+                added,
             )
             if added
             else _("Every gap already has a goal in your plan.")
@@ -140,7 +142,11 @@ def carry(be_year: int):
         cycle,
         lambda _v: carry_over(current_user, cycle, by=current_user)[1],
         lambda added: (
-            _("%(count)d unfinished goals were carried over from last year.", count=added)
+            ngettext(
+                "%(num)d unfinished goal was carried over from last year.",
+                "%(num)d unfinished goals were carried over from last year.",
+                added,
+            )
             if added
             else _("The unfinished goals of last year are already in your plan.")
         ),
