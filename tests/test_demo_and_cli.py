@@ -76,3 +76,33 @@ def test_demo_has_plans_in_every_state_and_learning_with_evidence(app):
     assert buckets == {"70", "20", "10"}
     files = db.session.scalars(select(EvidenceFile)).all()
     assert files and all(stored_path(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
+
+
+def test_moving_a_person_keeps_their_unit_history_and_their_development(app):
+    from datetime import date
+
+    from lms.cycles import create_cycle
+    from lms.models import Framework, UnitMembership
+    from lms.people.org import move_person
+    from tests.factories import PersonFactory, UnitFactory, submitted_assessment
+
+    framework = db.session.scalars(select(Framework).where(Framework.code == "OCSC-2560")).one()
+    cycle = create_cycle(2566, framework, status="open")
+    old_unit, new_unit = UnitFactory(), UnitFactory()
+    person = PersonFactory(unit=old_unit)
+    submitted_assessment(person, cycle)
+    move_person(person, new_unit, on=date(2023, 4, 1))
+    db.session.commit()
+    history = db.session.scalars(
+        select(UnitMembership)
+        .where(UnitMembership.person_id == person.id)
+        .order_by(UnitMembership.valid_from)
+    ).all()
+    assert [(m.unit_id, m.valid_to) for m in history] == [
+        (old_unit.id, date(2023, 4, 1)),
+        (new_unit.id, None),
+    ]
+    assert person.unit_id == new_unit.id
+    assert db.session.scalars(
+        select(SelfAssessment).where(SelfAssessment.person_id == person.id)
+    ).one()

@@ -1,7 +1,7 @@
 """Rules of the learning log: record, edit and delete activities; balance and progress."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -230,9 +230,3 @@ def goal_progress(plan: Plan | None) -> list[GoalProgress]:
 def default_date(cycle: Cycle) -> date:
     """Today when it falls in the cycle, else the cycle's last day (for a cycle kept open)."""
     return min(max(today(), cycle.starts_on), cycle.ends_on)
-
-
-def span_days(activity: LearningActivity) -> int:
-    return (
-        (activity.ended_on or activity.occurred_on) - activity.occurred_on + timedelta(days=1)
-    ).days
