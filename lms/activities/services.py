@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.i18n import format_be_date, today
-from lms.models import Cycle, Goal, LearningActivity, Person, Plan
+from lms.models import ActivityKind, Cycle, Goal, LearningActivity, Person, Plan
 from lms.models.plan import BUCKETS
 from lms.plans.services import Balance, check_learning_item
 from lms.rules import RuleError
@@ -21,6 +21,20 @@ HOURS_PER_DAY = Decimal(24)
 
 class ActivityError(RuleError):
     """The learning log cannot change as asked."""
+
+
+def kinds_in_order() -> list[ActivityKind]:
+    """Activity kinds, 70 first, in their content order (for choices)."""
+    return list(
+        db.session.scalars(
+            select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
+        )
+    )
+
+
+def kind_names(locale: str) -> dict[int, str]:
+    """Each activity kind's name in `locale`, by id (for tables)."""
+    return {k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))}
 
 
 def activities_of(person: Person, cycle: Cycle) -> list[LearningActivity]:

@@ -15,6 +15,8 @@ from lms.activities.services import (
     default_date,
     delete_activity,
     goal_progress,
+    kind_names,
+    kinds_in_order,
     log_activity,
     update_activity,
 )
@@ -58,16 +60,14 @@ def log(be_year: int):
         planned=planned_balance(plan),
         actual=actual_balance(current_user, cycle),
         progress=goal_progress(plan),
-        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+        kinds=kind_names(locale),
     )
 
 
 def _form(cycle, activity=None) -> ActivityForm:
     locale = current_locale()
     form = ActivityForm(obj=activity) if request.method == "GET" and activity else ActivityForm()
-    kinds = db.session.scalars(
-        select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
-    )
+    kinds = kinds_in_order()
     form.kind_id.choices = options(
         [("", _("Choose…"))] + [(k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds]
     )

@@ -62,10 +62,9 @@ class Suggestion:
         return (-self.level_fit, -self.colleagues, self.course.code)
 
 
-def suggest_courses(area_code: str, current: int | None, person: Person, limit: int = 5):
-    """Courses for an area, best first: pitched at the next level up, then popular with
-    colleagues of the same role group who completed them."""
-    completions = (
+def colleague_completions(person: Person) -> dict[int, int]:
+    """Per course id, how many others of `person`'s role group completed it."""
+    query = (
         select(LearningActivity.course_id, func.count(func.distinct(LearningActivity.person_id)))
         .join(Person, Person.id == LearningActivity.person_id)
         .where(
@@ -76,7 +75,21 @@ def suggest_courses(area_code: str, current: int | None, person: Person, limit: 
         )
         .group_by(LearningActivity.course_id)
     )
-    popular = {course_id: count for course_id, count in db.session.execute(completions)}
+    return {course_id: count for course_id, count in db.session.execute(query)}
+
+
+def suggest_courses(
+    area_code: str,
+    current: int | None,
+    person: Person,
+    limit: int = 5,
+    popular: dict[int, int] | None = None,
+):
+    """Courses for an area, best first: pitched at the next level up, then popular with
+    colleagues of the same role group who completed them. Pass `popular`
+    (colleague_completions) when suggesting for several goals of one person."""
+    if popular is None:
+        popular = colleague_completions(person)
     courses = db.session.scalars(
         select(Course)
         .where(

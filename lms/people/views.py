@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.activities.services import activities_of, actual_balance, goal_progress
+from lms.activities.services import activities_of, actual_balance, goal_progress, kind_names
 from lms.assessments.services import (
     find_assessment,
     levels_by_area_code,
@@ -18,7 +18,7 @@ from lms.charts import radar_png
 from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.i18n import current_locale
-from lms.models import ActivityKind, Unit
+from lms.models import Unit
 from lms.people import bp
 from lms.people.services import person_by_employee_no, search_people, team, year_by_year
 from lms.permissions import (
@@ -162,7 +162,7 @@ def plan_view(employee_no: str, be_year: int):
         planned=planned_balance(plan),
         actual=actual_balance(person, cycle),
         progress={p.goal.id: p for p in goal_progress(plan)},
-        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+        kinds=kind_names(locale),
     )
 
 
@@ -187,5 +187,5 @@ def learning_view(employee_no: str, be_year: int):
         activities=activities_of(person, cycle),
         actual=actual_balance(person, cycle),
         show_evidence=can_view_evidence(current_user, person),
-        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+        kinds=kind_names(locale),
     )

@@ -4,11 +4,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from lms.activities.services import actual_balance, goal_progress
+from lms.activities.services import (
+    actual_balance,
+    goal_progress,
+    kind_names,
+    kinds_in_order,
+)
 from lms.assessments.services import find_assessment, submitted_history
-from lms.courses.services import suggest_courses
+from lms.courses.services import colleague_completions, suggest_courses
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
@@ -75,11 +79,14 @@ def show(be_year: int):
     locale = current_locale()
     suggestions = {}
     if plan is not None and plan.status in EDITABLE:
+        popular = colleague_completions(current_user)
         for goal in plan.goals:
             in_plan = {a.course_id for a in goal.activities}
             suggestions[goal.id] = [
                 s
-                for s in suggest_courses(goal.area.code, goal.current_level, current_user, 6)
+                for s in suggest_courses(
+                    goal.area.code, goal.current_level, current_user, 6, popular=popular
+                )
                 if s.course.id not in in_plan
             ][:3]
     return render_template(
@@ -95,7 +102,7 @@ def show(be_year: int):
         actual=actual_balance(current_user, cycle),
         progress={p.goal.id: p for p in goal_progress(plan)},
         suggestions=suggestions,
-        kinds={k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))},
+        kinds=kind_names(locale),
         form=PlanActionForm(version=plan.version if plan else None),
     )
 
@@ -259,9 +266,7 @@ def _activity_form(goal, activity=None) -> PlannedActivityForm:
         if request.method == "GET" and activity is not None
         else PlannedActivityForm()
     )
-    kinds = db.session.scalars(
-        select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
-    )
+    kinds = kinds_in_order()
     form.kind_id.choices = options(
         [("", _("Choose…"))] + [(k.id, f"{k.bucket} · {k.name(locale)}") for k in kinds]
     )
