@@ -1,5 +1,6 @@
 """Thaksa (ทักษะ): digital-skills development for Thai public servants. The app factory."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -93,25 +94,16 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
             cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    from lms.activities import bp as activities_bp
-    from lms.assessments import bp as assessments_bp
-    from lms.auth import bp as auth_bp
-    from lms.courses import bp as courses_bp
-    from lms.main import bp as main_bp
-    from lms.people import bp as people_bp
-    from lms.plans import bp as plans_bp
+FEATURES = ("main", "auth", "assessments", "plans", "activities", "courses", "people")
 
-    for blueprint in (
-        main_bp,
-        auth_bp,
-        assessments_bp,
-        plans_bp,
-        activities_bp,
-        courses_bp,
-        people_bp,
-    ):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    """Each feature's package holds its blueprint; its views attach routes when imported here,
+    so importing a feature's services never loads pages (nor WeasyPrint or matplotlib)."""
+    for name in FEATURES:
+        feature = importlib.import_module(f"lms.{name}")
+        importlib.import_module(f"lms.{name}.views")
+        app.register_blueprint(feature.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -121,11 +113,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from lms import permissions, vocab
     from lms.i18n import register_filters
     from lms.navigation import register_navigation
 
     register_filters(app)
     register_navigation(app)
+    # Templates name statuses through the vocabulary and ask permissions.py, like the code.
+    app.jinja_env.globals.update(
+        status_label=vocab.status_label,
+        PlanStatus=vocab.PlanStatus,
+        AssessmentStatus=vocab.AssessmentStatus,
+        can_view_plan=permissions.can_view_plan,
+        can_edit_plan=permissions.can_edit_plan,
+    )
 
 
 def register_commands(app: Flask) -> None:

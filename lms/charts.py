@@ -7,9 +7,7 @@ also shown as a table on the page that shows it.
 import io
 import math
 from functools import lru_cache
-from pathlib import Path
 
-import fontpkg_sarabun
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,10 +15,10 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-FONT_DIR = Path(fontpkg_sarabun.__file__).resolve().parent / "files"
+from lms.fonts import FONT_DIR, FONT_FAMILY
+
 for _weight in ("Regular", "Bold", "SemiBold"):
     font_manager.fontManager.addfont(str(FONT_DIR / f"Sarabun-{_weight}.ttf"))
-FONT_FAMILY = "Sarabun"
 
 COLOURS = {"self": "#1d6fa5", "target": "#c2571a", "previous": "#7a8793", "grid": "#d5dbe1"}
 

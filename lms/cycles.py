@@ -4,9 +4,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.audit import audit
+from lms.clock import utcnow
 from lms.extensions import db
 from lms.i18n import BE_OFFSET
-from lms.models import Cycle, CycleTarget, Framework, FrameworkTarget, RoleGroup, SkillArea
+from lms.models import Cycle, CycleTarget, Framework, FrameworkTarget, Person, RoleGroup, SkillArea
+from lms.vocab import CycleStatus
 
 
 class CycleError(ValueError):
@@ -32,7 +35,7 @@ def cycle_or_404(be_year: int) -> Cycle:
 def open_cycle() -> Cycle | None:
     """The open cycle (the latest one, should HR have opened two)."""
     return db.session.scalars(
-        select(Cycle).where(Cycle.status == "open").order_by(Cycle.be_year.desc())
+        select(Cycle).where(Cycle.status == CycleStatus.OPEN).order_by(Cycle.be_year.desc())
     ).first()
 
 
@@ -44,7 +47,7 @@ def create_cycle(
     be_year: int,
     framework: Framework,
     *,
-    status: str = "planned",
+    status: CycleStatus = CycleStatus.PLANNED,
     deadlines: dict[str, date] | None = None,
 ) -> Cycle:
     """A cycle for fiscal year `be_year`, with the framework's default targets copied in.
@@ -81,6 +84,17 @@ def create_cycle(
                 level=target.level,
             )
         )
+    db.session.flush()
+    return cycle
+
+
+def close_cycle(cycle: Cycle, *, by: Person | None) -> Cycle:
+    """Close an open cycle: its assessments, plans and learning log no longer change."""
+    if cycle.status != CycleStatus.OPEN:
+        raise CycleError(f"FY {cycle.be_year} is not open")
+    cycle.status = CycleStatus.CLOSED
+    cycle.closed_at = utcnow()
+    audit("cycle_closed", by, cycle, cycle=cycle.be_year)
     db.session.flush()
     return cycle
 

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from lms.i18n import BE_OFFSET
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 
-BE_OFFSET = 543
 _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 DATE_MESSAGE = _l("Please give the date as day/month/year, e.g. 31/1/2566.")

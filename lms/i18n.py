@@ -10,7 +10,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from lms.clock import BANGKOK, today
+
 BE_OFFSET = 543
 
 THAI_MONTHS_SHORT = (
@@ -43,11 +44,6 @@ def current_locale() -> str:
     """'th' or 'en' for the request being served."""
     locale = get_locale()
     return locale.language if locale else "th"
-
-
-def today() -> date:
-    """Today in Bangkok."""
-    return datetime.now(BANGKOK).date()
 
 
 def be_year(value: date) -> int:

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from lms.activities.evidence import stored_path
-from lms.activities.services import ActivityError, goal_progress, log_activity
+from lms.activities.services import ActivityError, log_activity
 from lms.extensions import db
+from lms.learning import goal_progress
 from lms.models import ActivityKind, Course, EvidenceFile, LearningActivity
 from lms.plans.services import add_planned_activity, build_from_gaps
 from tests.conftest import login

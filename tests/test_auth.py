@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from lms.auth.views import safe_next
+from lms.auth.services import safe_next
 from lms.extensions import db, limiter
 from lms.models import AuditEvent
 from tests.conftest import PASSWORD, csrf_token, login

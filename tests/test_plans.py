@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
+from lms.learning import planned_balance
 from lms.models import ActivityKind, AuditEvent, Course, Goal, Plan, PlannedActivity
 from lms.plans.services import (
     PlanError,
     add_planned_activity,
     build_from_gaps,
     carry_over,
-    planned_balance,
-    submit_plan,
 )
+from lms.plans.workflow import submit_plan
 from tests.conftest import login
 from tests.factories import PersonFactory, submitted_assessment
 
@@ -323,7 +323,7 @@ def test_carry_over_without_an_earlier_plan_says_so(person, cycle):
 
 def test_course_suggestions_rank_by_level_and_colleagues(client, person, cycle):
     from lms.activities.services import log_activity
-    from lms.courses.services import suggest_courses
+    from lms.plans.suggestions import suggest_courses
 
     first = suggest_courses("DLIT", 1, person)
     assert first and all(any(a.area_code == "DLIT" for a in s.course.areas) for s in first)

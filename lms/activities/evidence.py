@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms import permissions
 from lms.extensions import db
 from lms.models import EvidenceFile, LearningActivity, Person
 from lms.rules import RuleError
@@ -48,9 +49,9 @@ def attach_evidence(
     activity: LearningActivity, data: bytes, filename: str, kind: str, *, by: Person
 ) -> EvidenceFile:
     """Check and store one evidence file for an activity of `by`'s own."""
-    if by.id != activity.person_id:
+    if not permissions.is_owner(by, activity.person_id):
         raise EvidenceError(_l("Only the person themselves can add evidence to their learning."))
-    if not activity.cycle.is_open:
+    if not permissions.cycle_accepts_changes(activity.cycle):
         raise EvidenceError(_l("This cycle is closed, so its learning log cannot change."))
     name = Path(filename or "").name.strip()
     if not data or not name:
@@ -106,9 +107,9 @@ def attach_evidence(
 def remove_evidence(evidence: EvidenceFile, *, by: Person) -> Path:
     """Delete the record; returns the file to unlink once the deletion is committed."""
     activity = evidence.activity
-    if by.id != activity.person_id:
+    if not permissions.is_owner(by, activity.person_id):
         raise EvidenceError(_l("Only the person themselves can remove their evidence."))
-    if not activity.cycle.is_open:
+    if not permissions.cycle_accepts_changes(activity.cycle):
         raise EvidenceError(_l("This cycle is closed, so its learning log cannot change."))
     path = stored_path(evidence)
     db.session.delete(evidence)

@@ -1,6 +1,6 @@
-"""Rules of the learning log: record, edit and delete activities; balance and progress."""
+"""Rules of the learning log: record, edit and delete activities (balance and progress per
+goal are in `lms.learning`, shared with the plan)."""
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -8,33 +8,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lms import permissions
+from lms.clock import today
 from lms.extensions import db
-from lms.i18n import format_be_date, today
-from lms.models import ActivityKind, Cycle, Goal, LearningActivity, Person, Plan
-from lms.models.plan import BUCKETS
-from lms.plans.services import Balance, check_learning_item
+from lms.i18n import format_be_date
+from lms.learning import MAX_HOURS, check_learning_item
+from lms.models import Cycle, Goal, LearningActivity, Person
 from lms.rules import RuleError
 
-MAX_HOURS = Decimal(1000)
 HOURS_PER_DAY = Decimal(24)
 
 
 class ActivityError(RuleError):
     """The learning log cannot change as asked."""
-
-
-def kinds_in_order() -> list[ActivityKind]:
-    """Activity kinds, 70 first, in their content order (for choices)."""
-    return list(
-        db.session.scalars(
-            select(ActivityKind).order_by(ActivityKind.bucket.desc(), ActivityKind.position)
-        )
-    )
-
-
-def kind_names(locale: str) -> dict[int, str]:
-    """Each activity kind's name in `locale`, by id (for tables)."""
-    return {k.id: k.name(locale) for k in db.session.scalars(select(ActivityKind))}
 
 
 def activities_of(person: Person, cycle: Cycle) -> list[LearningActivity]:
@@ -49,9 +35,10 @@ def activities_of(person: Person, cycle: Cycle) -> list[LearningActivity]:
 
 
 def _check_editable(cycle: Cycle, owner_id: int, by: Person) -> None:
-    if by.id != owner_id:
+    """Refuse, with the reason, what `permissions.can_edit_learning` does not allow."""
+    if not permissions.is_owner(by, owner_id):
         raise ActivityError(_l("Only the person themselves can change their learning log."))
-    if not cycle.is_open:
+    if not permissions.cycle_accepts_changes(cycle):
         raise ActivityError(_l("This cycle is closed, so its learning log cannot change."))
 
 
@@ -185,60 +172,6 @@ def delete_activity(activity: LearningActivity, *, by: Person) -> list:
     db.session.delete(activity)
     db.session.flush()
     return files
-
-
-def actual_balance(person: Person, cycle: Cycle) -> Balance:
-    rows = db.session.execute(
-        select(LearningActivity.bucket, func.sum(LearningActivity.hours))
-        .where(LearningActivity.person_id == person.id, LearningActivity.cycle_id == cycle.id)
-        .group_by(LearningActivity.bucket)
-    )
-    hours = {b: Decimal(0) for b in BUCKETS}
-    for bucket, total in rows:
-        hours[bucket] = Decimal(total)
-    return Balance(hours)
-
-
-@dataclass
-class GoalProgress:
-    goal: Goal
-    planned_count: int
-    planned_hours: Decimal
-    done_count: int
-    done_hours: Decimal
-
-    @property
-    def hours_share(self) -> float | None:
-        if not self.planned_hours:
-            return None
-        return min(float(self.done_hours / self.planned_hours), 1.0)
-
-
-def goal_progress(plan: Plan | None) -> list[GoalProgress]:
-    """Planned against logged activities and hours, per goal."""
-    if plan is None:
-        return []
-    done = {
-        goal_id: (count, Decimal(hours))
-        for goal_id, count, hours in db.session.execute(
-            select(LearningActivity.goal_id, func.count(), func.sum(LearningActivity.hours))
-            .where(LearningActivity.goal_id.in_([g.id for g in plan.goals]))
-            .group_by(LearningActivity.goal_id)
-        )
-    }
-    rows = []
-    for goal in plan.goals:
-        count, hours = done.get(goal.id, (0, Decimal(0)))
-        rows.append(
-            GoalProgress(
-                goal=goal,
-                planned_count=len(goal.activities),
-                planned_hours=sum((a.hours or Decimal(0) for a in goal.activities), Decimal(0)),
-                done_count=count,
-                done_hours=hours,
-            )
-        )
-    return rows
 
 
 def default_date(cycle: Cycle) -> date:

@@ -11,12 +11,8 @@ from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
 from lms.activities.services import (
     ActivityError,
     activities_of,
-    actual_balance,
     default_date,
     delete_activity,
-    goal_progress,
-    kind_names,
-    kinds_in_order,
     log_activity,
     update_activity,
 )
@@ -24,9 +20,10 @@ from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import current_locale
+from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
 from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivity
 from lms.permissions import can_view_evidence
-from lms.plans.services import find_plan, planned_balance
+from lms.plans.services import find_plan
 from lms.rules import show_on_form
 
 

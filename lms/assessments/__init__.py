@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessment")
-
-from lms.assessments import views  # noqa: E402,F401

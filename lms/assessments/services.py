@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms import permissions
+from lms.clock import utcnow
 from lms.cycles import cycle_areas, targets_for
 from lms.extensions import db
 from lms.models import (
@@ -17,8 +19,9 @@ from lms.models import (
     SkillArea,
     SubSkillRating,
 )
-from lms.models.common import LEVEL_MAX, LEVEL_MIN, utcnow
+from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.rules import RuleError
+from lms.vocab import AssessmentStatus
 
 
 class AssessmentError(RuleError):
@@ -55,13 +58,13 @@ def find_assessment(person: Person, cycle: Cycle) -> SelfAssessment | None:
 
 
 def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
-    if by.id != owner.id:
+    if not permissions.is_owner(by, owner.id):
         raise AssessmentError(_l("Only the person themselves can fill in a self-assessment."))
     if cycle.is_closed:
         raise AssessmentError(
             _l("This cycle is closed, so the self-assessment can no longer change.")
         )
-    if not cycle.is_open:
+    if not permissions.cycle_accepts_changes(cycle):
         raise AssessmentError(_l("This cycle is not open yet. HR opens it at the start."))
     if assessment is not None and assessment.is_submitted:
         raise AssessmentError(
@@ -172,7 +175,7 @@ def submit_assessment(assessment: SelfAssessment, *, by: Person) -> SelfAssessme
                 count=len(missing),
             )
         )
-    assessment.status = "submitted"
+    assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.role_group_id = assessment.person.role_group_id
     db.session.flush()
@@ -212,7 +215,10 @@ def submitted_history(person: Person) -> list[SelfAssessment]:
         db.session.scalars(
             select(SelfAssessment)
             .join(SelfAssessment.cycle)
-            .where(SelfAssessment.person_id == person.id, SelfAssessment.status == "submitted")
+            .where(
+                SelfAssessment.person_id == person.id,
+                SelfAssessment.status == AssessmentStatus.SUBMITTED,
+            )
             .order_by(Cycle.be_year.desc())
         )
     )
@@ -230,7 +236,7 @@ def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
         .join(SelfAssessment.cycle)
         .where(
             SelfAssessment.person_id == assessment.person_id,
-            SelfAssessment.status == "submitted",
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
             Cycle.be_year < assessment.cycle.be_year,
         )
         .order_by(Cycle.be_year.desc())

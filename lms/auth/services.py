@@ -1,13 +1,15 @@
-"""Password hashing (Argon2), authentication and the audit of who did what."""
+"""Password hashing (Argon2), authentication, and where log-in may send a person next."""
+
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import func, or_, select
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models import AuditEvent, Person
-from lms.models.common import utcnow
+from lms.models import Person
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -78,15 +80,13 @@ def load_user(user_id: str) -> Person | None:
     return db.session.get(Person, int(user_id))
 
 
-def audit(action: str, actor: Person | None, target=None, **details) -> AuditEvent:
-    """Record an audit event (approvals, role changes, imports, exports, log-ins)."""
-    event = AuditEvent(
-        action=action,
-        actor_id=actor.id if actor else None,
-        target_type=type(target).__name__ if target is not None else None,
-        target_id=getattr(target, "id", None),
-        details=details,
-        ip=request.remote_addr if has_request_context() else None,
-    )
-    db.session.add(event)
-    return event
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths may be a `next` target (no scheme, host or '//')."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

@@ -1,27 +1,14 @@
 """Log-in, log-out, profile and password pages."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from lms.audit import audit
 from lms.auth import bp
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
-from lms.auth.services import audit, authenticate, check_password, set_password
+from lms.auth.services import authenticate, check_password, safe_next, set_password
 from lms.extensions import db, limiter
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths may be a `next` target (no scheme, host or '//')."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 def _login_identifier_key() -> str:

@@ -10,8 +10,9 @@ from lms.courses.services import providers, search_courses
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
 from lms.models import Course, Goal, SkillArea
+from lms.permissions import can_edit_plan
 from lms.plans.forms import PlanActionForm
-from lms.plans.services import EDITABLE, PlanError, add_course_to_goal, find_plan
+from lms.plans.services import PlanError, add_course_to_goal, find_plan
 
 
 def _area_names(cycle) -> dict[str, SkillArea]:
@@ -50,7 +51,7 @@ def detail(course_id: int):
     plan = find_plan(current_user, cycle) if cycle else None
     codes = {a.area_code for a in course.areas}
     goals = []
-    if plan is not None and plan.status in EDITABLE:
+    if plan is not None and can_edit_plan(current_user, current_user.id, cycle, plan):
         # goals of the course's areas first; a course can serve any goal of the plan
         goals = sorted(plan.goals, key=lambda g: (g.area.code not in codes, g.position))
     return render_template(

@@ -6,7 +6,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from lms.activities.services import actual_balance, goal_progress
 from lms.assessments.services import (
     AreaResult,
     find_assessment,
@@ -15,12 +14,14 @@ from lms.assessments.services import (
     submitted_history,
     top_gaps,
 )
+from lms.clock import today
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
-from lms.i18n import today
+from lms.learning import Balance, actual_balance, goal_progress
 from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment
 from lms.permissions import reports_query
-from lms.plans.services import Balance, find_plan
+from lms.plans.services import find_plan
+from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, PlanStatus
 
 
 @dataclass
@@ -61,15 +62,15 @@ class HomeSummary:
         """The one thing to do next: assess, plan, send the plan, wait, or learn."""
         if self.cycle is None or not self.cycle.is_open:
             return "none"
-        if self.assessment_status != "submitted" and not self.has_gaps_source:
+        if self.assessment_status != AssessmentStatus.SUBMITTED and not self.has_gaps_source:
             return "assess"
-        if self.plan_status in ("none", "draft") and not self.plan_goals:
+        if self.plan_status in ("none", PlanStatus.DRAFT) and not self.plan_goals:
             return "plan_build"
-        if self.plan_status == "draft":
+        if self.plan_status == PlanStatus.DRAFT:
             return "plan_send"
-        if self.plan_status == "returned":
+        if self.plan_status == PlanStatus.RETURNED:
             return "plan_fix"
-        if self.plan_status == "submitted":
+        if self.plan_status == PlanStatus.SUBMITTED:
             return "plan_wait"
         return "learn"
 
@@ -89,23 +90,23 @@ def home_summary(person: Person) -> HomeSummary:
         summary.plan_goals = len(plan.goals) if plan else 0
         summary.next_planned = _next_planned(plan)
         summary.actual = actual_balance(person, cycle)
-        plan_sent = summary.plan_status in ("submitted", "approved", "completed")
+        plan_sent = summary.plan_status in PLAN_SENT
         summary.milestones = [
             Milestone(
                 str(_l("Self-assessment")),
                 cycle.assessment_due,
-                summary.assessment_status == "submitted",
+                summary.assessment_status == AssessmentStatus.SUBMITTED,
             ),
             Milestone(str(_l("Development plan (IDP) sent")), cycle.idp_due, plan_sent),
             Milestone(
                 str(_l("Plan reviewed by supervisor")),
                 cycle.review_due,
-                summary.plan_status in ("approved", "completed"),
+                summary.plan_status in PLAN_REVIEWED,
             ),
             Milestone(
                 str(_l("End-of-year evaluation")),
                 cycle.evaluation_due,
-                summary.plan_status == "completed",
+                summary.plan_status == PlanStatus.COMPLETED,
             ),
         ]
     latest = submitted_history(person)
@@ -145,7 +146,7 @@ def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
             .join(Person, Person.id == SelfAssessment.person_id)
             .where(
                 SelfAssessment.cycle_id == cycle.id,
-                SelfAssessment.status == "submitted",
+                SelfAssessment.status == AssessmentStatus.SUBMITTED,
                 SelfAssessment.person_id.in_(select(reports.c.id)),
                 Person.deactivated_on.is_(None),
             )

@@ -14,13 +14,11 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from lms.auth.views import safe_next
-from lms.charts import FONT_DIR
+from lms.auth.services import safe_next
 from lms.extensions import csrf, db
+from lms.fonts import FONT_DIR, WEB_FONTS
 from lms.main import bp
 from lms.main.services import home_summary
-
-WEB_FONTS = {"Sarabun-Regular.ttf", "Sarabun-SemiBold.ttf", "Sarabun-Bold.ttf"}
 
 
 @bp.route("/")

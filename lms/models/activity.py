@@ -12,6 +12,7 @@ from lms.models.course import Course
 from lms.models.cycle import Cycle
 from lms.models.person import Person
 from lms.models.plan import Goal
+from lms.vocab import BUCKETS, sql_in
 
 
 class ActivityKind(Localised, db.Model):
@@ -26,7 +27,7 @@ class ActivityKind(Localised, db.Model):
     name_en: Mapped[str | None] = mapped_column(String(255))
     position: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),)
+    __table_args__ = (CheckConstraint(sql_in("bucket", BUCKETS), name="bucket_known"),)
 
 
 class LearningActivity(db.Model):
@@ -66,7 +67,7 @@ class LearningActivity(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),
+        CheckConstraint(sql_in("bucket", BUCKETS), name="bucket_known"),
         CheckConstraint("hours > 0 AND hours <= 1000", name="hours_range"),
         CheckConstraint("ended_on IS NULL OR ended_on >= occurred_on", name="dates_ordered"),
         CheckConstraint(

@@ -10,6 +10,7 @@ from lms.models.common import level_check, utcnow
 from lms.models.cycle import Cycle
 from lms.models.framework import SkillArea, SubSkill
 from lms.models.person import Person
+from lms.vocab import AssessmentStatus, sql_in
 
 
 class SelfAssessment(db.Model):
@@ -20,7 +21,7 @@ class SelfAssessment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=AssessmentStatus.DRAFT)
     role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -39,12 +40,12 @@ class SelfAssessment(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("person_id", "cycle_id"),
-        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint(sql_in("status", AssessmentStatus), name="status_known"),
     )
 
     @property
     def is_submitted(self) -> bool:
-        return self.status == "submitted"
+        return self.status == AssessmentStatus.SUBMITTED
 
 
 class Rating(db.Model):

@@ -1,17 +1,14 @@
 """Column helpers shared by the models: time stamps and bounded levels."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import CheckConstraint
 from sqlalchemy.orm import Mapped
 
+from lms.clock import utcnow
+
+__all__ = ["LEVEL_MAX", "LEVEL_MIN", "Localised", "level_check", "utcnow"]
+
 LEVEL_MIN = 0
 LEVEL_MAX = 4
-
-
-def utcnow() -> datetime:
-    """The current time in UTC; used as a callable column default."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def level_check(column: str, name: str | None = None) -> CheckConstraint:

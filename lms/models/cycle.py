@@ -8,8 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models.common import level_check
 from lms.models.framework import Framework
-
-CYCLE_STATUSES = ("planned", "open", "closed")
+from lms.vocab import CycleStatus, sql_in
 
 
 class Cycle(db.Model):
@@ -24,23 +23,23 @@ class Cycle(db.Model):
     idp_due: Mapped[date]
     review_due: Mapped[date]
     evaluation_due: Mapped[date]
-    status: Mapped[str] = mapped_column(String(10), default="planned")
+    status: Mapped[str] = mapped_column(String(10), default=CycleStatus.PLANNED)
     closed_at: Mapped[datetime | None]
 
     framework: Mapped[Framework] = relationship()
 
     __table_args__ = (
         CheckConstraint("starts_on < ends_on", name="dates_ordered"),
-        CheckConstraint("status IN ('planned', 'open', 'closed')", name="status_known"),
+        CheckConstraint(sql_in("status", CycleStatus), name="status_known"),
     )
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == CycleStatus.OPEN
 
     @property
     def is_closed(self) -> bool:
-        return self.status == "closed"
+        return self.status == CycleStatus.CLOSED
 
     def __repr__(self) -> str:
         return f"<Cycle FY{self.be_year} {self.status}>"

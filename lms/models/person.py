@@ -10,9 +10,7 @@ from lms.extensions import db
 from lms.models.common import utcnow
 from lms.models.framework import RoleGroup
 from lms.models.org import Unit
-
-ROLES = ("staff", "supervisor", "hr", "executive", "admin")
-SCOPED_ROLES = ("hr", "executive")
+from lms.vocab import Role, sql_in
 
 
 class Person(UserMixin, db.Model):
@@ -55,7 +53,7 @@ class Person(UserMixin, db.Model):
 
     def role_codes(self) -> set[str]:
         """Every role this person holds; everyone is staff."""
-        return {"staff"} | {r.role for r in self.roles}
+        return {Role.STAFF.value} | {r.role for r in self.roles}
 
     def __repr__(self) -> str:
         return f"<Person {self.employee_no}>"
@@ -76,9 +74,7 @@ class RoleAssignment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("person_id", "role", "scope_unit_id"),
-        CheckConstraint(
-            "role IN ('staff', 'supervisor', 'hr', 'executive', 'admin')", name="role_known"
-        ),
+        CheckConstraint(sql_in("role", Role), name="role_known"),
     )
 
 

@@ -12,10 +12,7 @@ from lms.models.course import Course
 from lms.models.cycle import Cycle
 from lms.models.framework import SkillArea
 from lms.models.person import Person
-
-PLAN_STATUSES = ("draft", "submitted", "returned", "approved", "completed")
-OUTCOMES = ("achieved", "partly", "not_achieved")
-BUCKETS = ("70", "20", "10")
+from lms.vocab import BUCKETS, Outcome, PlanStatus, sql_in
 
 
 class Plan(db.Model):
@@ -24,7 +21,7 @@ class Plan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(String(12), default=PlanStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
@@ -42,10 +39,7 @@ class Plan(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("person_id", "cycle_id"),
-        CheckConstraint(
-            "status IN ('draft', 'submitted', 'returned', 'approved', 'completed')",
-            name="status_known",
-        ),
+        CheckConstraint(sql_in("status", PlanStatus), name="status_known"),
     )
 
 
@@ -73,13 +67,9 @@ class Goal(db.Model):
     __table_args__ = (
         level_check("current_level"),
         level_check("target_level"),
+        CheckConstraint(sql_in("self_outcome", Outcome, nullable=True), name="self_outcome_known"),
         CheckConstraint(
-            "self_outcome IS NULL OR self_outcome IN ('achieved', 'partly', 'not_achieved')",
-            name="self_outcome_known",
-        ),
-        CheckConstraint(
-            "supervisor_outcome IS NULL OR "
-            "supervisor_outcome IN ('achieved', 'partly', 'not_achieved')",
+            sql_in("supervisor_outcome", Outcome, nullable=True),
             name="supervisor_outcome_known",
         ),
     )
@@ -106,7 +96,7 @@ class PlannedActivity(db.Model):
     course: Mapped[Course | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("bucket IN ('70', '20', '10')", name="bucket_known"),
+        CheckConstraint(sql_in("bucket", BUCKETS), name="bucket_known"),
         CheckConstraint("hours IS NULL OR (hours > 0 AND hours <= 1000)", name="hours_range"),
     )
 

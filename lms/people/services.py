@@ -1,15 +1,27 @@
-"""Lists of people with their progress in a cycle, scoped by permissions.py."""
+"""People: lists with their progress in a cycle (scoped by permissions.py), a person's
+years, and accounts made from the command line."""
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
+from lms.audit import audit
+from lms.auth.services import MIN_PASSWORD_LENGTH, set_password
+from lms.clock import today
 from lms.extensions import db
-from lms.models import Cycle, LearningActivity, Person, Plan, SelfAssessment, Unit
+from lms.models import Cycle, LearningActivity, Person, Plan, RoleGroup, SelfAssessment, Unit
+from lms.people.org import add_person, add_unit, unit_by_code
 from lms.permissions import reports_query, visible_people_query
+from lms.rules import RuleError
+from lms.vocab import Role
 
 PAGE_SIZE = 50
+
+
+class PeopleError(RuleError):
+    """A person or account cannot be created or changed as asked."""
 
 
 @dataclass
@@ -112,3 +124,45 @@ def year_by_year(person: Person) -> list[CycleSummary]:
     return [
         CycleSummary(c, assessments.get(c.id), plans.get(c.id), counts.get(c.id, 0)) for c in cycles
     ]
+
+
+def create_admin(
+    *,
+    email: str,
+    employee_no: str,
+    name_th: str,
+    unit_code: str,
+    role_group_code: str,
+    password: str,
+) -> Person:
+    """An administrator (scoped to everything) in unit `unit_code`, created as a root unit when
+    the organisation is still empty. The role grant is audited."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PeopleError(
+            _l("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
+        )
+    taken = select(Person.id).where((Person.email == email) | (Person.employee_no == employee_no))
+    if db.session.scalars(taken).first() is not None:
+        raise PeopleError(_l("A person with this e-mail or employee number already exists."))
+    group = db.session.scalars(select(RoleGroup).where(RoleGroup.code == role_group_code)).first()
+    if group is None:
+        raise PeopleError(
+            _l(
+                "Unknown role group %(code)s; run 'flask lms init' first.",
+                code=repr(role_group_code),
+            )
+        )
+    unit = unit_by_code(unit_code) or add_unit(unit_code, unit_code)
+    person = add_person(
+        unit=unit,
+        since=today(),
+        roles=((Role.ADMIN, None),),
+        email=email,
+        employee_no=employee_no,
+        name_th=name_th,
+        role_group_id=group.id,
+    )
+    set_password(person, password)
+    audit("role_granted", None, person, role=Role.ADMIN.value, via="cli")
+    db.session.flush()
+    return person

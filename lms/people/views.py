@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.activities.services import activities_of, actual_balance, goal_progress, kind_names
+from lms.activities.services import activities_of
 from lms.assessments.services import (
     find_assessment,
     levels_by_area_code,
@@ -18,6 +18,7 @@ from lms.charts import radar_png
 from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.i18n import current_locale
+from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Unit
 from lms.people import bp
 from lms.people.services import person_by_employee_no, search_people, team, year_by_year
@@ -25,11 +26,12 @@ from lms.permissions import (
     can_browse_people,
     can_view_evidence,
     can_view_person,
+    can_view_plan,
     can_view_unit,
     has_reports,
 )
 from lms.plans.pdf import plan_pdf_response
-from lms.plans.services import find_plan, planned_balance
+from lms.plans.services import find_plan
 
 
 def _visible_person_or_404(employee_no: str):
@@ -143,7 +145,7 @@ def assessment_radar(employee_no: str, be_year: int):
 def _plan_or_404(person, be_year: int):
     cycle = cycle_or_404(be_year)
     plan = find_plan(person, cycle)
-    if plan is None or (plan.status == "draft" and person.id != current_user.id):
+    if plan is None or not can_view_plan(current_user, plan):
         abort(404)  # a draft is private until it is sent
     return cycle, plan
 

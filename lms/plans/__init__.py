@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
-
-from lms.plans import views  # noqa: E402,F401

@@ -1,34 +1,24 @@
-"""Rules of the IDP: build goals from gaps, edit while draft, submit, carry over, balance."""
+"""Rules of the IDP's content: goals from gaps, goals and planned activities while the plan is
+editable, carry-over of last year's unfinished goals. Status changes live in `workflow.py`."""
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms import permissions
 from lms.assessments.services import find_assessment, results, submitted_history
+from lms.clock import utcnow
 from lms.cycles import cycle_areas
 from lms.extensions import db
 from lms.i18n import format_be_date
-from lms.models import (
-    ActivityKind,
-    Course,
-    Cycle,
-    Goal,
-    Person,
-    Plan,
-    PlannedActivity,
-)
-from lms.models.common import LEVEL_MAX, LEVEL_MIN, utcnow
-from lms.models.plan import BUCKETS
+from lms.learning import MAX_HOURS, check_learning_item, kind_by_code
+from lms.models import Course, Cycle, Goal, Person, Plan, PlannedActivity
+from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.rules import RuleError
-
-EDITABLE = ("draft", "returned")
-MAX_HOURS = Decimal(1000)
-IDEAL_MIX = {"70": 0.70, "20": 0.20, "10": 0.10}
+from lms.vocab import Bucket, Outcome
 
 
 class PlanError(RuleError):
@@ -48,11 +38,12 @@ def find_plan(person: Person, cycle: Cycle) -> Plan | None:
 
 
 def check_editable(plan: Plan | None, cycle: Cycle, owner: Person, by: Person) -> None:
-    if by.id != owner.id:
+    """Refuse, with the reason, what `permissions.can_edit_plan` does not allow."""
+    if not permissions.is_owner(by, owner.id):
         raise PlanError(_l("Only the person themselves can change their development plan."))
-    if not cycle.is_open:
+    if not permissions.cycle_accepts_changes(cycle):
         raise PlanError(_l("This cycle is not open, so the plan cannot change."))
-    if plan is not None and plan.status not in EDITABLE:
+    if not permissions.plan_accepts_edits(plan):
         raise PlanError(
             _l("This plan is already submitted; it can change again if your supervisor returns it.")
         )
@@ -213,35 +204,6 @@ def move_goal(goal: Goal, step: int, *, by: Person, version: int | None = None) 
         db.session.flush()
 
 
-def check_learning_item(values: dict, errors: dict, no_title_message) -> str:
-    """The rules a planned and a logged activity share: bucket, kind, course, title.
-
-    Adds what is wrong to `errors`; returns the title (a course lends its own when empty)."""
-    bucket = values.get("bucket")
-    kind: ActivityKind | None = values.get("kind")
-    course: Course | None = values.get("course")
-    title = (values.get("title") or "").strip()
-    if bucket not in BUCKETS:
-        errors["bucket"] = _l("Choose 70, 20 or 10.")
-    elif kind is not None and kind.bucket != bucket:
-        errors["kind_id"] = _l(
-            "This kind of learning belongs to the %(bucket)s part.", bucket=kind.bucket
-        )
-    if course is not None and bucket != "10":
-        errors["course_id"] = _l("Courses are formal learning: choose the 10 part for them.")
-    if not title and course is not None:
-        title = course.title_th
-    if not title:
-        errors["title"] = (
-            _l("Choose a course from the catalogue or write the title of the learning.")
-            if bucket == "10"
-            else no_title_message
-        )
-    elif len(title) > 500:
-        errors["title"] = _l("At most 500 characters.")
-    return title
-
-
 def _clean_activity(values: dict) -> dict:
     errors = {}
     title = check_learning_item(values, errors, _l("Please write what you will do."))
@@ -273,12 +235,9 @@ def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int |
 
 def add_course_to_goal(goal: Goal, course: Course, *, by: Person, version: int | None = None):
     """Plan a catalogue course as formal (10) e-learning under `goal`."""
-    elearning = db.session.scalars(
-        select(ActivityKind).where(ActivityKind.code == "ELEARNING")
-    ).first()
     values = {
-        "bucket": "10",
-        "kind": elearning,
+        "bucket": Bucket.FORMAL,
+        "kind": kind_by_code("ELEARNING"),
         "title": course.title_th,
         "hours": course.hours,
         "course": course,
@@ -308,28 +267,6 @@ def delete_planned_activity(activity: PlannedActivity, *, by: Person, version: i
     db.session.flush()
 
 
-def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
-    """Send the plan to the supervisor; it becomes read-only to its owner."""
-    check_editable(plan, plan.cycle, plan.person, by)
-    check_version(plan, version)
-    if not plan.goals:
-        raise PlanError(_l("Add at least one goal before you submit the plan."))
-    empty = [g for g in plan.goals if not g.activities]
-    if empty:
-        raise PlanError(
-            lazy_ngettext(
-                "Every goal needs at least one planned activity. %(num)d goal has none yet.",
-                "Every goal needs at least one planned activity. %(num)d goals have none yet.",
-                len(empty),
-            )
-        )
-    plan.status = "submitted"
-    plan.submitted_at = utcnow()
-    touch(plan)
-    db.session.flush()
-    return plan
-
-
 def previous_plan(person: Person, cycle: Cycle) -> Plan | None:
     """The person's plan of the latest earlier cycle."""
     return db.session.scalars(
@@ -345,7 +282,7 @@ def unfinished_goals(plan: Plan) -> list[Goal]:
     unfinished = []
     for goal in plan.goals:
         outcome = goal.supervisor_outcome or goal.self_outcome
-        if outcome != "achieved":
+        if outcome != Outcome.ACHIEVED:
             unfinished.append(goal)
     return unfinished
 
@@ -402,33 +339,3 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
     touch(plan)
     db.session.flush()
     return plan, len(candidates)
-
-
-@dataclass
-class Balance:
-    """Hours per 70/20/10 bucket, with each bucket's share (None when there are no hours)."""
-
-    hours: dict[str, Decimal]
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.hours.values(), Decimal(0))
-
-    def share(self, bucket: str) -> float | None:
-        total = self.total
-        return float(self.hours[bucket] / total) if total else None
-
-    @property
-    def far_from_ideal(self) -> bool:
-        """True when any bucket is more than 20 percentage points off 70:20:10."""
-        if not self.total:
-            return False
-        return any(abs(self.share(b) - IDEAL_MIX[b]) > 0.20 for b in BUCKETS)
-
-
-def planned_balance(plan: Plan | None) -> Balance:
-    hours = {b: Decimal(0) for b in BUCKETS}
-    for goal in plan.goals if plan else []:
-        for activity in goal.activities:
-            hours[activity.bucket] += activity.hours or Decimal(0)
-    return Balance(hours)

@@ -5,24 +5,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from lms.activities.services import (
-    actual_balance,
-    goal_progress,
-    kind_names,
-    kinds_in_order,
-)
+from lms import permissions
 from lms.assessments.services import find_assessment, submitted_history
-from lms.courses.services import colleague_completions, suggest_courses
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import current_locale
-from lms.models import ActivityKind, Course, Goal, PlannedActivity
+from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
+from lms.models import ActivityKind, Course, Goal, PlannedActivity, SkillArea
 from lms.plans import bp
 from lms.plans.forms import GoalForm, PlanActionForm, PlannedActivityForm
 from lms.plans.pdf import plan_pdf_response
 from lms.plans.services import (
-    EDITABLE,
     PlanError,
     add_course_to_goal,
     add_goal,
@@ -34,13 +28,13 @@ from lms.plans.services import (
     delete_planned_activity,
     find_plan,
     move_goal,
-    planned_balance,
     previous_plan,
     start_plan,
-    submit_plan,
     update_goal,
     update_planned_activity,
 )
+from lms.plans.suggestions import colleague_completions, suggest_courses
+from lms.plans.workflow import submit_plan
 from lms.rules import show_on_form
 
 
@@ -77,8 +71,9 @@ def show(be_year: int):
     assessment = find_assessment(current_user, cycle)
     earlier = previous_plan(current_user, cycle)
     locale = current_locale()
+    editable = permissions.can_edit_plan(current_user, current_user.id, cycle, plan)
     suggestions = {}
-    if plan is not None and plan.status in EDITABLE:
+    if plan is not None and editable:
         popular = colleague_completions(current_user)
         for goal in plan.goals:
             in_plan = {a.course_id for a in goal.activities}
@@ -93,7 +88,7 @@ def show(be_year: int):
         "plans/show.html",
         cycle=cycle,
         plan=plan,
-        editable=cycle.is_open and (plan is None or plan.status in EDITABLE),
+        editable=editable,
         has_assessment=(assessment is not None and assessment.is_submitted)
         or bool(submitted_history(current_user)),
         carry_candidates=len(carry_over_candidates(current_user, cycle)),
@@ -186,8 +181,6 @@ def _goal_form(cycle, goal=None) -> GoalForm:
 
 
 def _goal_values(form) -> dict:
-    from lms.models import SkillArea
-
     return {
         "area": db.session.get(SkillArea, form.area_id.data) if form.area_id.data else None,
         "current_level": form.current_level.data,

@@ -1,24 +1,11 @@
-"""The demo organisation: the International Affairs Office of the seed study (~30 people).
-
-Deterministic (a fixed random seed), idempotent (a second run changes nothing), and never part
-of `flask lms init`: the five demo log-ins share a published password.
-"""
+"""The demo organisation's data: units, people and their self-assessments (seed study)."""
 
 import random
-from datetime import date, datetime
-
-from sqlalchemy import select
+from datetime import datetime
 
 from lms.assessments.services import save_area, start_assessment, submit_assessment
-from lms.auth.services import hash_password
-from lms.cycles import create_cycle, cycle_areas, targets_for
-from lms.demo_learning import build_demo_learning
-from lms.extensions import db
-from lms.models import Framework, Person, RoleGroup, SelfAssessment
-from lms.people.org import add_person, add_unit, unit_by_code
-
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo only, published in the README
-SEED = 2565
+from lms.cycles import cycle_areas, targets_for
+from lms.models import SelfAssessment
 
 UNITS = [
     ("BMA", "กรุงเทพมหานคร", "Bangkok Metropolitan Administration", None),
@@ -93,51 +80,7 @@ JUSTIFICATIONS = {
 }
 
 
-def build_demo() -> bool:
-    """Create the demo organisation; False (and nothing changed) when it exists already."""
-    if db.session.scalars(select(Person.id).where(Person.email == "staff@demo.local")).first():
-        return False
-    framework = db.session.scalars(select(Framework).where(Framework.code == "OCSC-2560")).first()
-    if framework is None:
-        raise RuntimeError("Content is not loaded: run 'flask lms init' first.")
-    rng = random.Random(SEED)
-    units = {}
-    for code, name_th, name_en, parent in UNITS:
-        units[code] = unit_by_code(code) or add_unit(code, name_th, name_en, units.get(parent))
-    groups = {g.code: g for g in db.session.scalars(select(RoleGroup))}
-    password_hash = hash_password(DEMO_PASSWORD)
-
-    people: list[Person] = []
-    for index, (login, unit_code, group, position, boss, roles) in enumerate(PEOPLE):
-        first_th, first_en = FIRST[index % len(FIRST)]
-        last_th, last_en = LAST[(index * 5) % len(LAST)]
-        person = add_person(
-            unit=units[unit_code],
-            since=date(2020, 10, 1),
-            roles=tuple((role, units[scope] if scope else None) for role, scope in roles),
-            employee_no=f"D{index + 1:04d}",
-            email=f"{login}@demo.local" if login else f"person{index + 1:02d}@demo.local",
-            name_th=f"{first_th} {last_th}",
-            name_en=f"{first_en} {last_en}",
-            position_th=position,
-            role_group_id=groups[group].id,
-            supervisor=people[boss] if boss is not None else None,
-            password_hash=password_hash if login else None,
-        )
-        people.append(person)
-
-    # Both cycles are open while the ratings are written, as they were in real life.
-    closed = create_cycle(2565, framework, status="open")
-    current = create_cycle(2566, framework, status="open")
-    _assess_everyone(people, closed, current, rng)
-    build_demo_learning(people, closed, current, rng)
-    closed.status = "closed"
-    closed.closed_at = datetime(2022, 10, 1)
-    db.session.flush()
-    return True
-
-
-def _assess_everyone(people, closed, current, rng: random.Random) -> None:
+def assess_everyone(people, closed, current, rng: random.Random) -> None:
     areas = cycle_areas(current)
     for number, person in enumerate(people):
         targets = targets_for(current, person.role_group)

@@ -1,23 +1,31 @@
 """Demo plans and learning: IDPs in every state, activities in 70:20:10, evidence files.
 
-Goes through the same services as the app (so the demo obeys every rule), then sets the
-review states that belong to the supervisor's review, which a later feature drives.
+Goes through the same services and the same plan workflow as the app (so the demo obeys every
+rule); the clock is pinned to the day each review happened, so the history reads true.
 """
 
-import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from matplotlib.figure import Figure
 from sqlalchemy import select
 
+from lms import permissions
 from lms.activities.evidence import attach_evidence
 from lms.activities.services import log_activity
-from lms.charts import FONT_FAMILY
+from lms.assessments.services import find_assessment
+from lms.clock import frozen_at
+from lms.demo.certificates import certificate_png
 from lms.extensions import db
 from lms.models import ActivityKind, Course, CourseArea, Cycle, Person, Plan
 from lms.plans.services import add_planned_activity, build_from_gaps, carry_over
+from lms.plans.workflow import approve_plan, complete_plan, return_plan, submit_plan
+from lms.vocab import Bucket, Outcome, PlanStatus
+
+RETURN_COMMENT = "เพิ่มกิจกรรมเรียนรู้จากการลงมือปฏิบัติ (70) ให้มากขึ้น และระบุตัวชี้วัดให้ชัดเจน"
+S = PlanStatus
+# FY 2566 plans in every state, spread over the organisation (None: not started yet).
+CURRENT_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.APPROVED, S.COMPLETED, None)
 
 ON_THE_JOB = {
     "DLIT": "ทำรายงานสรุปการประชุมด้วย Google Sheets แทนการพิมพ์ตาราง",
@@ -38,25 +46,55 @@ FROM_OTHERS = {
 def build_demo_learning(people: list[Person], closed: Cycle, current: Cycle, rng: random.Random):
     """Plans and learning for both cycles; `closed` must still be open while this runs."""
     kinds = {k.code: k for k in db.session.scalars(select(ActivityKind))}
+    outcomes = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.NOT_ACHIEVED)
     for number, person in enumerate(people):
         if not _has_submitted(person, closed):
             continue
+        reviewer = _reviewer(person, people)
         old = _plan(person, closed, kinds, rng)
         _learn(person, closed, old, kinds, rng, evidence=False)
-        old.status, old.reviewed_at = "completed", datetime(2022, 9, 20, 3, 0)
-        old.reviewed_by_id = person.supervisor_id
-        for i, goal in enumerate(old.goals):
-            goal.self_outcome = ("achieved", "partly", "achieved")[i % 3]
-            goal.supervisor_outcome = ("achieved", "partly", "not_achieved")[(i + number) % 3]
-        _current_plan(person, number, current, kinds, rng)
+        _review(old, reviewer, PlanStatus.COMPLETED, sent=datetime(2021, 12, 20, 9, 0))
+        for i, goal in enumerate(old.goals if old.status == PlanStatus.COMPLETED else ()):
+            goal.self_outcome = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.ACHIEVED)[i % 3]
+            goal.supervisor_outcome = outcomes[(i + number) % 3]
+        _current_plan(person, number, current, kinds, rng, reviewer)
     db.session.flush()
 
 
 def _has_submitted(person: Person, cycle: Cycle) -> bool:
-    from lms.assessments.services import find_assessment
-
     assessment = find_assessment(person, cycle)
     return assessment is not None and assessment.is_submitted
+
+
+def _reviewer(person: Person, people: list[Person]) -> Person | None:
+    """Who reviews `person`'s plan: their supervisor, or for the top of a chain whoever
+    permissions.py allows (HR of their unit); None when nobody may."""
+    if person.supervisor is not None:
+        return person.supervisor
+    return next(
+        (p for p in people if p is not person and permissions.can_review_plans_of(p, person)), None
+    )
+
+
+def _review(plan: Plan, reviewer: Person | None, state: PlanStatus, *, sent: datetime) -> None:
+    """Take `plan` from draft to `state` through the workflow, on believable days after `sent`.
+
+    A plan nobody may review stays submitted, as it would in the app."""
+    owner = plan.person
+    if not plan.goals:
+        return  # nothing to send: every area already meets its target
+    with frozen_at(sent):
+        submit_plan(plan, by=owner)
+    if state == PlanStatus.SUBMITTED or reviewer is None:
+        return
+    with frozen_at(sent + timedelta(days=21)):
+        if state == PlanStatus.RETURNED:
+            return_plan(plan, by=reviewer, comment=RETURN_COMMENT)
+            return
+        approve_plan(plan, by=reviewer)
+    if state == PlanStatus.COMPLETED:
+        with frozen_at(datetime(sent.year + 1, 9, 20, 10, 0)):
+            complete_plan(plan, by=reviewer)
 
 
 def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 3) -> Plan:
@@ -68,7 +106,7 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
         add_planned_activity(
             goal,
             {
-                "bucket": "70",
+                "bucket": Bucket.ON_THE_JOB,
                 "kind": kinds["APPLY"],
                 "hours": Decimal(20),
                 "title": ON_THE_JOB.get(goal.area.code, "ลงมือทำงานจริง"),
@@ -78,7 +116,12 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
         code = rng.choice(list(FROM_OTHERS))
         add_planned_activity(
             goal,
-            {"bucket": "20", "kind": kinds[code], "hours": Decimal(6), "title": FROM_OTHERS[code]},
+            {
+                "bucket": Bucket.FROM_OTHERS,
+                "kind": kinds[code],
+                "hours": Decimal(6),
+                "title": FROM_OTHERS[code],
+            },
             by=person,
         )
         course = _course_for(goal.area.code, rng)
@@ -86,7 +129,7 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
             add_planned_activity(
                 goal,
                 {
-                    "bucket": "10",
+                    "bucket": Bucket.FORMAL,
                     "kind": kinds["ELEARNING"],
                     "course": course,
                     "hours": course.hours or Decimal(3),
@@ -113,11 +156,11 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
     start = cycle.starts_on + timedelta(days=45)
     for i, item in enumerate(planned[: count if count is not None else len(planned) // 2 + 1]):
         day = start + timedelta(days=17 * i + rng.randrange(10))
-        on_the_job = item.bucket == "70"
+        on_the_job = item.bucket == Bucket.ON_THE_JOB
         hours = (
             (item.hours or Decimal(3)) if on_the_job else min(item.hours or Decimal(3), Decimal(8))
         )
-        is_course = item.bucket == "10"
+        is_course = item.bucket == Bucket.FORMAL
         activity = log_activity(
             person,
             cycle,
@@ -135,12 +178,12 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
                 "completed": is_course,
                 "learned": "เข้าใจหลักการและขั้นตอน นำไปใช้กับงานของส่วนได้",
                 "applied": "ใช้กับรายงานประจำเดือนของส่วน ลดเวลาทำงานลงประมาณครึ่งวัน"
-                if item.bucket == "70"
+                if on_the_job
                 else None,
             },
             by=person,
         )
-        if item.bucket == "70" and rng.random() < 0.5:
+        if on_the_job and rng.random() < 0.5:
             activity.verified_by_id = person.supervisor_id
             activity.verified_at = datetime.combine(day + timedelta(days=3), datetime.min.time())
             activity.applied_at_work = True
@@ -154,26 +197,20 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
             )
 
 
-def _current_plan(person, number, current, kinds, rng) -> None:
+def _current_plan(person, number, current, kinds, rng, reviewer) -> None:
     """FY 2566: plans in every state, spread over the organisation."""
-    state = ("draft", "submitted", "returned", "approved", "approved", "completed", None)[
-        number % 7
-    ]
+    state = CURRENT_STATES[number % len(CURRENT_STATES)]
     if person.email == "staff@demo.local":
-        state = "draft"
+        state = PlanStatus.DRAFT
     if state is None:
         return  # not started yet: carry-over is waiting for them
     plan = _plan(person, current, kinds, rng, limit=2)
     carry_over(person, current, by=person)
-    if state == "draft":
+    if state == PlanStatus.DRAFT:
         if person.email == "staff@demo.local":  # learning goes on while the plan is drafted
             _learn(person, current, plan, kinds, rng, evidence=True, count=4)
         return
-    plan.status, plan.submitted_at = state, datetime(2022, 12, 20, 2, 0)
-    if state == "returned":
-        plan.review_comment = "เพิ่มกิจกรรมเรียนรู้จากการลงมือปฏิบัติ (70) ให้มากขึ้น และระบุตัวชี้วัดให้ชัดเจน"
-    if state in ("approved", "completed"):
-        plan.reviewed_at, plan.reviewed_by_id = datetime(2023, 1, 10, 3, 0), person.supervisor_id
+    if state in (PlanStatus.APPROVED, PlanStatus.COMPLETED):
         _learn(
             person,
             current,
@@ -181,25 +218,6 @@ def _current_plan(person, number, current, kinds, rng) -> None:
             kinds,
             rng,
             evidence=True,
-            count=3 if state == "approved" else None,
+            count=3 if state == PlanStatus.APPROVED else None,
         )
-
-
-def certificate_png(name: str, title: str, day: date) -> bytes:
-    """A simple certificate image for the demo's evidence files."""
-    fig = Figure(figsize=(6, 4.2), dpi=80)
-    fig.patch.set_facecolor("#fbf8ef")
-    for y, text, size, weight in (
-        (0.82, "ประกาศนียบัตร", 24, "bold"),
-        (0.64, "มอบให้ไว้เพื่อแสดงว่า", 12, "normal"),
-        (0.52, name, 18, "bold"),
-        (0.38, "ผ่านการเรียนรู้หลักสูตร", 12, "normal"),
-        (0.27, title[:48], 13, "bold"),
-        (0.10, f"{day.day}/{day.month}/{day.year + 543}", 11, "normal"),
-    ):
-        fig.text(
-            0.5, y, text, ha="center", fontsize=size, fontweight=weight, fontfamily=FONT_FAMILY
-        )
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    _review(plan, reviewer, state, sent=datetime(2022, 12, 20, 9, 0))

@@ -1,0 +1,199 @@
+"""The plan's life: draft → submitted → returned/approved → completed, and back where allowed.
+
+Every change of `Plan.status` goes through `_transition` here: it checks that the step is one
+the plan's life allows, keeps a `PlanVersion` snapshot when a plan is sent, approved, returned or
+reopened, and writes the audit entry, all in the caller's transaction.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from sqlalchemy import func, select
+
+from lms import permissions
+from lms.audit import audit
+from lms.clock import utcnow
+from lms.extensions import db
+from lms.models import Person, Plan, PlanVersion
+from lms.plans.services import PlanError, check_editable, check_version, touch
+from lms.vocab import PlanStatus, status_label
+
+S = PlanStatus
+# (from, to) -> the action's name, as the audit log and the versions call it.
+TRANSITIONS: dict[tuple[PlanStatus, PlanStatus], str] = {
+    (S.DRAFT, S.SUBMITTED): "submit",
+    (S.RETURNED, S.SUBMITTED): "submit",
+    (S.SUBMITTED, S.DRAFT): "withdraw",
+    (S.SUBMITTED, S.APPROVED): "approve",
+    (S.SUBMITTED, S.RETURNED): "return",
+    (S.APPROVED, S.DRAFT): "reopen",
+    (S.APPROVED, S.COMPLETED): "complete",
+}
+SNAPSHOT_ACTIONS = frozenset({"submit", "approve", "return", "reopen"})
+MAX_COMMENT = 2000
+
+
+def _transition(plan: Plan, to: PlanStatus, *, by: Person, note: str | None = None) -> str:
+    """Move `plan` to status `to`; returns the action's name. The only writer of plan.status."""
+    action = TRANSITIONS.get((PlanStatus(plan.status), to))
+    if action is None:
+        raise PlanError(
+            _l(
+                "This plan cannot go from “%(old)s” to “%(new)s”.",
+                old=status_label(plan.status),
+                new=status_label(to),
+            )
+        )
+    plan.status = to
+    touch(plan)
+    if action in SNAPSHOT_ACTIONS:
+        _snapshot(plan, action, by=by, note=note)
+    audit(f"plan_{action}", by, plan, cycle=plan.cycle.be_year, owner=plan.person.employee_no)
+    db.session.flush()
+    return action
+
+
+def _snapshot(plan: Plan, action: str, *, by: Person, note: str | None) -> PlanVersion:
+    number = (
+        db.session.scalar(
+            select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan.id)
+        )
+        or 0
+    ) + 1
+    version = PlanVersion(
+        plan_id=plan.id,
+        number=number,
+        snapshot=plan_snapshot(plan, action),
+        created_by_id=by.id,
+        note=note,
+    )
+    db.session.add(version)
+    return version
+
+
+def plan_snapshot(plan: Plan, action: str) -> dict:
+    """The plan's content as plain JSON: enough to show it, or the difference to another one."""
+    return {
+        "action": action,
+        "status": str(plan.status),
+        "goals": [
+            {
+                "area": goal.area.code,
+                "current_level": goal.current_level,
+                "target_level": goal.target_level,
+                "success_criteria": goal.success_criteria,
+                "due_on": goal.due_on.isoformat() if goal.due_on else None,
+                "carried_from_id": goal.carried_from_id,
+                "activities": [
+                    {
+                        "bucket": a.bucket,
+                        "kind_id": a.kind_id,
+                        "title": a.title,
+                        "hours": None if a.hours is None else str(a.hours),
+                        "course_id": a.course_id,
+                    }
+                    for a in goal.activities
+                ],
+            }
+            for goal in plan.goals
+        ],
+    }
+
+
+def versions_of(plan: Plan) -> list[PlanVersion]:
+    """The plan's kept versions, oldest first."""
+    return list(
+        db.session.scalars(
+            select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
+        )
+    )
+
+
+def _clean_comment(comment: str | None, *, required: bool) -> str | None:
+    text = (comment or "").strip()
+    if required and not text:
+        raise PlanError(
+            _l("Please say what should change, so the person knows what to do."),
+            {"comment": _l("Please write a comment.")},
+        )
+    if len(text) > MAX_COMMENT:
+        raise PlanError(
+            _l("At most 2,000 characters."), {"comment": _l("At most 2,000 characters.")}
+        )
+    return text or None
+
+
+def _check_reviewer(plan: Plan, by: Person) -> None:
+    if permissions.is_owner(by, plan.person_id):
+        raise PlanError(_l("You cannot review your own development plan."))
+    if not permissions.can_review_plan(by, plan):
+        raise PlanError(_l("Only a supervisor of this person can review their plan."))
+
+
+def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
+    """The owner sends the plan (a draft, or a returned one) to the supervisor."""
+    check_editable(plan, plan.cycle, plan.person, by)
+    check_version(plan, version)
+    if not plan.goals:
+        raise PlanError(_l("Add at least one goal before you submit the plan."))
+    empty = [g for g in plan.goals if not g.activities]
+    if empty:
+        raise PlanError(
+            lazy_ngettext(
+                "Every goal needs at least one planned activity. %(num)d goal has none yet.",
+                "Every goal needs at least one planned activity. %(num)d goals have none yet.",
+                len(empty),
+            )
+        )
+    plan.submitted_at = utcnow()
+    _transition(plan, PlanStatus.SUBMITTED, by=by)
+    return plan
+
+
+def withdraw_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
+    """The owner takes back a plan nobody has reviewed yet, to change it."""
+    if not permissions.is_owner(by, plan.person_id):
+        raise PlanError(_l("Only the person themselves can change their development plan."))
+    check_version(plan, version)
+    _transition(plan, PlanStatus.DRAFT, by=by)
+    return plan
+
+
+def approve_plan(
+    plan: Plan, *, by: Person, comment: str | None = None, version: int | None = None
+) -> Plan:
+    """A supervisor approves a submitted plan, optionally with a comment."""
+    _check_reviewer(plan, by)
+    check_version(plan, version)
+    note = _clean_comment(comment, required=False)
+    plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
+    _transition(plan, PlanStatus.APPROVED, by=by, note=note)
+    return plan
+
+
+def return_plan(plan: Plan, *, by: Person, comment: str, version: int | None = None) -> Plan:
+    """A supervisor sends a submitted plan back to its owner with what should change."""
+    _check_reviewer(plan, by)
+    check_version(plan, version)
+    note = _clean_comment(comment, required=True)
+    plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
+    _transition(plan, PlanStatus.RETURNED, by=by, note=note)
+    return plan
+
+
+def reopen_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
+    """The owner reopens an approved plan for revision (it is approved again after sending)."""
+    check_version(plan, version)
+    if not permissions.is_owner(by, plan.person_id):
+        raise PlanError(_l("Only the person themselves can change their development plan."))
+    if not permissions.cycle_accepts_changes(plan.cycle):
+        raise PlanError(_l("This cycle is not open, so the plan cannot change."))
+    _transition(plan, PlanStatus.DRAFT, by=by)
+    return plan
+
+
+def complete_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
+    """At the end of the cycle a supervisor closes an approved plan as completed."""
+    _check_reviewer(plan, by)
+    check_version(plan, version)
+    _transition(plan, PlanStatus.COMPLETED, by=by)
+    return plan
