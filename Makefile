@@ -31,9 +31,10 @@ demo: init  ## load the demo organisation and its five demo log-ins
 run: demo  ## serve the demo on http://127.0.0.1:5000
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-lint: install
+lint: install  ## ruff, and the import contracts of pyproject.toml (dependencies point down)
 	$(BIN)/ruff check lms tests
 	$(BIN)/ruff format --check lms tests
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format lms tests

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.i18n import BE_OFFSET
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
+from lms.vocab import BUCKET_LABELS
 
 _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -90,3 +91,6 @@ def options(pairs) -> list[SelectChoice]:
 def level_choices(blank: str | None = "–") -> list[SelectChoice]:
     pairs = [("", blank)] if blank is not None else []
     return options(pairs + [(i, str(i)) for i in range(LEVEL_MIN, LEVEL_MAX + 1)])
+
+
+BUCKET_CHOICES = options(BUCKET_LABELS.items())  # 70, 20, 10 with what each part means

@@ -46,6 +46,11 @@ class Bucket(StrEnum):
 
 
 BUCKETS = tuple(b.value for b in Bucket)  # ("70", "20", "10"), the order shown everywhere
+BUCKET_LABELS = {
+    Bucket.ON_THE_JOB: _l("70 · learning on the job"),
+    Bucket.FROM_OTHERS: _l("20 · learning from others"),
+    Bucket.FORMAL: _l("10 · formal learning"),
+}
 IDEAL_MIX = {Bucket.ON_THE_JOB: 0.70, Bucket.FROM_OTHERS: 0.20, Bucket.FORMAL: 0.10}
 
 

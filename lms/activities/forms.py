@@ -6,8 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from lms.forms import date_field, hours_field, id_select, options, score_field
-from lms.plans.forms import BUCKET_CHOICES
+from lms.forms import BUCKET_CHOICES, date_field, hours_field, id_select, options, score_field
 
 
 class ActivityForm(FlaskForm):

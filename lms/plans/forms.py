@@ -5,15 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from lms.forms import date_field, hours_field, id_select, level_select, options
-
-BUCKET_CHOICES = options(
-    [
-        ("70", _l("70 · learning on the job")),
-        ("20", _l("20 · learning from others")),
-        ("10", _l("10 · formal learning")),
-    ]
-)
+from lms.forms import BUCKET_CHOICES, date_field, hours_field, id_select, level_select
 
 
 class VersionedForm(FlaskForm):
