@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.audit import audit
 from lms.clock import utcnow
@@ -29,13 +30,18 @@ def fiscal_be_year(day: date) -> int:
 
 def cycle_or_404(be_year: int) -> Cycle:
     """The cycle of fiscal year `be_year`, or a 404 page for views."""
-    return db.first_or_404(select(Cycle).where(Cycle.be_year == be_year))
+    return db.first_or_404(
+        select(Cycle).where(Cycle.be_year == be_year).options(joinedload(Cycle.framework))
+    )
 
 
 def open_cycle() -> Cycle | None:
     """The open cycle (the latest one, should HR have opened two)."""
     return db.session.scalars(
-        select(Cycle).where(Cycle.status == CycleStatus.OPEN).order_by(Cycle.be_year.desc())
+        select(Cycle)
+        .where(Cycle.status == CycleStatus.OPEN)
+        .order_by(Cycle.be_year.desc())
+        .options(joinedload(Cycle.framework))
     ).first()
 
 
@@ -99,22 +105,24 @@ def close_cycle(cycle: Cycle, *, by: Person | None) -> Cycle:
     return cycle
 
 
-def targets_for(cycle: Cycle, role_group: RoleGroup) -> dict[int, int]:
-    """Target level per skill-area id for a role group in a cycle."""
+def targets_for(cycle: Cycle, role_group: RoleGroup | int) -> dict[int, int]:
+    """Target level per skill-area id for a role group (or its id) in a cycle."""
+    group_id = role_group if isinstance(role_group, int) else role_group.id
     rows = db.session.execute(
         select(CycleTarget.area_id, CycleTarget.level).where(
-            CycleTarget.cycle_id == cycle.id, CycleTarget.role_group_id == role_group.id
+            CycleTarget.cycle_id == cycle.id, CycleTarget.role_group_id == group_id
         )
     )
     return {area_id: level for area_id, level in rows}
 
 
-def cycle_areas(cycle: Cycle) -> list[SkillArea]:
-    """The skill areas of the cycle's framework, in order."""
-    return list(
-        db.session.scalars(
-            select(SkillArea)
-            .where(SkillArea.framework_id == cycle.framework_id)
-            .order_by(SkillArea.position)
-        )
+def cycle_areas(cycle: Cycle, *, with_sub_skills: bool = False) -> list[SkillArea]:
+    """The skill areas of the cycle's framework, in order (with their sub-skills if asked)."""
+    query = (
+        select(SkillArea)
+        .where(SkillArea.framework_id == cycle.framework_id)
+        .order_by(SkillArea.position)
     )
+    if with_sub_skills:
+        query = query.options(selectinload(SkillArea.sub_skills))
+    return list(db.session.scalars(query))

@@ -9,12 +9,13 @@ import contextvars
 import os
 import re
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from lms import create_app
 from lms.content import load_all
@@ -145,3 +146,37 @@ def csrf_token(client, url):
     )
     assert match, "no CSRF token on " + url
     return match.group(1)
+
+
+class QueryCount:
+    """The SQL statements run inside a `count_queries()` block."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return f"{len(self)} statements:\n" + "\n".join(s[:160] for s in self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: client.get(...)`; then `len(q)` is the statements it ran
+    (indico's fixture of the same name is the model)."""
+
+    @contextmanager
+    def counting():
+        found = QueryCount()
+
+        def record(_conn, _cursor, statement, _params, _context, _many):
+            found.statements.append(" ".join(statement.split()))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield found
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import permissions
 from lms.clock import utcnow
@@ -14,7 +14,6 @@ from lms.models import (
     Cycle,
     Person,
     Rating,
-    RoleGroup,
     SelfAssessment,
     SkillArea,
     SubSkillRating,
@@ -50,11 +49,16 @@ class AreaResult:
 
 
 def find_assessment(person: Person, cycle: Cycle) -> SelfAssessment | None:
-    return db.session.scalars(
-        select(SelfAssessment)
-        .where(SelfAssessment.person_id == person.id, SelfAssessment.cycle_id == cycle.id)
-        .options(selectinload(SelfAssessment.ratings), selectinload(SelfAssessment.sub_ratings))
-    ).first()
+    """The person's assessment in `cycle` with its ratings (sub-skill ratings load on use)."""
+    return (
+        db.session.scalars(
+            select(SelfAssessment)
+            .where(SelfAssessment.person_id == person.id, SelfAssessment.cycle_id == cycle.id)
+            .options(joinedload(SelfAssessment.ratings))
+        )
+        .unique()
+        .first()
+    )
 
 
 def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
@@ -182,14 +186,21 @@ def submit_assessment(assessment: SelfAssessment, *, by: Person) -> SelfAssessme
     return assessment
 
 
-def results(assessment: SelfAssessment) -> list[AreaResult]:
-    """Level, target and gap per area, in the framework's order."""
-    role_group = db.session.get(RoleGroup, assessment.role_group_id)
-    targets = targets_for(assessment.cycle, role_group)
+def results(
+    assessment: SelfAssessment,
+    *,
+    areas: list[SkillArea] | None = None,
+    detail: bool = False,
+) -> list[AreaResult]:
+    """Level, target and gap per area, in the framework's order; with `detail`, the sub-skill
+    levels too. Pass the cycle's `areas` when the caller has them already."""
+    targets = targets_for(assessment.cycle, assessment.role_group_id)
     ratings = {r.area_id: r for r in assessment.ratings}
-    sub_levels = {s.sub_skill_id: s.level for s in assessment.sub_ratings}
+    if detail or areas is None:
+        areas = cycle_areas(assessment.cycle, with_sub_skills=detail)
+    sub_levels = {s.sub_skill_id: s.level for s in assessment.sub_ratings} if detail else {}
     rows = []
-    for area in cycle_areas(assessment.cycle):
+    for area in areas:
         rating = ratings.get(area.id)
         rows.append(
             AreaResult(
@@ -197,7 +208,9 @@ def results(assessment: SelfAssessment) -> list[AreaResult]:
                 level=rating.level if rating else None,
                 target=targets.get(area.id),
                 justification=rating.justification if rating else None,
-                sub_levels=[(s.code, sub_levels.get(s.id)) for s in area.sub_skills],
+                sub_levels=(
+                    [(s.code, sub_levels.get(s.id)) for s in area.sub_skills] if detail else []
+                ),
             )
         )
     return rows
@@ -207,6 +220,37 @@ def top_gaps(rows: list[AreaResult], limit: int = 3) -> list[AreaResult]:
     """The areas furthest below target, largest gap first."""
     gaps = [r for r in rows if r.gap]
     return sorted(gaps, key=lambda r: (-r.gap, r.area.position))[:limit]
+
+
+def latest_submitted(person: Person) -> SelfAssessment | None:
+    """The person's submitted assessment of the latest cycle, with its cycle and ratings."""
+    return (
+        db.session.scalars(
+            select(SelfAssessment)
+            .join(SelfAssessment.cycle)
+            .where(
+                SelfAssessment.person_id == person.id,
+                SelfAssessment.status == AssessmentStatus.SUBMITTED,
+            )
+            .order_by(Cycle.be_year.desc())
+            .limit(1)
+            .options(
+                joinedload(SelfAssessment.cycle).joinedload(Cycle.framework),
+                joinedload(SelfAssessment.ratings),
+            )
+        )
+        .unique()
+        .first()
+    )
+
+
+def has_submitted(person: Person) -> bool:
+    """Has the person ever submitted a self-assessment (so a plan can be built from gaps)?"""
+    query = select(SelfAssessment.id).where(
+        SelfAssessment.person_id == person.id,
+        SelfAssessment.status == AssessmentStatus.SUBMITTED,
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def submitted_history(person: Person) -> list[SelfAssessment]:

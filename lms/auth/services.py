@@ -6,10 +6,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
 from lms.extensions import db
-from lms.models import Person
+from lms.models import Person, RoleAssignment
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -75,9 +76,14 @@ def authenticate(identifier: str, password: str) -> Person | None:
 
 
 def load_user(user_id: str) -> Person | None:
+    """The logged-in person, with their roles and scopes (every page asks permissions.py)."""
     if not user_id.isdigit():
         return None
-    return db.session.get(Person, int(user_id))
+    return db.session.get(
+        Person,
+        int(user_id),
+        options=[joinedload(Person.roles).joinedload(RoleAssignment.scope_unit)],
+    )
 
 
 def safe_next(target: str | None) -> str | None:

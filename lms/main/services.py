@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from lms.assessments.services import (
     AreaResult,
     find_assessment,
+    latest_submitted,
     rated_area_ids,
     results,
-    submitted_history,
     top_gaps,
 )
 from lms.clock import today
@@ -79,9 +79,11 @@ def home_summary(person: Person) -> HomeSummary:
     """Everything the home page needs, in a handful of queries."""
     cycle = open_cycle()
     summary = HomeSummary(cycle=cycle)
+    assessment, areas = None, None
     if cycle is not None:
         assessment = find_assessment(person, cycle)
-        summary.areas_total = len(cycle_areas(cycle))
+        areas = cycle_areas(cycle)
+        summary.areas_total = len(areas)
         if assessment is not None:
             summary.assessment_status = assessment.status
             summary.areas_rated = len(rated_area_ids(assessment))
@@ -109,11 +111,20 @@ def home_summary(person: Person) -> HomeSummary:
                 summary.plan_status == PlanStatus.COMPLETED,
             ),
         ]
-    latest = submitted_history(person)
-    summary.has_gaps_source = bool(latest)
-    if latest:
-        summary.gaps = top_gaps(results(latest[0]), limit=7)
-        summary.gaps_cycle = latest[0].cycle
+    if assessment is not None and assessment.is_submitted:
+        latest = assessment  # this cycle's, already loaded
+    else:
+        latest = latest_submitted(person)
+        if (
+            latest is not None
+            and cycle is not None
+            and latest.cycle.framework_id != cycle.framework_id
+        ):
+            areas = None  # an earlier cycle on another framework: its own areas
+    summary.has_gaps_source = latest is not None
+    if latest is not None:
+        summary.gaps = top_gaps(results(latest, areas=areas), limit=7)
+        summary.gaps_cycle = latest.cycle
     summary.team = _team_summary(person, cycle)
     return summary
 
@@ -130,25 +141,22 @@ def _next_planned(plan: Plan | None) -> PlannedActivity | None:
 
 
 def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
+    """How many active people report to `person`, and how many of them submitted their
+    self-assessment in `cycle` (one query, whatever the team's size)."""
     reports = reports_query(person).subquery()
-    people = db.session.scalar(
-        select(func.count())
-        .select_from(Person)
-        .where(Person.id.in_(select(reports.c.id)), Person.deactivated_on.is_(None))
+    counted = (
+        (SelfAssessment.person_id == Person.id)
+        & (SelfAssessment.cycle_id == cycle.id)
+        & (SelfAssessment.status == AssessmentStatus.SUBMITTED)
+        if cycle is not None
+        else false()
     )
+    people, done = db.session.execute(
+        select(func.count(func.distinct(Person.id)), func.count(SelfAssessment.id))
+        .select_from(Person)
+        .outerjoin(SelfAssessment, counted)
+        .where(Person.id.in_(select(reports.c.id)), Person.deactivated_on.is_(None))
+    ).one()
     if not people:
         return None
-    submitted = 0
-    if cycle is not None:
-        submitted = db.session.scalar(
-            select(func.count())
-            .select_from(SelfAssessment)
-            .join(Person, Person.id == SelfAssessment.person_id)
-            .where(
-                SelfAssessment.cycle_id == cycle.id,
-                SelfAssessment.status == AssessmentStatus.SUBMITTED,
-                SelfAssessment.person_id.in_(select(reports.c.id)),
-                Person.deactivated_on.is_(None),
-            )
-        )
-    return TeamSummary(people=people, submitted=submitted or 0)
+    return TeamSummary(people=people, submitted=done)

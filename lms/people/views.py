@@ -94,7 +94,7 @@ def assessment_results(employee_no: str, be_year: int):
         if person.id == current_user.id and cycle.is_open:
             return redirect(url_for("assessments.overview", be_year=be_year))
         return render_template("people/not_submitted.html", person=person, cycle=cycle), 200
-    rows = results(assessment)
+    rows = results(assessment, detail=True)
     history = [(a.cycle, levels_by_area_code(a)) for a in submitted_history(person)]
     return render_template(
         "people/results.html",

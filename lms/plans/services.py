@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import permissions
 from lms.assessments.services import find_assessment, results, submitted_history
@@ -29,12 +29,18 @@ class PlanConflict(PlanError):
     """Someone (another window) changed the plan since this page was loaded."""
 
 
+def _with_content(query):
+    """Load a plan with its goals, their areas, planned activities and courses in one query."""
+    goals = joinedload(Plan.goals)
+    return query.options(
+        goals.joinedload(Goal.area),
+        goals.joinedload(Goal.activities).joinedload(PlannedActivity.course),
+    )
+
+
 def find_plan(person: Person, cycle: Cycle) -> Plan | None:
-    return db.session.scalars(
-        select(Plan)
-        .where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
-        .options(selectinload(Plan.goals).selectinload(Goal.activities))
-    ).first()
+    query = select(Plan).where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
+    return db.session.scalars(_with_content(query)).unique().first()
 
 
 def check_editable(plan: Plan | None, cycle: Cycle, owner: Person, by: Person) -> None:
@@ -268,13 +274,17 @@ def delete_planned_activity(activity: PlannedActivity, *, by: Person, version: i
 
 
 def previous_plan(person: Person, cycle: Cycle) -> Plan | None:
-    """The person's plan of the latest earlier cycle."""
-    return db.session.scalars(
-        select(Plan)
+    """The person's plan of the latest earlier cycle, with its content."""
+    latest = (
+        select(Plan.id)
         .join(Plan.cycle)
         .where(Plan.person_id == person.id, Cycle.be_year < cycle.be_year)
         .order_by(Cycle.be_year.desc())
-    ).first()
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(Plan).where(Plan.id == latest).options(joinedload(Plan.cycle))
+    return db.session.scalars(_with_content(query)).unique().first()
 
 
 def unfinished_goals(plan: Plan) -> list[Goal]:
@@ -287,12 +297,16 @@ def unfinished_goals(plan: Plan) -> list[Goal]:
     return unfinished
 
 
-def carry_over_candidates(person: Person, cycle: Cycle) -> list[Goal]:
-    """Unfinished goals of the previous cycle not yet in this cycle's plan (by link or area)."""
-    earlier = previous_plan(person, cycle)
+def carry_over_candidates(
+    person: Person, cycle: Cycle, *, plan: Plan | None = None, earlier: Plan | None = None
+) -> list[Goal]:
+    """Unfinished goals of the previous cycle not yet in this cycle's plan (by link or area).
+
+    Pass the plan and the earlier plan when the caller has them already."""
+    earlier = earlier or previous_plan(person, cycle)
     if earlier is None:
         return []
-    plan = find_plan(person, cycle)
+    plan = plan or find_plan(person, cycle)
     goals = plan.goals if plan else []
     carried = {g.carried_from_id for g in goals if g.carried_from_id}
     present = {g.area.code for g in goals}

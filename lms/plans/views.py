@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms import permissions
-from lms.assessments.services import find_assessment, submitted_history
+from lms.assessments.services import has_submitted
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.forms import options
@@ -33,7 +33,7 @@ from lms.plans.services import (
     update_goal,
     update_planned_activity,
 )
-from lms.plans.suggestions import colleague_completions, suggest_courses
+from lms.plans.suggestions import suggest_courses, suggestions_for_plan
 from lms.plans.workflow import submit_plan
 from lms.rules import show_on_form
 
@@ -68,30 +68,21 @@ def index():
 def show(be_year: int):
     cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
-    assessment = find_assessment(current_user, cycle)
     earlier = previous_plan(current_user, cycle)
     locale = current_locale()
     editable = permissions.can_edit_plan(current_user, current_user.id, cycle, plan)
     suggestions = {}
     if plan is not None and editable:
-        popular = colleague_completions(current_user)
-        for goal in plan.goals:
-            in_plan = {a.course_id for a in goal.activities}
-            suggestions[goal.id] = [
-                s
-                for s in suggest_courses(
-                    goal.area.code, goal.current_level, current_user, 6, popular=popular
-                )
-                if s.course.id not in in_plan
-            ][:3]
+        suggestions = suggestions_for_plan(plan, current_user)
     return render_template(
         "plans/show.html",
         cycle=cycle,
         plan=plan,
         editable=editable,
-        has_assessment=(assessment is not None and assessment.is_submitted)
-        or bool(submitted_history(current_user)),
-        carry_candidates=len(carry_over_candidates(current_user, cycle)),
+        has_assessment=has_submitted(current_user),
+        carry_candidates=len(carry_over_candidates(current_user, cycle, plan=plan, earlier=earlier))
+        if earlier
+        else 0,
         earlier=earlier,
         planned=planned_balance(plan),
         actual=actual_balance(current_user, cycle),
