@@ -82,18 +82,26 @@ def app(tmp_path_factory):
     yield application
 
 
+def empty_database(app) -> None:
+    """Remove everything but the content (and the uploaded files)."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in CONTENT_TABLES]
+    with db.engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.delete())
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def _clean_database(app):
-    """Each test runs inside an app context and leaves only the content behind."""
+def _clean_database(app, request):
+    """Each test runs inside an app context and leaves only the content behind, except in a
+    module marked `shared_data`, whose module-scoped fixtures build read-only data once (and
+    empty the database when the module ends)."""
     with app.app_context():
         yield
         db.session.rollback()
         db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in CONTENT_TABLES]
-        with db.engine.begin() as conn:
-            for table in tables:
-                conn.execute(table.delete())
-        shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+        if request.node.get_closest_marker("shared_data") is None:
+            empty_database(app)
 
 
 @pytest.fixture
@@ -180,3 +188,12 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def frozen_clock():
+    """Pin lms.clock (the app's only clock) for one test: `frozen_clock(date_or_datetime)`."""
+    from lms import clock
+
+    yield clock.freeze
+    clock.unfreeze()

@@ -1,38 +1,62 @@
 """The authorisation matrix: who sees whose data, over roles and URLs (permissions.py)."""
 
+from types import SimpleNamespace
+
 import pytest
+from sqlalchemy import select
 
 from lms.assessments.services import save_area, start_assessment, submit_assessment
-from lms.cycles import cycle_areas
+from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
-from tests.conftest import login
+from lms.models import Framework, Person
+from tests.conftest import empty_database, login
 from tests.factories import PersonFactory, UnitFactory
 
+pytestmark = pytest.mark.shared_data  # one organisation for the whole matrix
 
-@pytest.fixture
-def org(cycle):
-    """BMA > D1 > (S-A, S-B); BMA > D2; a reporting line boss > sup > lead > junior."""
-    root = UnitFactory(code="ROOT")
-    d1 = UnitFactory(code="D1", parent=root)
-    d2 = UnitFactory(code="D2", parent=root)
-    sa = UnitFactory(code="S-A", parent=d1)
-    sb = UnitFactory(code="S-B", parent=d1)
-    p = {}
-    p["boss"] = PersonFactory(unit=d1, group="MGMT", roles=(("supervisor", None),))
-    p["sup"] = PersonFactory(unit=sa, supervisor=p["boss"], roles=(("supervisor", None),))
-    p["lead"] = PersonFactory(unit=sa, supervisor=p["sup"])
-    p["junior"] = PersonFactory(unit=sa, supervisor=p["lead"])
-    p["staff"] = PersonFactory(unit=sa, supervisor=p["sup"])
-    p["colleague"] = PersonFactory(unit=sb)
-    p["outsider"] = PersonFactory(unit=d2)
-    p["hr"] = PersonFactory(unit=d2, roles=(("hr", sa),))
-    p["hr_wide"] = PersonFactory(unit=d2, roles=(("hr", root),))
-    p["executive"] = PersonFactory(unit=d1, group="EXEC", roles=(("executive", d1),))
-    p["admin"] = PersonFactory(unit=d2, group="TECH", roles=(("admin", None),))
-    for name in ("staff", "junior", "colleague", "outsider", "sup"):
-        _submitted(p[name], cycle)
-    db.session.commit()
-    return p
+
+@pytest.fixture(scope="module")
+def org(app):
+    """BMA > D1 > (S-A, S-B); BMA > D2; a reporting line boss > sup > lead > junior.
+
+    Built once for the module (the matrix only reads it); people are handed out as plain
+    records, since each test runs in its own database session."""
+    with app.app_context():
+        framework = db.session.scalars(select(Framework).where(Framework.code == "OCSC-2560"))
+        cycle = create_cycle(2566, framework.one(), status="open")
+        root = UnitFactory(code="ROOT")
+        d1 = UnitFactory(code="D1", parent=root)
+        d2 = UnitFactory(code="D2", parent=root)
+        sa = UnitFactory(code="S-A", parent=d1)
+        sb = UnitFactory(code="S-B", parent=d1)
+        p = {}
+        p["boss"] = PersonFactory(unit=d1, group="MGMT", roles=(("supervisor", None),))
+        p["sup"] = PersonFactory(unit=sa, supervisor=p["boss"], roles=(("supervisor", None),))
+        p["lead"] = PersonFactory(unit=sa, supervisor=p["sup"])
+        p["junior"] = PersonFactory(unit=sa, supervisor=p["lead"])
+        p["staff"] = PersonFactory(unit=sa, supervisor=p["sup"])
+        p["colleague"] = PersonFactory(unit=sb)
+        p["outsider"] = PersonFactory(unit=d2)
+        p["hr"] = PersonFactory(unit=d2, roles=(("hr", sa),))
+        p["hr_wide"] = PersonFactory(unit=d2, roles=(("hr", root),))
+        p["executive"] = PersonFactory(unit=d1, group="EXEC", roles=(("executive", d1),))
+        p["admin"] = PersonFactory(unit=d2, group="TECH", roles=(("admin", None),))
+        for name in ("staff", "junior", "colleague", "outsider", "sup"):
+            _submitted(p[name], cycle)
+        db.session.commit()
+        records = {
+            name: SimpleNamespace(
+                id=person.id,
+                email=person.email,
+                employee_no=person.employee_no,
+                name_th=person.name_th,
+            )
+            for name, person in p.items()
+        }
+        db.session.remove()
+    yield records
+    with app.app_context():
+        empty_database(app)
 
 
 def _submitted(person, cycle):
@@ -140,8 +164,18 @@ def test_navigation_shows_only_what_the_role_may_open(client, org):
 
 
 def test_supervisor_cycle_in_data_does_not_loop_forever(client, org):
-    org["boss"].supervisor = org["junior"]  # a data error: a circle in the reporting line
+    boss = db.session.get(Person, org["boss"].id)
+    boss.supervisor_id = org["junior"].id  # a data error: a circle in the reporting line
     db.session.commit()
+    try:
+        _check_circle_is_harmless(client, org)
+    finally:
+        boss = db.session.get(Person, org["boss"].id)
+        boss.supervisor_id = None
+        db.session.commit()
+
+
+def _check_circle_is_harmless(client, org):
     login(client, org["colleague"])
     assert client.get("/people/" + org["boss"].employee_no).status_code == 404
     client.post("/logout")
