@@ -222,17 +222,24 @@ def top_gaps(rows: list[AreaResult], limit: int = 3) -> list[AreaResult]:
     return sorted(gaps, key=lambda r: (-r.gap, r.area.position))[:limit]
 
 
+def _submitted_by(person: Person):
+    """The person's submitted assessments, newest cycle first (a query to refine)."""
+    return (
+        select(SelfAssessment)
+        .join(SelfAssessment.cycle)
+        .where(
+            SelfAssessment.person_id == person.id,
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(Cycle.be_year.desc())
+    )
+
+
 def latest_submitted(person: Person) -> SelfAssessment | None:
     """The person's submitted assessment of the latest cycle, with its cycle and ratings."""
     return (
         db.session.scalars(
-            select(SelfAssessment)
-            .join(SelfAssessment.cycle)
-            .where(
-                SelfAssessment.person_id == person.id,
-                SelfAssessment.status == AssessmentStatus.SUBMITTED,
-            )
-            .order_by(Cycle.be_year.desc())
+            _submitted_by(person)
             .limit(1)
             .options(
                 joinedload(SelfAssessment.cycle).joinedload(Cycle.framework),
@@ -246,26 +253,13 @@ def latest_submitted(person: Person) -> SelfAssessment | None:
 
 def has_submitted(person: Person) -> bool:
     """Has the person ever submitted a self-assessment (so a plan can be built from gaps)?"""
-    query = select(SelfAssessment.id).where(
-        SelfAssessment.person_id == person.id,
-        SelfAssessment.status == AssessmentStatus.SUBMITTED,
-    )
-    return db.session.scalar(query.limit(1)) is not None
+    first = _submitted_by(person).with_only_columns(SelfAssessment.id).limit(1)
+    return db.session.scalar(first) is not None
 
 
 def submitted_history(person: Person) -> list[SelfAssessment]:
     """The person's submitted assessments, newest cycle first."""
-    return list(
-        db.session.scalars(
-            select(SelfAssessment)
-            .join(SelfAssessment.cycle)
-            .where(
-                SelfAssessment.person_id == person.id,
-                SelfAssessment.status == AssessmentStatus.SUBMITTED,
-            )
-            .order_by(Cycle.be_year.desc())
-        )
-    )
+    return list(db.session.scalars(_submitted_by(person)))
 
 
 def levels_by_area_code(assessment: SelfAssessment) -> dict[str, int | None]:

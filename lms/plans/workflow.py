@@ -122,6 +122,11 @@ def _clean_comment(comment: str | None, *, required: bool) -> str | None:
     return text or None
 
 
+def _check_owner(plan: Plan, by: Person) -> None:
+    if not permissions.is_owner(by, plan.person_id):
+        raise PlanError(_l("Only the person themselves can change their development plan."))
+
+
 def _check_reviewer(plan: Plan, by: Person) -> None:
     if permissions.is_owner(by, plan.person_id):
         raise PlanError(_l("You cannot review your own development plan."))
@@ -151,8 +156,7 @@ def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
 
 def withdraw_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner takes back a plan nobody has reviewed yet, to change it."""
-    if not permissions.is_owner(by, plan.person_id):
-        raise PlanError(_l("Only the person themselves can change their development plan."))
+    _check_owner(plan, by)
     check_version(plan, version)
     _transition(plan, PlanStatus.DRAFT, by=by)
     return plan
@@ -162,29 +166,28 @@ def approve_plan(
     plan: Plan, *, by: Person, comment: str | None = None, version: int | None = None
 ) -> Plan:
     """A supervisor approves a submitted plan, optionally with a comment."""
-    _check_reviewer(plan, by)
-    check_version(plan, version)
-    note = _clean_comment(comment, required=False)
-    plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
-    _transition(plan, PlanStatus.APPROVED, by=by, note=note)
-    return plan
+    return _review(plan, PlanStatus.APPROVED, by=by, comment=comment, version=version)
 
 
 def return_plan(plan: Plan, *, by: Person, comment: str, version: int | None = None) -> Plan:
     """A supervisor sends a submitted plan back to its owner with what should change."""
+    return _review(plan, PlanStatus.RETURNED, by=by, comment=comment, version=version)
+
+
+def _review(plan: Plan, to: PlanStatus, *, by: Person, comment, version) -> Plan:
+    """Approve or return: a reviewer's decision, with its comment (required to return)."""
     _check_reviewer(plan, by)
     check_version(plan, version)
-    note = _clean_comment(comment, required=True)
+    note = _clean_comment(comment, required=to == PlanStatus.RETURNED)
     plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
-    _transition(plan, PlanStatus.RETURNED, by=by, note=note)
+    _transition(plan, to, by=by, note=note)
     return plan
 
 
 def reopen_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner reopens an approved plan for revision (it is approved again after sending)."""
+    _check_owner(plan, by)
     check_version(plan, version)
-    if not permissions.is_owner(by, plan.person_id):
-        raise PlanError(_l("Only the person themselves can change their development plan."))
     if not permissions.cycle_accepts_changes(plan.cycle):
         raise PlanError(_l("This cycle is not open, so the plan cannot change."))
     _transition(plan, PlanStatus.DRAFT, by=by)
