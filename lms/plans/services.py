@@ -15,7 +15,7 @@ from lms.cycles import cycle_areas
 from lms.extensions import db
 from lms.i18n import format_be_date
 from lms.learning import MAX_HOURS, check_learning_item, kind_by_code
-from lms.models import Course, Cycle, Goal, Person, Plan, PlannedActivity
+from lms.models import Course, Cycle, Goal, Person, Plan, PlannedActivity, SkillArea
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.rules import RuleError
 from lms.vocab import Bucket, Outcome
@@ -298,23 +298,20 @@ def unfinished_goals(plan: Plan) -> list[Goal]:
 
 
 def carry_over_candidates(
-    person: Person, cycle: Cycle, *, plan: Plan | None = None, earlier: Plan | None = None
+    earlier: Plan | None, plan: Plan | None, areas: list[SkillArea]
 ) -> list[Goal]:
-    """Unfinished goals of the previous cycle not yet in this cycle's plan (by link or area).
-
-    Pass the plan and the earlier plan when the caller has them already."""
-    earlier = earlier or previous_plan(person, cycle)
+    """Unfinished goals of the `earlier` plan not yet in `plan` (by link or area) whose area is
+    among the cycle's `areas`. Reads only what it is given."""
     if earlier is None:
         return []
-    plan = plan or find_plan(person, cycle)
     goals = plan.goals if plan else []
     carried = {g.carried_from_id for g in goals if g.carried_from_id}
     present = {g.area.code for g in goals}
-    areas = {a.code for a in cycle_areas(cycle)}
+    codes = {a.code for a in areas}
     return [
         g
         for g in unfinished_goals(earlier)
-        if g.id not in carried and g.area.code not in present and g.area.code in areas
+        if g.id not in carried and g.area.code not in present and g.area.code in codes
     ]
 
 
@@ -322,12 +319,14 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
     """Copy the unfinished goals of the previous cycle (with their planned activities) into
     this cycle's plan. A goal already carried, or whose area the plan already has, is not
     added again. Returns (plan, added)."""
-    if previous_plan(person, cycle) is None:
+    earlier = previous_plan(person, cycle)
+    if earlier is None:
         raise PlanError(_l("There is no plan from an earlier cycle to carry over."))
-    candidates = carry_over_candidates(person, cycle)
     plan = start_plan(person, cycle, by=by)
     check_editable(plan, cycle, person, by)
-    areas = {a.code: a for a in cycle_areas(cycle)}
+    cycle_area_list = cycle_areas(cycle)
+    candidates = carry_over_candidates(earlier, plan, cycle_area_list)
+    areas = {a.code: a for a in cycle_area_list}
     for old in candidates:
         goal = Goal(
             area=areas[old.area.code],

@@ -80,9 +80,9 @@ def show(be_year: int):
         plan=plan,
         editable=editable,
         has_assessment=has_submitted(current_user),
-        carry_candidates=len(carry_over_candidates(current_user, cycle, plan=plan, earlier=earlier))
-        if earlier
-        else 0,
+        carry_candidates=len(
+            carry_over_candidates(earlier, plan, cycle_areas(cycle)) if earlier else ()
+        ),
         earlier=earlier,
         planned=planned_balance(plan),
         actual=actual_balance(current_user, cycle),
