@@ -122,9 +122,15 @@ def _clean_comment(comment: str | None, *, required: bool) -> str | None:
     return text or None
 
 
-def _check_owner(plan: Plan, by: Person) -> None:
+def _take_back(plan: Plan, *, by: Person, version: int | None) -> Plan:
+    """Withdraw or reopen: the owner brings a sent plan back to draft, while the cycle is open."""
     if not permissions.is_owner(by, plan.person_id):
         raise PlanError(_l("Only the person themselves can change their development plan."))
+    if not permissions.cycle_accepts_changes(plan.cycle):
+        raise PlanError(_l("This cycle is not open, so the plan cannot change."))
+    check_version(plan, version)
+    _transition(plan, PlanStatus.DRAFT, by=by)
+    return plan
 
 
 def _check_reviewer(plan: Plan, by: Person) -> None:
@@ -156,10 +162,7 @@ def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
 
 def withdraw_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner takes back a plan nobody has reviewed yet, to change it."""
-    _check_owner(plan, by)
-    check_version(plan, version)
-    _transition(plan, PlanStatus.DRAFT, by=by)
-    return plan
+    return _take_back(plan, by=by, version=version)
 
 
 def approve_plan(
@@ -186,12 +189,7 @@ def _review(plan: Plan, to: PlanStatus, *, by: Person, comment, version) -> Plan
 
 def reopen_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner reopens an approved plan for revision (it is approved again after sending)."""
-    _check_owner(plan, by)
-    check_version(plan, version)
-    if not permissions.cycle_accepts_changes(plan.cycle):
-        raise PlanError(_l("This cycle is not open, so the plan cannot change."))
-    _transition(plan, PlanStatus.DRAFT, by=by)
-    return plan
+    return _take_back(plan, by=by, version=version)
 
 
 def complete_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
