@@ -2,6 +2,10 @@
 
 - everyone sees and changes their own data (while the cycle is open);
 - a supervisor sees their direct and indirect reports, and reviews the plans they send;
+- a supervisor on leave delegates that review to someone else for a range of days: while the
+  delegation runs, the delegate sees and reviews for them;
+- a person at the top of a reporting line (no supervisor) has their plan reviewed by HR of
+  their unit, or an administrator when no HR covers it (`review_route` names who);
 - HR and executives see the people and units of the subtrees they are assigned;
 - admins see everything.
 
@@ -9,10 +13,16 @@ Views, services and templates ask these predicates; the SQL scopes at the bottom
 questions for lists (a test checks the two agree on a generated organisation).
 """
 
-from sqlalchemy import Select, or_, select
+from dataclasses import dataclass
+from datetime import date
 
+from flask import g, has_request_context
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import aliased
+
+from lms.clock import today
 from lms.extensions import db
-from lms.models import Cycle, Person, Plan, Unit
+from lms.models import Cycle, Delegation, Person, Plan, RoleAssignment, Unit
 from lms.vocab import PLAN_EDITABLE, PlanStatus, Role
 
 MAX_CHAIN = 50  # a supervisor chain longer than this is a data error, not an organisation
@@ -45,10 +55,75 @@ def supervises(supervisor: Person, person: Person) -> bool:
     return False
 
 
+def per_request(name: str, person: Person, compute):
+    """`compute()`, remembered for the rest of the request (navigation, the home page and the
+    inbox ask the same questions about the same person)."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("_permission_memo", {})
+    key = (name, person.id)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def delegator_ids(delegate: Person, day: date | None = None) -> list[int]:
+    """Whom `delegate` reviews for on `day` (today): supervisors on leave who delegated."""
+    if day is None:
+        return per_request("delegators", delegate, lambda: _delegator_ids(delegate, today()))
+    return _delegator_ids(delegate, day)
+
+
+def _delegator_ids(delegate: Person, day: date) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Delegation.delegator_id).where(
+                Delegation.delegate_id == delegate.id,
+                Delegation.cancelled_at.is_(None),
+                Delegation.starts_on <= day,
+                Delegation.ends_on >= day,
+            )
+        )
+    )
+
+
+def active_delegation(delegator: Person, day: date | None = None) -> Delegation | None:
+    """The delegation `delegator` has running on `day` (today), the latest made if several."""
+    day = day or today()
+    return db.session.scalars(
+        select(Delegation)
+        .where(
+            Delegation.delegator_id == delegator.id,
+            Delegation.cancelled_at.is_(None),
+            Delegation.starts_on <= day,
+            Delegation.ends_on >= day,
+        )
+        .order_by(Delegation.created_at.desc(), Delegation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def reviews_as_delegate(reviewer: Person, person: Person) -> bool:
+    """Is `reviewer` standing in today for someone above `person`?"""
+    ids = delegator_ids(reviewer)
+    if not ids:
+        return False
+    current, steps = person.supervisor, 0
+    while current is not None and steps < MAX_CHAIN:
+        if current.id in ids and current.id != person.id:
+            return True
+        current, steps = current.supervisor, steps + 1
+    return False
+
+
+def hr_covers(reviewer: Person, person: Person) -> bool:
+    return any(u.contains(person.unit) for u in scope_units(reviewer, roles=(Role.HR,)))
+
+
 def has_reports(person: Person) -> bool:
     """Does anyone report to `person` (so that they have a team page)?"""
     first = select(Person.id).where(Person.supervisor_id == person.id).limit(1)
-    return db.session.scalar(first) is not None
+    return per_request("has_reports", person, lambda: db.session.scalar(first) is not None)
 
 
 # -- seeing ---------------------------------------------------------------------------------------
@@ -60,7 +135,7 @@ def can_view_person(viewer: Person, person: Person) -> bool:
         return True
     if any(unit.contains(person.unit) for unit in scope_units(viewer)):
         return True
-    return supervises(viewer, person)
+    return supervises(viewer, person) or reviews_as_delegate(viewer, person)
 
 
 def can_view_unit(viewer: Person, unit: Unit) -> bool:
@@ -87,9 +162,9 @@ def can_view_evidence(viewer: Person, owner: Person) -> bool:
     who see figures, not people's documents)."""
     if viewer.id == owner.id or is_admin(viewer):
         return True
-    if any(unit.contains(owner.unit) for unit in scope_units(viewer, roles=(Role.HR,))):
+    if hr_covers(viewer, owner):
         return True
-    return supervises(viewer, owner)
+    return supervises(viewer, owner) or reviews_as_delegate(viewer, owner)
 
 
 # -- changing -------------------------------------------------------------------------------------
@@ -112,13 +187,17 @@ def can_edit_plan(actor: Person, owner_id: int, cycle: Cycle, plan: Plan | None)
 
 
 def can_review_plans_of(reviewer: Person, person: Person) -> bool:
-    """Those above `person` in the reporting line review their plans; for the top of a chain
-    (no supervisor), HR of their unit does. Never the person themselves."""
+    """Those above `person` in the reporting line (and whoever stands in for one of them
+    today) review their plans, verify their learning and evaluate their year; for the top of
+    a chain (no supervisor), HR of their unit does, or an administrator when no HR covers the
+    unit. Never the person themselves."""
     if is_owner(reviewer, person.id):
         return False
     if person.supervisor_id is None:
-        return any(u.contains(person.unit) for u in scope_units(reviewer, roles=(Role.HR,)))
-    return supervises(reviewer, person)
+        if hr_covers(reviewer, person):
+            return True
+        return is_admin(reviewer) and not _hr_of(person)
+    return supervises(reviewer, person) or reviews_as_delegate(reviewer, person)
 
 
 def can_review_plan(reviewer: Person, plan: Plan) -> bool:
@@ -131,16 +210,81 @@ def can_edit_learning(actor: Person, owner_id: int, cycle: Cycle) -> bool:
     return is_owner(actor, owner_id) and cycle_accepts_changes(cycle)
 
 
+# -- to whom a plan goes -------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    """Who a person's plan goes to, and why: their supervisor, the colleague standing in for
+    the supervisor, HR of their unit (top of a reporting line) or an administrator."""
+
+    reviewer: Person | None
+    via: str  # supervisor, delegate, hr, admin, none
+    on_behalf_of: Person | None = None  # the supervisor a delegate stands in for
+
+
+def _hr_of(person: Person) -> list[Person]:
+    """HR officers whose scope covers `person`'s unit, the nearest scope first."""
+    scope = aliased(Unit)
+    query = (
+        select(Person)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .join(scope, RoleAssignment.scope_unit_id == scope.id)
+        .where(
+            RoleAssignment.role == Role.HR,
+            Person.id != person.id,
+            Person.deactivated_on.is_(None),
+            scope.id.in_(_ancestor_ids(person.unit)),
+        )
+        .order_by(scope.depth.desc(), Person.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _ancestor_ids(unit: Unit) -> list[int]:
+    return [int(part) for part in unit.path.strip("/").split("/") if part]
+
+
+def review_route(person: Person, day: date | None = None) -> Route:
+    """Where `person`'s plan goes when they send it: never into nowhere."""
+    supervisor, steps = person.supervisor, 0
+    while supervisor is not None and supervisor.deactivated_on is not None and steps < MAX_CHAIN:
+        supervisor, steps = supervisor.supervisor, steps + 1  # a supervisor who has left
+    if supervisor is not None:
+        delegation = active_delegation(supervisor, day)
+        if delegation is not None:
+            return Route(delegation.delegate, "delegate", supervisor)
+        return Route(supervisor, "supervisor")
+    if person.supervisor_id is None:
+        hr = _hr_of(person)
+        if hr:
+            return Route(hr[0], "hr")
+        admin = db.session.scalars(
+            select(Person)
+            .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(
+                RoleAssignment.role == Role.ADMIN,
+                Person.id != person.id,
+                Person.deactivated_on.is_(None),
+            )
+            .order_by(Person.id)
+            .limit(1)
+        ).first()
+        if admin is not None:
+            return Route(admin, "admin")
+    return Route(None, "none")
+
+
 # -- the same questions in SQL, for lists ------------------------------------------------------
 
 
-def reports_query(supervisor: Person) -> Select:
-    """Ids of everyone below `supervisor` in the reporting line (recursive; cycles stop)."""
-    tree = (
-        select(Person.id)
-        .where(Person.supervisor_id == supervisor.id)
-        .cte("reports", recursive=True)
-    )
+def reports_query(supervisor: Person, *, with_delegations: bool = False) -> Select:
+    """Ids of everyone below `supervisor` in the reporting line (recursive; cycles stop);
+    with `with_delegations`, also everyone below those they stand in for today."""
+    heads = [supervisor.id]
+    if with_delegations:
+        heads += delegator_ids(supervisor)
+    tree = select(Person.id).where(Person.supervisor_id.in_(heads)).cte("reports", recursive=True)
     tree = tree.union(select(Person.id).where(Person.supervisor_id == tree.c.id))
     return select(tree.c.id)
 
@@ -150,7 +294,7 @@ def visible_people_query(viewer: Person) -> Select:
     query = select(Person).join(Person.unit)
     if is_admin(viewer):
         return query
-    conditions = [Person.id.in_(reports_query(viewer))]
+    conditions = [Person.id.in_(reports_query(viewer, with_delegations=True))]
     for unit in scope_units(viewer):
         conditions.append(Unit.path.startswith(unit.path))
     return query.where(or_(*conditions))

@@ -2,12 +2,14 @@
 scope for lists. On generated organisations the two must agree for every viewer."""
 
 import random
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from lms.clock import today
 from lms.extensions import db
-from lms.models import Person
+from lms.models import Delegation, Person
 from lms.permissions import can_view_person, visible_people_query
 from tests.factories import PersonFactory, UnitFactory
 
@@ -33,7 +35,18 @@ def generate_organisation(seed: int, people: int = 40) -> list[Person]:
         everyone.append(PersonFactory(unit=rng.choice(units), supervisor=boss, roles=tuple(roles)))
     if rng.random() < 0.5:  # now and then a data error: a circle in the reporting line
         everyone[0].supervisor = everyone[-1]
-        db.session.commit()
+    for _ in range(4):  # supervisors on leave: some stand-ins running today, some past
+        delegator, delegate = rng.sample(everyone, 2)
+        start = today() + timedelta(days=rng.choice((-10, -3, 0, 5)))
+        db.session.add(
+            Delegation(
+                delegator_id=delegator.id,
+                delegate_id=delegate.id,
+                starts_on=start,
+                ends_on=start + timedelta(days=rng.choice((0, 2, 14))),
+            )
+        )
+    db.session.commit()
     return everyone
 
 

@@ -5,6 +5,7 @@ from lms.models.assessment import Rating, SelfAssessment, SubSkillRating, Superv
 from lms.models.audit import ApiToken, AuditEvent
 from lms.models.course import Course, CourseArea, Provider
 from lms.models.cycle import Cycle, CycleTarget
+from lms.models.delegation import Delegation
 from lms.models.feedback import FeedbackMessage, FeedbackThread, Notification
 from lms.models.framework import (
     Framework,
@@ -27,6 +28,7 @@ __all__ = [
     "CourseArea",
     "Cycle",
     "CycleTarget",
+    "Delegation",
     "EvidenceFile",
     "FeedbackMessage",
     "FeedbackThread",

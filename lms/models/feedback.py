@@ -26,6 +26,9 @@ class FeedbackThread(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     subject: Mapped[Person] = relationship()
+    plan = relationship("Plan")
+    goal = relationship("Goal")
+    activity = relationship("LearningActivity")
     messages: Mapped[list["FeedbackMessage"]] = relationship(
         back_populates="thread", order_by="FeedbackMessage.created_at", cascade="all, delete-orphan"
     )
@@ -46,7 +49,10 @@ class FeedbackMessage(db.Model):
     thread: Mapped[FeedbackThread] = relationship(back_populates="messages")
     author: Mapped[Person] = relationship()
 
-    __table_args__ = (CheckConstraint("length(body) > 0", name="body_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(body) > 0", name="body_not_empty"),
+        Index("ix_feedback_messages_unread", "thread_id", "read_at"),
+    )
 
 
 class Notification(db.Model):
@@ -65,7 +71,10 @@ class Notification(db.Model):
     emailed_at: Mapped[datetime | None]
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
-    __table_args__ = (Index("ix_notifications_person_unread", "person_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_person_unread", "person_id", "read_at"),
+        Index("ix_notifications_unsent", "emailed_at"),
+    )
 
     def message(self, locale: str = "th") -> str:
         return (self.message_en if locale == "en" else None) or self.message_th

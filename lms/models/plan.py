@@ -28,6 +28,9 @@ class Plan(db.Model):
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     review_comment: Mapped[str | None] = mapped_column(Text)
+    self_evaluated_at: Mapped[datetime | None]  # the person finished their year-end self-check
+    evaluated_at: Mapped[datetime | None]  # the supervisor finished the year-end evaluation
+    evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -57,6 +60,8 @@ class Goal(db.Model):
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
     self_outcome: Mapped[str | None] = mapped_column(String(14))
     supervisor_outcome: Mapped[str | None] = mapped_column(String(14))
+    self_note: Mapped[str | None] = mapped_column(Text)  # the person's year-end note
+    supervisor_note: Mapped[str | None] = mapped_column(Text)  # the supervisor's comment
 
     plan: Mapped[Plan] = relationship(back_populates="goals")
     area: Mapped[SkillArea] = relationship()
