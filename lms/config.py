@@ -40,6 +40,15 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
         self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "thaksa@localhost")
+        # smtp when MAIL_SERVER is set; otherwise e-mail is off (in-app notifications only)
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", "smtp" if self.MAIL_SERVER else "none")
+        self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", str(Path(instance_path) / "mail"))
+        # The address people open Thaksa at: the links in e-mails start with it.
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        # Reminders: days before a cycle deadline; days an item may wait before a reminder
+        # (and, after as many days again, before it goes to the next supervisor up).
+        self.REMIND_DAYS_BEFORE = int(env.get("REMIND_DAYS_BEFORE", "7"))
+        self.REMIND_WAITING_DAYS = int(env.get("REMIND_WAITING_DAYS", "7"))
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")  # per address
@@ -67,6 +76,8 @@ class DevelopmentConfig(Config):
         super().__init__(instance_path)
         self.SESSION_COOKIE_SECURE = False
         self.REMEMBER_COOKIE_SECURE = False
+        if not self.MAIL_SERVER:  # e-mails appear in the terminal of `make run`
+            self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
 class ProductionConfig(Config):
@@ -98,6 +109,7 @@ class TestConfig(Config):
         self.LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
         self.SESSION_COOKIE_SECURE = False
         self.PASSWORD_HASH_FAST = True
+        self.MAIL_BACKEND = "memory"
 
 
 CONFIGS = {

@@ -96,6 +96,23 @@ def days_until(value: date) -> int:
     return (value - today()).days
 
 
+class BEDate:
+    """A date that reads in the language it is shown in (for messages rendered in both)."""
+
+    def __init__(self, value: date):
+        self.value = value
+
+    def __str__(self) -> str:
+        return format_be_date(self.value)
+
+
+def days_since(value: date | datetime) -> int:
+    """Whole days from `value` (a date, or a UTC time stamp) until today in Bangkok."""
+    if isinstance(value, datetime):
+        value = _to_bangkok(value).date()
+    return max((today() - value).days, 0)
+
+
 def cycle_ended(cycle) -> bool:
     """True once the cycle's fiscal year is over (HR may still keep the cycle open)."""
     return today() > cycle.ends_on
@@ -108,6 +125,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["rate"] = format_rate
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["days_until"] = days_until
+    app.jinja_env.globals["days_since"] = days_since
     app.jinja_env.globals["cycle_ended"] = cycle_ended
 
     @app.context_processor

@@ -20,3 +20,12 @@ def fold(text: str | None) -> str:
             continue  # combining Latin accents only; Thai vowels are letters that matter
         kept.append(ch)
     return " ".join("".join(kept).split())
+
+
+def clean_text(text: str | None) -> str:
+    """What a person typed, without surrounding spaces and control characters (NUL and the
+    like, which PostgreSQL refuses in text); line breaks and tabs are kept."""
+    if not text:
+        return ""
+    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "".join(kept).strip()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Person, RoleAssignment
+from lms.text import clean_text
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -54,7 +55,7 @@ def check_password(person: Person | None, password: str) -> bool:
 
 def find_by_login(identifier: str) -> Person | None:
     """The person whose e-mail (any case) or employee number is `identifier`."""
-    identifier = (identifier or "").strip()
+    identifier = clean_text(identifier)
     if not identifier:
         return None
     return db.session.scalars(
