@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -94,3 +95,7 @@ def level_choices(blank: str | None = "–") -> list[SelectChoice]:
 
 
 BUCKET_CHOICES = options(BUCKET_LABELS.items())  # 70, 20, 10 with what each part means
+
+
+class ActionForm(FlaskForm):
+    """A button that acts (verify, cancel, approve several, mark read): the CSRF token only."""

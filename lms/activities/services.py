@@ -161,6 +161,7 @@ def update_activity(activity: LearningActivity, values: dict, *, by: Person) -> 
         # A supervisor verified what was there before; the changed entry needs a new look.
         activity.verified_at = None
         activity.verified_by_id = None
+        activity.applied_at_work = False
     db.session.flush()
     return activity
 

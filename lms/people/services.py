@@ -2,20 +2,31 @@
 years, and accounts made from the command line."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, null, or_, select
+from sqlalchemy import Select, and_, case, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.audit import audit
 from lms.auth.services import MIN_PASSWORD_LENGTH, set_password
 from lms.clock import today
 from lms.extensions import db
-from lms.models import Cycle, LearningActivity, Person, Plan, RoleGroup, SelfAssessment, Unit
+from lms.models import (
+    Cycle,
+    Goal,
+    LearningActivity,
+    Person,
+    Plan,
+    PlannedActivity,
+    RoleGroup,
+    SelfAssessment,
+    Unit,
+)
 from lms.people.org import add_person, add_unit, unit_by_code
-from lms.permissions import reports_query, visible_people_query
+from lms.permissions import delegator_ids, reports_query, visible_people_query
 from lms.rules import RuleError
-from lms.vocab import Role
+from lms.vocab import BUCKETS, PLAN_SENT, AssessmentStatus, Outcome, PlanStatus, Role
 
 PAGE_SIZE = 50
 
@@ -54,12 +65,227 @@ def _rows(query: Select) -> list[PersonRow]:
     return [PersonRow(person, status or "none") for person, status in result]
 
 
-def team(supervisor: Person, cycle: Cycle | None) -> list[PersonRow]:
-    """Direct and indirect reports of `supervisor`, direct ones first."""
-    query = select(Person).where(Person.id.in_(reports_query(supervisor)))
-    query = query.where(Person.deactivated_on.is_(None))
-    query = query.order_by((Person.supervisor_id != supervisor.id), Person.name_th)
-    return _rows(_with_status(query, cycle))
+TEAM_SORTS = ("name", "unit", "hours", "last", "behind", "plan")
+TEAM_FILTERS = ("all", "direct", "behind", "waiting")
+
+
+@dataclass
+class TeamRow:
+    """One person of a team, with their cycle at a glance."""
+
+    person: Person
+    direct: bool
+    assessment_status: str
+    plan_status: str
+    planned_hours: float
+    done: dict  # bucket -> hours
+    goals_behind: int
+    last_activity: date | None
+    to_verify: int
+    plan_waiting: bool
+    evaluation_due: bool
+    behind: bool
+
+    @property
+    def done_hours(self) -> float:
+        return sum(self.done.values())
+
+    @property
+    def mix(self) -> dict:
+        total = self.done_hours
+        return {b: (self.done[b] / total if total else 0) for b in BUCKETS}
+
+    @property
+    def waiting_for_me(self) -> bool:
+        return self.direct and (self.plan_waiting or self.to_verify > 0 or self.evaluation_due)
+
+
+@dataclass
+class TeamPage:
+    rows: list[TeamRow]
+    total: int
+    page: int
+    pages: int
+    people: int  # the whole team, before the filter
+    submitted: int  # of them, with a submitted self-assessment
+
+
+def team_page(
+    supervisor: Person,
+    cycle: Cycle | None,
+    *,
+    sort: str = "name",
+    show: str = "all",
+    page: int = 1,
+) -> TeamPage:
+    """Direct and indirect reports of `supervisor` (and of those they stand in for today), each
+    with the cycle at a glance; sortable, filterable, paginated. The statements do not depend
+    on the team's size."""
+    heads = [supervisor.id, *delegator_ids(supervisor)]
+    members = select(Person.id).where(
+        Person.id.in_(reports_query(supervisor, with_delegations=True)),
+        Person.deactivated_on.is_(None),
+        Person.id != supervisor.id,
+    )
+    cycle_id = cycle.id if cycle is not None else -1
+    day = today()
+    in_cycle = LearningActivity.cycle_id == cycle_id
+    done = (
+        select(
+            LearningActivity.person_id.label("person_id"),
+            *[
+                func.coalesce(
+                    func.sum(case((LearningActivity.bucket == b, LearningActivity.hours), else_=0)),
+                    0,
+                ).label(f"h{b}")
+                for b in BUCKETS
+            ],
+            func.max(LearningActivity.occurred_on).label("last"),
+            func.sum(case((LearningActivity.verified_at.is_(None), 1), else_=0)).label(
+                "unverified"
+            ),
+        )
+        .where(in_cycle, LearningActivity.person_id.in_(members))
+        .group_by(LearningActivity.person_id)
+        .subquery()
+    )
+    goal_planned = (
+        select(PlannedActivity.goal_id, func.sum(PlannedActivity.hours).label("h"))
+        .group_by(PlannedActivity.goal_id)
+        .subquery()
+    )
+    goal_done = (
+        select(LearningActivity.goal_id, func.sum(LearningActivity.hours).label("h"))
+        .where(in_cycle, LearningActivity.goal_id.is_not(None))
+        .group_by(LearningActivity.goal_id)
+        .subquery()
+    )
+    planned_h, done_h = func.coalesce(goal_planned.c.h, 0), func.coalesce(goal_done.c.h, 0)
+    goals = (
+        select(
+            Goal.plan_id.label("plan_id"),
+            func.coalesce(func.sum(goal_planned.c.h), 0).label("planned"),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            Goal.due_on < day,
+                            or_(
+                                Goal.supervisor_outcome.is_(None),
+                                Goal.supervisor_outcome != Outcome.ACHIEVED,
+                            ),
+                            or_(done_h == 0, done_h < planned_h),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("behind"),
+        )
+        .join(Plan, Goal.plan_id == Plan.id)
+        .outerjoin(goal_planned, goal_planned.c.goal_id == Goal.id)
+        .outerjoin(goal_done, goal_done.c.goal_id == Goal.id)
+        .where(Plan.cycle_id == cycle_id, Plan.person_id.in_(members))
+        .group_by(Goal.plan_id)
+        .subquery()
+    )
+    assessment_status = func.coalesce(SelfAssessment.status, "none")
+    plan_status = func.coalesce(Plan.status, "none")
+    direct = Person.supervisor_id.in_(heads)
+    unverified = func.coalesce(done.c.unverified, 0)
+    behind_goals = func.coalesce(goals.c.behind, 0)
+    late = []
+    if cycle is not None:
+        if cycle.assessment_due < day:
+            late.append(assessment_status != AssessmentStatus.SUBMITTED)
+        if cycle.idp_due < day:
+            late.append(plan_status.not_in([str(x) for x in PLAN_SENT]))
+    behind = or_(behind_goals > 0, *late)
+    plan_waiting = Plan.status == PlanStatus.SUBMITTED
+    evaluation_due = and_(Plan.status == PlanStatus.APPROVED, Plan.self_evaluated_at.is_not(None))
+    waiting = and_(direct, or_(plan_waiting, unverified > 0, evaluation_due))
+    hours = sum(func.coalesce(getattr(done.c, f"h{b}"), 0) for b in BUCKETS)
+    query = (
+        select(
+            Person,
+            direct.label("direct"),
+            assessment_status.label("assessment"),
+            plan_status.label("plan"),
+            func.coalesce(goals.c.planned, 0).label("planned"),
+            *[func.coalesce(getattr(done.c, f"h{b}"), 0).label(f"h{b}") for b in BUCKETS],
+            behind_goals.label("goals_behind"),
+            done.c.last,
+            unverified.label("unverified"),
+            case((plan_waiting, True), else_=False).label("plan_waiting"),
+            case((evaluation_due, True), else_=False).label("evaluation_due"),
+            case((behind, True), else_=False).label("behind"),
+        )
+        .join(Unit, Person.unit_id == Unit.id)
+        .outerjoin(
+            SelfAssessment,
+            (SelfAssessment.person_id == Person.id) & (SelfAssessment.cycle_id == cycle_id),
+        )
+        .outerjoin(Plan, (Plan.person_id == Person.id) & (Plan.cycle_id == cycle_id))
+        .outerjoin(done, done.c.person_id == Person.id)
+        .outerjoin(goals, goals.c.plan_id == Plan.id)
+        .where(Person.id.in_(members))
+    )
+    people, submitted = _team_totals(query)
+    if show == "direct":
+        query = query.where(direct)
+    elif show == "behind":
+        query = query.where(behind)
+    elif show == "waiting":
+        query = query.where(waiting)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    order = {
+        "name": (Person.name_th,),
+        "unit": (Unit.code, Person.name_th),
+        "hours": (hours.desc(), Person.name_th),
+        "last": (done.c.last.desc().nulls_last(), Person.name_th),
+        "behind": (behind_goals.desc(), Person.name_th),
+        "plan": (plan_status, Person.name_th),
+    }.get(sort, (Person.name_th,))
+    query = (
+        query.order_by(direct.desc(), *order, Person.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .options(joinedload(Person.unit), joinedload(Person.role_group))
+    )
+    rows = []
+    for row in db.session.execute(query):
+        rows.append(
+            TeamRow(
+                person=row[0],
+                direct=bool(row.direct),
+                assessment_status=row.assessment,
+                plan_status=row.plan,
+                planned_hours=float(row.planned or 0),
+                done={b: float(getattr(row, f"h{b}") or 0) for b in BUCKETS},
+                goals_behind=int(row.goals_behind or 0),
+                last_activity=row.last,
+                to_verify=int(row.unverified or 0),
+                plan_waiting=bool(row.plan_waiting),
+                evaluation_due=bool(row.evaluation_due),
+                behind=bool(row.behind),
+            )
+        )
+    return TeamPage(rows, total, page, pages, people, submitted)
+
+
+def _team_totals(query: Select) -> tuple[int, int]:
+    inner = query.subquery()
+    people, submitted = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((inner.c.assessment == AssessmentStatus.SUBMITTED, 1), else_=0)), 0
+            ),
+        ).select_from(inner)
+    ).one()
+    return int(people or 0), int(submitted or 0)
 
 
 def search_people(
@@ -90,6 +316,8 @@ def search_people(
 
 
 def person_by_employee_no(employee_no: str) -> Person | None:
+    if "\x00" in employee_no or len(employee_no) > 40:
+        return None  # no such number (and PostgreSQL refuses NUL in text)
     return db.session.scalars(select(Person).where(Person.employee_no == employee_no)).first()
 
 

@@ -14,7 +14,9 @@ from lms.audit import audit
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Person, Plan, PlanVersion
+from lms.notifications import link_to, notify
 from lms.plans.services import PlanError, check_editable, check_version, touch
+from lms.text import clean_text
 from lms.vocab import PlanStatus, status_label
 
 S = PlanStatus
@@ -109,7 +111,7 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
 
 
 def _clean_comment(comment: str | None, *, required: bool) -> str | None:
-    text = (comment or "").strip()
+    text = clean_text(comment)
     if required and not text:
         raise PlanError(
             _l("Please say what should change, so the person knows what to do."),
@@ -155,9 +157,32 @@ def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
                 len(empty),
             )
         )
+    route = permissions.review_route(plan.person)
+    if route.reviewer is None:
+        raise PlanError(
+            _l("Nobody can review your plan yet: please ask HR to name your supervisor.")
+        )
     plan.submitted_at = utcnow()
     _transition(plan, PlanStatus.SUBMITTED, by=by)
+    notify(
+        route.reviewer,
+        "plan_submitted",
+        _l(
+            "%(name)s sent their development plan for FY %(year)d for your review.",
+            name=plan.person.name_th,
+            year=plan.cycle.be_year,
+        ),
+        link=_review_link(plan),
+    )
     return plan
+
+
+def _review_link(plan: Plan) -> str:
+    return link_to("review.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year)
+
+
+def _owner_link(plan: Plan) -> str:
+    return link_to("plans.show", be_year=plan.cycle.be_year)
 
 
 def withdraw_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
@@ -184,6 +209,20 @@ def _review(plan: Plan, to: PlanStatus, *, by: Person, comment, version) -> Plan
     note = _clean_comment(comment, required=to == PlanStatus.RETURNED)
     plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
     _transition(plan, to, by=by, note=note)
+    if to == PlanStatus.APPROVED:
+        message = _l(
+            "%(name)s approved your development plan for FY %(year)d.",
+            name=by.name_th,
+            year=plan.cycle.be_year,
+        )
+    else:
+        message = _l(
+            "%(name)s returned your development plan for FY %(year)d with comments: "
+            "please update it and send it again.",
+            name=by.name_th,
+            year=plan.cycle.be_year,
+        )
+    notify(plan.person, f"plan_{to}", message, link=_owner_link(plan))
     return plan
 
 
@@ -197,4 +236,14 @@ def complete_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan
     _check_reviewer(plan, by)
     check_version(plan, version)
     _transition(plan, PlanStatus.COMPLETED, by=by)
+    notify(
+        plan.person,
+        "plan_completed",
+        _l(
+            "%(name)s finished the year-end evaluation of your plan for FY %(year)d.",
+            name=by.name_th,
+            year=plan.cycle.be_year,
+        ),
+        link=link_to("review.self_evaluation", be_year=plan.cycle.be_year),
+    )
     return plan

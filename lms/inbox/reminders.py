@@ -1,0 +1,257 @@
+"""`flask lms remind`, run by cron: reminders before each deadline of an open cycle, reminders
+for items waiting too long, escalation one level up, then the e-mails.
+
+Each reminder has a key naming what it is about (the deadline and person, or the plan and the
+moment it was sent); a key is used once, so running the command often never repeats one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms import permissions
+from lms.clock import today, utcnow
+from lms.extensions import db
+from lms.i18n import BEDate
+from lms.models import (
+    Cycle,
+    FeedbackMessage,
+    FeedbackThread,
+    Notification,
+    Person,
+    Plan,
+    SelfAssessment,
+)
+from lms.notifications import deliver_pending, link_to, notify
+from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
+
+
+@dataclass
+class ReminderRun:
+    sent: dict[str, int] = field(default_factory=dict)
+    emailed: int = 0
+
+    def count(self, kind: str, notification) -> None:
+        if notification is not None:
+            self.sent[kind] = self.sent.get(kind, 0) + 1
+
+
+def _stamp(moment) -> str:
+    return moment.strftime("%Y%m%d%H%M%S") if moment else "0"
+
+
+def remind(*, days_before: int, waiting_days: int, send_mail: bool = True) -> ReminderRun:
+    run = ReminderRun()
+    for cycle in db.session.scalars(select(Cycle).where(Cycle.status == CycleStatus.OPEN)):
+        _deadlines(run, cycle, days_before)
+    _waiting_plans(run, waiting_days)
+    _returned_plans(run, waiting_days)
+    _unread_feedback(run, waiting_days)
+    db.session.commit()
+    if send_mail:
+        run.emailed = deliver_pending()
+    return run
+
+
+def _active_people(key_prefix: str):
+    """Active people not reminded under `key_prefix` yet (so a second run reads no one)."""
+    reminded = select(Notification.person_id).where(
+        Notification.dedupe_key.startswith(key_prefix, autoescape=True)
+    )
+    return select(Person).where(Person.deactivated_on.is_(None), Person.id.not_in(reminded))
+
+
+def _deadlines(run: ReminderRun, cycle: Cycle, days_before: int) -> None:
+    """Before each deadline (from `days_before` days ahead until the day itself), once per
+    person who has not done the step."""
+    day = today()
+
+    def due(deadline) -> bool:
+        return deadline - timedelta(days=days_before) <= day <= deadline
+
+    if due(cycle.assessment_due):
+        done = select(SelfAssessment.person_id).where(
+            SelfAssessment.cycle_id == cycle.id,
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+        _remind_who_has_not(
+            run,
+            "assessment_due",
+            f"due:assessment:{cycle.id}:",
+            done,
+            _l(
+                "Your self-assessment for FY %(year)d is due on %(date)s.",
+                year=cycle.be_year,
+                date=BEDate(cycle.assessment_due),
+            ),
+            link_to("assessments.overview", be_year=cycle.be_year),
+        )
+    if due(cycle.idp_due):
+        sent = select(Plan.person_id).where(
+            Plan.cycle_id == cycle.id, Plan.status.in_([str(s) for s in PLAN_SENT])
+        )
+        _remind_who_has_not(
+            run,
+            "plan_due",
+            f"due:plan:{cycle.id}:",
+            sent,
+            _l(
+                "Your development plan for FY %(year)d should be sent by %(date)s.",
+                year=cycle.be_year,
+                date=BEDate(cycle.idp_due),
+            ),
+            link_to("plans.show", be_year=cycle.be_year),
+        )
+    if due(cycle.evaluation_due):
+        message = _l(
+            "Your year-end self-evaluation for FY %(year)d is due on %(date)s.",
+            year=cycle.be_year,
+            date=BEDate(cycle.evaluation_due),
+        )
+        link = link_to("review.self_evaluation", be_year=cycle.be_year)
+        plans = db.session.scalars(
+            select(Plan)
+            .where(
+                Plan.cycle_id == cycle.id,
+                Plan.status == PlanStatus.APPROVED,
+                Plan.self_evaluated_at.is_(None),
+            )
+            .options(joinedload(Plan.person))
+        )
+        for plan in plans:
+            key = f"due:self_evaluation:{cycle.id}:{plan.person_id}"
+            run.count(
+                "evaluation_due",
+                notify(plan.person, "deadline", message, link=link, dedupe_key=key),
+            )
+
+
+def _remind_who_has_not(run, kind: str, prefix: str, done, message, link: str) -> None:
+    """Remind every active person not in `done` (ids) once under the key `prefix<id>`."""
+    for person in db.session.scalars(_active_people(prefix).where(Person.id.not_in(done))):
+        run.count(
+            kind, notify(person, "deadline", message, link=link, dedupe_key=prefix + str(person.id))
+        )
+
+
+def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
+    """A plan waiting for review longer than `waiting_days`: a reminder to the reviewer; after
+    twice as long, the same goes to the next person up (or HR for the top of a line)."""
+    now = utcnow()
+    plans = db.session.scalars(
+        select(Plan)
+        .join(Cycle, Plan.cycle_id == Cycle.id)
+        .where(
+            Plan.status == PlanStatus.SUBMITTED,
+            Cycle.status == CycleStatus.OPEN,
+            Plan.submitted_at < now - timedelta(days=waiting_days),
+        )
+        .options(joinedload(Plan.person), joinedload(Plan.cycle))
+    )
+    for plan in plans:
+        route = permissions.review_route(plan.person)
+        if route.reviewer is None:
+            continue
+        link = link_to(
+            "review.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year
+        )
+        days = (now - plan.submitted_at).days
+        message = _l(
+            "The development plan of %(name)s has waited %(days)d days for your review.",
+            name=plan.person.name_th,
+            days=days,
+        )
+        key = f"wait:plan:{plan.id}:{_stamp(plan.submitted_at)}"
+        run.count(
+            "plan_waiting",
+            notify(route.reviewer, "reminder", message, link=link, dedupe_key=key),
+        )
+        if plan.submitted_at < now - timedelta(days=2 * waiting_days):
+            up = permissions.review_route(route.reviewer).reviewer
+            if up is None or up.id == plan.person_id:
+                continue
+            message = _l(
+                "The development plan of %(name)s has waited %(days)d days for %(reviewer)s: "
+                "please follow it up or review it yourself.",
+                name=plan.person.name_th,
+                days=days,
+                reviewer=route.reviewer.name_th,
+            )
+            key = f"escalate:plan:{plan.id}:{_stamp(plan.submitted_at)}"
+            run.count(
+                "plan_escalated",
+                notify(up, "escalation", message, link=link, dedupe_key=key),
+            )
+
+
+def _returned_plans(run: ReminderRun, waiting_days: int) -> None:
+    plans = db.session.scalars(
+        select(Plan)
+        .join(Cycle, Plan.cycle_id == Cycle.id)
+        .where(
+            Plan.status == PlanStatus.RETURNED,
+            Cycle.status == CycleStatus.OPEN,
+            Plan.reviewed_at < utcnow() - timedelta(days=waiting_days),
+        )
+        .options(joinedload(Plan.person), joinedload(Plan.cycle))
+    )
+    for plan in plans:
+        message = _l(
+            "Your development plan for FY %(year)d was returned to you: please update it "
+            "and send it again.",
+            year=plan.cycle.be_year,
+        )
+        key = f"wait:returned:{plan.id}:{_stamp(plan.reviewed_at)}"
+        run.count(
+            "plan_returned",
+            notify(
+                plan.person,
+                "reminder",
+                message,
+                link=link_to("plans.show", be_year=plan.cycle.be_year),
+                dedupe_key=key,
+            ),
+        )
+
+
+def _unread_feedback(run: ReminderRun, waiting_days: int) -> None:
+    """Feedback unread for longer than `waiting_days`: one reminder per thread and reader."""
+    rows = db.session.execute(
+        select(FeedbackMessage, FeedbackThread)
+        .join(FeedbackThread, FeedbackMessage.thread_id == FeedbackThread.id)
+        .where(
+            FeedbackMessage.read_at.is_(None),
+            FeedbackMessage.created_at < utcnow() - timedelta(days=waiting_days),
+        )
+        .options(joinedload(FeedbackThread.subject))
+        .order_by(FeedbackMessage.id)
+    ).all()
+    seen = set()
+    for message, thread in rows:
+        if message.author_id == thread.subject_id:
+            reader = permissions.review_route(thread.subject).reviewer
+        else:
+            reader = thread.subject
+        if reader is None or (thread.id, reader.id) in seen:
+            continue
+        seen.add((thread.id, reader.id))
+        if thread.activity_id:
+            kind, target_id = "activity", thread.activity_id
+        elif thread.goal_id:
+            kind, target_id = "goal", thread.goal_id
+        else:
+            kind, target_id = "plan", thread.plan_id
+        key = f"wait:feedback:{thread.id}:{reader.id}:{message.id}"
+        run.count(
+            "feedback_unread",
+            notify(
+                reader,
+                "reminder",
+                _l("A feedback message has waited for you to read it."),
+                link=link_to("feedback.thread", kind=kind, target_id=target_id),
+                dedupe_key=key,
+            ),
+        )

@@ -1,0 +1,279 @@
+"""What waits for a person: as a reviewer (plans, learning to verify, evaluations, replies) and
+as staff (a returned plan, new feedback, deadlines), worked out from the data each time — so
+when a reporting line changes or a delegation starts or ends, the waiting items follow."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import g, has_request_context
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from lms import permissions
+from lms.clock import today, utcnow
+from lms.extensions import db
+from lms.feedback.services import unread_count as unread_feedback
+from lms.models import (
+    Cycle,
+    LearningActivity,
+    Person,
+    Plan,
+    RoleAssignment,
+    SelfAssessment,
+    Unit,
+)
+from lms.notifications import unread_count as unread_notifications
+from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus, Role
+
+DEADLINE_WINDOW = 30  # days before a deadline from which it shows in the inbox
+EVALUATION_WINDOW = 45  # days before the evaluation deadline from which evaluations are due
+
+
+def reviewees_query(reviewer: Person) -> Select | None:
+    """Ids of the people whose plans go to `reviewer` now: their direct reports and those of
+    the supervisors they stand in for; for HR, the people at the top of a reporting line in
+    their units; for an administrator, those whom no HR covers. None when there are none."""
+    heads = [reviewer.id, *permissions.delegator_ids(reviewer)]
+    conditions = [Person.supervisor_id.in_(heads)]
+    hr_units = permissions.scope_units(reviewer, roles=(Role.HR,))
+    top = Person.supervisor_id.is_(None)
+    for unit in hr_units:
+        conditions.append(and_(top, Unit.path.startswith(unit.path)))
+    if permissions.is_admin(reviewer):
+        scope = aliased(Unit)
+        covered = (
+            select(RoleAssignment.id)
+            .join(scope, RoleAssignment.scope_unit_id == scope.id)
+            .where(RoleAssignment.role == Role.HR, Unit.path.startswith(scope.path))
+            .exists()
+        )
+        conditions.append(and_(top, ~covered))
+    return (
+        select(Person.id)
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(or_(*conditions), Person.id != reviewer.id, Person.deactivated_on.is_(None))
+    )
+
+
+def _open_cycles():
+    return select(Cycle.id).where(Cycle.status == CycleStatus.OPEN)
+
+
+def _plans_waiting(reviewer: Person) -> Select:
+    return (
+        select(Plan)
+        .where(
+            Plan.status == PlanStatus.SUBMITTED,
+            Plan.cycle_id.in_(_open_cycles()),
+            Plan.person_id.in_(reviewees_query(reviewer)),
+        )
+        .order_by(Plan.submitted_at)
+    )
+
+
+def _escalated(reviewer: Person, waiting_days: int) -> Select:
+    """Plans waiting more than twice the reminder period for someone who reports to
+    `reviewer`: they come up one level."""
+    below = select(Person.id).where(Person.supervisor_id == reviewer.id)
+    return (
+        select(Plan)
+        .join(Person, Plan.person_id == Person.id)
+        .where(
+            Plan.status == PlanStatus.SUBMITTED,
+            Plan.cycle_id.in_(_open_cycles()),
+            Person.supervisor_id.in_(below),
+            Plan.submitted_at < utcnow() - timedelta(days=2 * waiting_days),
+        )
+        .order_by(Plan.submitted_at)
+    )
+
+
+@dataclass
+class VerifyItem:
+    person: Person
+    cycle: Cycle
+    count: int
+    hours: float
+    oldest: date
+
+
+@dataclass
+class Deadline:
+    kind: str  # assessment, plan, self_evaluation
+    cycle: Cycle
+    due: date
+
+
+@dataclass
+class Inbox:
+    plans: list[Plan] = field(default_factory=list)
+    escalated: list[Plan] = field(default_factory=list)
+    to_verify: list[VerifyItem] = field(default_factory=list)
+    evaluations: list[Plan] = field(default_factory=list)
+    team_feedback: int = 0
+    returned: list[Plan] = field(default_factory=list)
+    feedback: int = 0
+    deadlines: list[Deadline] = field(default_factory=list)
+    is_reviewer: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.plans
+            or self.escalated
+            or self.to_verify
+            or self.evaluations
+            or self.team_feedback
+            or self.returned
+            or self.feedback
+            or self.deadlines
+        )
+
+
+def _load_plans(query: Select, limit: int = 200) -> list[Plan]:
+    query = query.options(
+        joinedload(Plan.person).joinedload(Person.unit),
+        joinedload(Plan.person).joinedload(Person.supervisor),
+        joinedload(Plan.cycle),
+        selectinload(Plan.goals),
+    ).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def is_reviewer(person: Person) -> bool:
+    """Does anything ever go to `person` for review?"""
+    return bool(
+        permissions.has_reports(person)
+        or permissions.delegator_ids(person)
+        or permissions.scope_units(person, roles=(Role.HR,))
+        or permissions.is_admin(person)
+    )
+
+
+def inbox(person: Person, *, waiting_days: int = 7) -> Inbox:
+    box = Inbox(is_reviewer=is_reviewer(person))
+    if box.is_reviewer:
+        reviewees = reviewees_query(person)
+        box.plans = _load_plans(_plans_waiting(person))
+        box.escalated = _load_plans(_escalated(person, waiting_days))
+        box.to_verify = _to_verify(reviewees)
+        box.evaluations = _evaluations_due(reviewees)
+        box.team_feedback = unread_feedback(person, subject_ids=reviewees)
+    box.returned = _load_plans(
+        select(Plan).where(
+            Plan.person_id == person.id,
+            Plan.status == PlanStatus.RETURNED,
+            Plan.cycle_id.in_(_open_cycles()),
+        )
+    )
+    box.feedback = unread_feedback(person)
+    box.deadlines = deadlines(person)
+    return box
+
+
+def _to_verify(reviewees: Select, limit: int = 100) -> list[VerifyItem]:
+    """People with learning not verified yet, the longest waiting first."""
+    query = (
+        select(
+            LearningActivity.person_id,
+            LearningActivity.cycle_id,
+            func.count(LearningActivity.id),
+            func.sum(LearningActivity.hours),
+            func.min(LearningActivity.occurred_on),
+        )
+        .where(
+            LearningActivity.verified_at.is_(None),
+            LearningActivity.cycle_id.in_(_open_cycles()),
+            LearningActivity.person_id.in_(reviewees),
+        )
+        .group_by(LearningActivity.person_id, LearningActivity.cycle_id)
+        .order_by(func.min(LearningActivity.occurred_on))
+        .limit(limit)
+    )
+    rows = db.session.execute(query).all()
+    people = _by_id(Person, {r[0] for r in rows}, joinedload(Person.unit))
+    cycles = _by_id(Cycle, {r[1] for r in rows})
+    return [
+        VerifyItem(people[p], cycles[c], count, float(hours or 0), oldest)
+        for p, c, count, hours, oldest in rows
+    ]
+
+
+def _by_id(model, ids, *options) -> dict:
+    if not ids:
+        return {}
+    return {
+        o.id: o
+        for o in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))
+    }
+
+
+def _evaluations_due(reviewees: Select) -> list[Plan]:
+    """Approved plans to evaluate: the person has evaluated themselves, or the evaluation
+    deadline is near."""
+    window = today() + timedelta(days=EVALUATION_WINDOW)
+    return _load_plans(
+        select(Plan)
+        .join(Cycle, Plan.cycle_id == Cycle.id)
+        .where(
+            Plan.status == PlanStatus.APPROVED,
+            Cycle.status == CycleStatus.OPEN,
+            Plan.person_id.in_(reviewees),
+            or_(Plan.self_evaluated_at.is_not(None), Cycle.evaluation_due <= window),
+        )
+        .order_by(Plan.self_evaluated_at.is_(None), Cycle.evaluation_due, Plan.id)
+    )
+
+
+def deadlines(person: Person) -> list[Deadline]:
+    """The person's own steps due within a month (or overdue) in the open cycle."""
+    cycle = db.session.scalars(
+        select(Cycle).where(Cycle.status == CycleStatus.OPEN).order_by(Cycle.be_year.desc())
+    ).first()
+    if cycle is None:
+        return []
+    horizon = today() + timedelta(days=DEADLINE_WINDOW)
+    status = db.session.scalar(
+        select(SelfAssessment.status).where(
+            SelfAssessment.person_id == person.id, SelfAssessment.cycle_id == cycle.id
+        )
+    )
+    plan = db.session.scalars(
+        select(Plan).where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
+    ).first()
+    items = []
+    if status != AssessmentStatus.SUBMITTED and cycle.assessment_due <= horizon:
+        items.append(Deadline("assessment", cycle, cycle.assessment_due))
+    if (plan is None or plan.status not in PLAN_SENT) and cycle.idp_due <= horizon:
+        items.append(Deadline("plan", cycle, cycle.idp_due))
+    if (
+        plan is not None
+        and plan.status == PlanStatus.APPROVED
+        and plan.self_evaluated_at is None
+        and cycle.evaluation_due <= horizon
+    ):
+        items.append(Deadline("self_evaluation", cycle, cycle.evaluation_due))
+    return items
+
+
+def plans_waiting_count(reviewer: Person) -> int:
+    query = _plans_waiting(reviewer).order_by(None).subquery()
+    return permissions.per_request(
+        "plans_waiting",
+        reviewer,
+        lambda: db.session.scalar(select(func.count()).select_from(query)) or 0,
+    )
+
+
+def badge_count(person: Person) -> int:
+    """The number on the inbox link: unread notifications, and plans waiting for review.
+    Worked out once per request."""
+    if has_request_context() and "inbox_badge" in g:
+        return g.inbox_badge
+    # A plan waiting is counted once: as the plan, not also as the notification about it.
+    count = unread_notifications(person, except_kinds=("plan_submitted",))
+    if is_reviewer(person):
+        count += plans_waiting_count(person)
+    if has_request_context():
+        g.inbox_badge = count
+    return count
