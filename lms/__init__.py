@@ -94,7 +94,18 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
             cursor.close()
 
 
-FEATURES = ("main", "auth", "assessments", "plans", "activities", "courses", "people")
+FEATURES = (
+    "main",
+    "auth",
+    "assessments",
+    "plans",
+    "activities",
+    "courses",
+    "people",
+    "review",
+    "feedback",
+    "inbox",
+)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.inbox.services import badge_count
 from lms.permissions import can_browse_people, has_reports
 
 
@@ -14,6 +15,7 @@ class NavItem:
     endpoint: str
     label: str
     prefix: str
+    badge: int = 0
 
     @property
     def active(self) -> bool:
@@ -27,6 +29,7 @@ def nav_items() -> list[NavItem]:
         return []
     items = [
         NavItem("main.home", _l("Home"), "/"),
+        NavItem("inbox.index", _l("Inbox"), "/inbox", badge_count(current_user)),
         NavItem("assessments.index", _l("Self-assessment"), "/assessment"),
         NavItem("plans.index", _l("My plan (IDP)"), "/plan"),
         NavItem("activities.index", _l("Learning log"), "/learning"),

@@ -18,6 +18,7 @@ from lms.activities.services import (
 )
 from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
+from lms.feedback.services import counts_by_target
 from lms.forms import options
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
@@ -160,6 +161,7 @@ def detail(be_year: int, activity_id: int):
         evidence_form=EvidenceForm(),
         delete_form=DeleteForm(),
         error=None,
+        feedback=counts_by_target(current_user, current_user, cycle.id),
     )
 
 
@@ -218,6 +220,7 @@ def upload(be_year: int, activity_id: int):
             evidence_form=form,
             delete_form=DeleteForm(),
             error=error,
+            feedback=counts_by_target(current_user, current_user, cycle.id),
         ),
         422,
     )

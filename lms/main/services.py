@@ -1,7 +1,7 @@
 """What the home page shows a person: where they are in the cycle, what is due, their gaps."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, select
@@ -17,6 +17,7 @@ from lms.assessments.services import (
 from lms.clock import today
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
+from lms.inbox.services import EVALUATION_WINDOW, is_reviewer, plans_waiting_count
 from lms.learning import Balance, actual_balance, goal_progress
 from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment
 from lms.permissions import reports_query
@@ -57,12 +58,18 @@ class HomeSummary:
     next_planned: PlannedActivity | None = None
     actual: Balance | None = None
 
+    plan_self_evaluated: bool = False
+    reviews_waiting: int = 0  # plans waiting for this person's review
+
     @property
     def next_step(self) -> str:
-        """The one thing to do next: assess, plan, send the plan, wait, or learn."""
+        """The earliest unfinished step: assess, plan, send the plan, fix it, wait, learn,
+        evaluate the year — or none when the plan is completed."""
         if self.cycle is None or not self.cycle.is_open:
             return "none"
-        if self.assessment_status != AssessmentStatus.SUBMITTED and not self.has_gaps_source:
+        if self.assessment_status != AssessmentStatus.SUBMITTED and (
+            not self.has_gaps_source or self.cycle.assessment_due < today()
+        ):
             return "assess"
         if self.plan_status in ("none", PlanStatus.DRAFT) and not self.plan_goals:
             return "plan_build"
@@ -72,6 +79,13 @@ class HomeSummary:
             return "plan_fix"
         if self.plan_status == PlanStatus.SUBMITTED:
             return "plan_wait"
+        if self.plan_status == PlanStatus.COMPLETED:
+            return "done"
+        if (
+            not self.plan_self_evaluated
+            and self.cycle.evaluation_due - timedelta(days=EVALUATION_WINDOW) <= today()
+        ):
+            return "evaluate"
         return "learn"
 
 
@@ -90,6 +104,7 @@ def home_summary(person: Person) -> HomeSummary:
         plan = find_plan(person, cycle)
         summary.plan_status = plan.status if plan else "none"
         summary.plan_goals = len(plan.goals) if plan else 0
+        summary.plan_self_evaluated = bool(plan and plan.self_evaluated_at)
         summary.next_planned = _next_planned(plan)
         summary.actual = actual_balance(person, cycle)
         plan_sent = summary.plan_status in PLAN_SENT
@@ -126,6 +141,8 @@ def home_summary(person: Person) -> HomeSummary:
         summary.gaps = top_gaps(results(latest, areas=areas), limit=7)
         summary.gaps_cycle = latest.cycle
     summary.team = _team_summary(person, cycle)
+    if summary.team is not None or is_reviewer(person):
+        summary.reviews_waiting = plans_waiting_count(person)
     return summary
 
 

@@ -17,18 +17,32 @@ from lms.assessments.services import (
 from lms.charts import radar_png
 from lms.cycles import cycle_or_404, open_cycle
 from lms.extensions import db
+from lms.feedback.services import counts_by_target
+from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Unit
 from lms.people import bp
-from lms.people.services import person_by_employee_no, search_people, team, year_by_year
+from lms.people.services import (
+    TEAM_FILTERS,
+    TEAM_SORTS,
+    person_by_employee_no,
+    search_people,
+    team_page,
+    year_by_year,
+)
 from lms.permissions import (
     can_browse_people,
+    can_edit_plan,
+    can_review_plans_of,
     can_view_evidence,
     can_view_person,
     can_view_plan,
     can_view_unit,
+    delegator_ids,
     has_reports,
+    hr_covers,
+    is_admin,
 )
 from lms.plans.pdf import plan_pdf_response
 from lms.plans.services import find_plan
@@ -45,10 +59,17 @@ def _visible_person_or_404(employee_no: str):
 @bp.route("/team")
 @login_required
 def my_team():
-    if not has_reports(current_user):
-        return render_template("people/team.html", rows=[], cycle=open_cycle(), no_team=True)
     cycle = open_cycle()
-    return render_template("people/team.html", rows=team(current_user, cycle), cycle=cycle)
+    if not (has_reports(current_user) or delegator_ids(current_user)):
+        return render_template("people/team.html", page=None, cycle=cycle, no_team=True)
+    sort = request.args.get("sort", "name")
+    show = request.args.get("show", "all")
+    if sort not in TEAM_SORTS or show not in TEAM_FILTERS:
+        abort(404)
+    page = team_page(
+        current_user, cycle, sort=sort, show=show, page=request.args.get("page", 1, type=int)
+    )
+    return render_template("people/team.html", page=page, cycle=cycle, sort=sort, show=show)
 
 
 @bp.route("/people")
@@ -74,7 +95,13 @@ def people_list():
 @login_required
 def person_page(employee_no: str):
     person = _visible_person_or_404(employee_no)
-    return render_template("people/person.html", person=person, cycles=year_by_year(person))
+    return render_template(
+        "people/person.html",
+        person=person,
+        cycles=year_by_year(person),
+        can_change_supervisor=is_admin(current_user) or hr_covers(current_user, person),
+        can_review=can_review_plans_of(current_user, person),
+    )
 
 
 def _submitted_or_none(person, be_year):
@@ -105,6 +132,8 @@ def assessment_results(employee_no: str, be_year: int):
         gaps=top_gaps(rows, limit=len(rows)),
         history=history,
         is_self=person.id == current_user.id,
+        can_review=can_review_plans_of(current_user, person),
+        plan_editable=can_edit_plan(current_user, person.id, cycle, find_plan(person, cycle)),
     )
 
 
@@ -161,6 +190,7 @@ def plan_view(employee_no: str, be_year: int):
         person=person,
         cycle=cycle,
         plan=plan,
+        can_review=can_review_plans_of(current_user, person),
         planned=planned_balance(plan),
         actual=actual_balance(person, cycle),
         progress={p.goal.id: p for p in goal_progress(plan)},
@@ -186,6 +216,9 @@ def learning_view(employee_no: str, be_year: int):
         "people/learning.html",
         person=person,
         cycle=cycle,
+        can_verify=can_review_plans_of(current_user, person) and not cycle.is_closed,
+        feedback=counts_by_target(person, current_user, cycle.id),
+        form=ActionForm(),
         activities=activities_of(person, cycle),
         actual=actual_balance(person, cycle),
         show_evidence=can_view_evidence(current_user, person),

@@ -9,6 +9,7 @@ from lms import permissions
 from lms.assessments.services import has_submitted
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
+from lms.feedback.services import counts_by_target
 from lms.forms import options
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
@@ -34,7 +35,7 @@ from lms.plans.services import (
     update_planned_activity,
 )
 from lms.plans.suggestions import suggest_courses, suggestions_for_plan
-from lms.plans.workflow import submit_plan
+from lms.plans.workflow import reopen_plan, submit_plan, versions_of, withdraw_plan
 from lms.rules import show_on_form
 
 
@@ -90,6 +91,9 @@ def show(be_year: int):
         suggestions=suggestions,
         kinds=kind_names(locale),
         form=PlanActionForm(version=plan.version if plan else None),
+        route=permissions.review_route(current_user),
+        feedback=counts_by_target(current_user, current_user, cycle.id) if plan else {},
+        versions=versions_of(plan) if plan else [],
     )
 
 
@@ -146,18 +150,51 @@ def carry(be_year: int):
     )
 
 
-@bp.route("/<int:be_year>/submit", methods=["POST"])
-@login_required
-def submit(be_year: int):
+def _my_plan_step(be_year: int, step, success_message):
+    """One step of my plan's life (send, take back, reopen) from a button on its page."""
     cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
     if plan is None:
         abort(404)
     return _plan_action(
-        cycle,
-        lambda version: submit_plan(plan, by=current_user, version=version),
+        cycle, lambda version: step(plan, by=current_user, version=version), success_message
+    )
+
+
+@bp.route("/<int:be_year>/submit", methods=["POST"])
+@login_required
+def submit(be_year: int):
+    return _my_plan_step(
+        be_year,
+        submit_plan,
         lambda _p: _(
-            "Your plan is sent to your supervisor. You will be told when they have reviewed it."
+            "Your plan is sent to %(name)s. You will be told when they have reviewed it.",
+            name=permissions.review_route(current_user).reviewer.name_th,
+        ),
+    )
+
+
+@bp.route("/<int:be_year>/withdraw", methods=["POST"])
+@login_required
+def withdraw(be_year: int):
+    """Take back a sent plan nobody has reviewed yet, to change it."""
+    return _my_plan_step(
+        be_year,
+        withdraw_plan,
+        lambda _p: _("Your plan is back with you as a draft. Send it again when it is ready."),
+    )
+
+
+@bp.route("/<int:be_year>/reopen", methods=["POST"])
+@login_required
+def reopen(be_year: int):
+    """Revise an approved plan (development went off plan); it is sent and approved again."""
+    return _my_plan_step(
+        be_year,
+        reopen_plan,
+        lambda _p: _(
+            "Your plan is open for revision. The approved version is kept; send the revised "
+            "plan for approval when it is ready."
         ),
     )
 

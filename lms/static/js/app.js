@@ -101,5 +101,11 @@
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
+    // A button that asks before it acts, in a form with other buttons.
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-confirm]"), function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+      });
+    });
   });
 })();

@@ -1,0 +1,83 @@
+"""Feedback pages: one thread (on a plan, a goal or an activity) and all of mine in one place."""
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms import permissions
+from lms.extensions import db
+from lms.feedback import bp
+from lms.feedback.forms import MessageForm
+from lms.feedback.services import (
+    KINDS,
+    FeedbackError,
+    can_read,
+    can_take_part,
+    mark_thread_read,
+    post,
+    target,
+    thread_on,
+    threads_for,
+)
+from lms.i18n import current_locale
+from lms.rules import show_on_form
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Everything said about me; for a supervisor, also about the people they review."""
+    mine = threads_for(current_user)
+    team_ids = permissions.reports_query(current_user, with_delegations=True)
+    team = threads_for(current_user, subject_ids=team_ids, limit=50)
+    return render_template("feedback/index.html", mine=mine, team=team)
+
+
+@bp.route("/<kind>/<int:target_id>", methods=["GET", "POST"])
+@login_required
+def thread(kind: str, target_id: int):
+    if kind not in KINDS:
+        abort(404)
+    on = target(kind, target_id)
+    if on is None or not can_read(current_user, on.subject):
+        abort(404)
+    if kind != "activity" and not permissions.can_view_plan(
+        current_user, on.obj if kind == "plan" else on.obj.plan
+    ):
+        abort(404)  # a draft plan stays private, its goals too
+    form = MessageForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            post(on, form.body.data, by=current_user)
+            db.session.commit()
+        except FeedbackError as exc:
+            db.session.rollback()
+            error, status = show_on_form(form, exc), 422
+        else:
+            flash(_("Your message is sent."), "success")
+            return redirect(request.path)
+    existing = thread_on(on)
+    new_ids = set()
+    if existing is not None and request.method == "GET":
+        new_ids = {
+            m.id for m in existing.messages if m.read_at is None and m.author_id != current_user.id
+        }
+        mark_thread_read(existing, current_user, link=request.path)
+        db.session.commit()
+    return (
+        render_template(
+            "feedback/thread.html",
+            on=on,
+            thread=existing,
+            form=form,
+            error=error,
+            can_write=can_take_part(current_user, on.subject),
+            new_ids=new_ids,
+            is_self=on.subject.id == current_user.id,
+            locale=current_locale(),
+        ),
+        status,
+    )
