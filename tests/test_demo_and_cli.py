@@ -1,10 +1,26 @@
 """`flask lms init`, `flask lms demo` and `flask lms create-admin`."""
 
+from datetime import date, datetime, time, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
+from lms.cycles import fiscal_be_year
 from lms.demo import DEMO_PASSWORD, build_demo
 from lms.extensions import db
-from lms.models import Cycle, Person, RoleAssignment, SelfAssessment, Unit
+from lms.inbox.services import inbox
+from lms.models import (
+    Cycle,
+    FeedbackMessage,
+    LearningActivity,
+    Notification,
+    Person,
+    Plan,
+    RoleAssignment,
+    SelfAssessment,
+    SupervisorRating,
+    Unit,
+)
 
 
 def test_init_is_idempotent(app):
@@ -13,14 +29,15 @@ def test_init_is_idempotent(app):
     assert "0 changes" in result.output
 
 
-def test_demo_builds_a_lived_in_organisation_once(app, client):
+def test_demo_builds_a_lived_in_organisation_once(app, client, frozen_clock):
+    frozen_clock(datetime(2026, 11, 24, 10, 0))
     assert build_demo() is True
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Person)) == 30
     codes = set(db.session.scalars(select(Unit.code)))
     assert {"IAO", "IAO-ADM", "IAO-CR", "IAO-PP"} <= codes
     cycles = {c.be_year: c.status for c in db.session.scalars(select(Cycle))}
-    assert cycles == {2565: "closed", 2566: "open"}
+    assert cycles == {2569: "closed", 2570: "open"}  # the demo lives in the current year
     statuses = set(db.session.scalars(select(SelfAssessment.status)))
     assert statuses == {"draft", "submitted"}
     for login in ("staff", "supervisor", "hr", "executive", "admin"):
@@ -63,19 +80,66 @@ def test_create_admin(app):
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
 
 
-def test_demo_has_plans_in_every_state_and_learning_with_evidence(app):
-    from lms.activities.evidence import stored_path
-    from lms.models import EvidenceFile, LearningActivity, Plan
+@pytest.mark.parametrize(
+    "day", [date(2026, 10, 2), date(2026, 11, 24), date(2027, 2, 14), date(2027, 9, 29)]
+)
+def test_demo_lives_in_the_current_year_whatever_the_day(app, frozen_clock, day):
+    """Built on any day of a fiscal year, the demo's history lies in the past: the current
+    cycle is that year's, and nothing happened after today."""
+    frozen_clock(datetime.combine(day, time(10)))
+    assert build_demo() is True
+    db.session.commit()
+    year = fiscal_be_year(day)
+    assert {c.be_year: c.status for c in db.session.scalars(select(Cycle))} == {
+        year - 1: "closed",
+        year: "open",
+    }
+    now = datetime.combine(day, time(10)) - timedelta(hours=7)  # stored as UTC
+    assert db.session.scalar(select(func.max(LearningActivity.occurred_on))) <= day
+    for column in (Plan.submitted_at, Plan.reviewed_at, Notification.created_at):
+        latest = db.session.scalar(select(func.max(column)))
+        assert latest is None or latest <= now, column
 
+
+def test_demo_has_plans_in_every_state_and_learning_with_evidence(app, frozen_clock):
+    from lms.activities.evidence import stored_path
+    from lms.models import EvidenceFile
+
+    frozen_clock(datetime(2026, 11, 24, 10, 0))
     build_demo()
     db.session.commit()
-    current = db.session.scalars(select(Cycle).where(Cycle.be_year == 2566)).one()
+    current = db.session.scalars(select(Cycle).where(Cycle.be_year == 2570)).one()
     states = set(db.session.scalars(select(Plan.status).where(Plan.cycle_id == current.id)))
-    assert states == {"draft", "submitted", "returned", "approved", "completed"}
+    assert states == {"draft", "submitted", "returned", "approved"}
+    closed = db.session.scalars(select(Cycle).where(Cycle.be_year == 2569)).one()
+    old = set(db.session.scalars(select(Plan.status).where(Plan.cycle_id == closed.id)))
+    assert old == {"completed"}  # each with a year-end evaluation from both sides
+    evaluated = db.session.scalars(select(Plan).where(Plan.cycle_id == closed.id)).all()
+    assert all(p.self_evaluated_at and p.evaluated_at for p in evaluated)
+    assert all(g.self_outcome and g.supervisor_outcome for p in evaluated for g in p.goals)
+    assert db.session.scalar(select(func.count()).select_from(SupervisorRating)) > 100
     buckets = set(db.session.scalars(select(LearningActivity.bucket)))
     assert buckets == {"70", "20", "10"}
     files = db.session.scalars(select(EvidenceFile)).all()
     assert files and all(stored_path(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
+
+
+def test_demo_gives_every_role_something_real_to_do(app, frozen_clock):
+    frozen_clock(datetime(2026, 11, 24, 10, 0))
+    build_demo()
+    db.session.commit()
+
+    def who(login):
+        return db.session.scalars(select(Person).where(Person.email == f"{login}@demo.local")).one()
+
+    supervisor = inbox(who("supervisor"))
+    assert supervisor.plans and supervisor.to_verify and supervisor.team_feedback
+    staff = inbox(who("staff"))
+    assert staff.feedback and staff.deadlines and not staff.empty
+    assert db.session.scalar(select(func.count()).select_from(FeedbackMessage)) >= 3
+    verified = select(func.count()).where(LearningActivity.verified_at.is_not(None))
+    applied = select(func.count()).where(LearningActivity.applied_at_work.is_(True))
+    assert db.session.scalar(verified) > db.session.scalar(applied) > 0
 
 
 def test_moving_a_person_keeps_their_unit_history_and_their_development(app):

@@ -6,18 +6,20 @@ services and plan workflow as the app.
 """
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms.auth.services import hash_password
-from lms.clock import frozen_at
-from lms.cycles import close_cycle, create_cycle
+from lms.clock import frozen_at, today
+from lms.cycles import close_cycle, create_cycle, fiscal_be_year
 from lms.demo.organisation import FIRST, LAST, PEOPLE, UNITS, assess_everyone
 from lms.demo.plans import build_demo_learning
+from lms.demo.timeline import past
 from lms.extensions import db
-from lms.models import Framework, Person, RoleGroup
+from lms.models import Framework, Notification, Person, RoleGroup
 from lms.people.org import add_person, add_unit, unit_by_code
+from lms.review.services import delegate_review
 from lms.vocab import CycleStatus
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo only, published in the README
@@ -44,7 +46,7 @@ def build_demo() -> bool:
         last_th, last_en = LAST[(index * 5) % len(LAST)]
         person = add_person(
             unit=units[unit_code],
-            since=date(2020, 10, 1),
+            since=date(today().year - 6, 10, 1),
             roles=tuple((role, units[scope] if scope else None) for role, scope in roles),
             employee_no=f"D{index + 1:04d}",
             email=f"{login}@demo.local" if login else f"person{index + 1:02d}@demo.local",
@@ -57,12 +59,42 @@ def build_demo() -> bool:
         )
         people.append(person)
 
-    # Both cycles are open while the ratings are written, as they were in real life.
-    closed = create_cycle(2565, framework, status=CycleStatus.OPEN)
-    current = create_cycle(2566, framework, status=CycleStatus.OPEN)
+    # The demo lives in the current fiscal year, with last year closed behind it. Both cycles
+    # are open while the ratings are written, as they were in real life.
+    year = fiscal_be_year(today())
+    closed = create_cycle(year - 1, framework, status=CycleStatus.OPEN)
+    current = create_cycle(year, framework, status=CycleStatus.OPEN)
     assess_everyone(people, closed, current, rng)
     build_demo_learning(people, closed, current, rng)
-    with frozen_at(datetime(2022, 10, 1, 9, 0)):
+    with frozen_at(past(datetime.combine(current.starts_on, time(9)))):
         close_cycle(closed, by=None)
+    _plan_leave(people)
+    _seen_before(today() - timedelta(days=14))
     db.session.flush()
     return True
+
+
+def _seen_before(day: date) -> None:
+    """People read their notifications: those older than `day` are marked read."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.created_at < datetime.combine(day, time(0)))
+        .values(read_at=Notification.created_at)
+    )
+
+
+def _plan_leave(people: list[Person]) -> None:
+    """The division director of the demo log-in goes on leave next month: a hand-over."""
+    supervisor = next(p for p in people if p.email == "supervisor@demo.local")
+    deputy = next(
+        p for p in people if p.supervisor_id == supervisor.id and p.email != "staff@demo.local"
+    )
+    start = today() + timedelta(days=21)
+    delegate_review(
+        supervisor,
+        deputy,
+        start,
+        start + timedelta(days=9),
+        by=supervisor,
+        note="ลาพักผ่อนประจำปี",
+    )

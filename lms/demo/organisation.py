@@ -4,7 +4,9 @@ import random
 from datetime import datetime
 
 from lms.assessments.services import save_area, start_assessment, submit_assessment
+from lms.clock import frozen_at
 from lms.cycles import cycle_areas, targets_for
+from lms.demo.timeline import past
 from lms.models import SelfAssessment
 
 UNITS = [
@@ -109,8 +111,7 @@ def _rate(person, cycle, areas, levels, *, submit: bool, rng: random.Random) -> 
             assessment, area, level=levels[area.id], justification=note, sub_levels=subs, by=person
         )
     if submit:
-        submit_assessment(assessment, by=person)
-        assessment.submitted_at = datetime(
-            cycle.assessment_due.year, cycle.assessment_due.month, 20, 3, 0
-        )
+        submitted = datetime(cycle.assessment_due.year, cycle.assessment_due.month, 20, 3, 0)
+        with frozen_at(past(submitted)):
+            submit_assessment(assessment, by=person)
     return assessment

@@ -5,7 +5,7 @@ rule); the clock is pinned to the day each review happened, so the history reads
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -14,18 +14,28 @@ from lms import permissions
 from lms.activities.evidence import attach_evidence
 from lms.activities.services import log_activity
 from lms.assessments.services import find_assessment
-from lms.clock import frozen_at
+from lms.clock import frozen_at, today
+from lms.cycles import cycle_areas
 from lms.demo.certificates import certificate_png
+from lms.demo.timeline import moment, past
 from lms.extensions import db
+from lms.feedback.services import Target, post
 from lms.models import ActivityKind, Course, CourseArea, Cycle, Person, Plan
 from lms.plans.services import add_planned_activity, build_from_gaps, carry_over
-from lms.plans.workflow import approve_plan, complete_plan, return_plan, submit_plan
+from lms.plans.workflow import approve_plan, return_plan, submit_plan
+from lms.review.services import (
+    save_self_evaluation,
+    save_supervisor_evaluation,
+    verify_activity,
+)
 from lms.vocab import Bucket, Outcome, PlanStatus
 
 RETURN_COMMENT = "เพิ่มกิจกรรมเรียนรู้จากการลงมือปฏิบัติ (70) ให้มากขึ้น และระบุตัวชี้วัดให้ชัดเจน"
 S = PlanStatus
-# FY 2566 plans in every state, spread over the organisation (None: not started yet).
-CURRENT_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.APPROVED, S.COMPLETED, None)
+# This year's plans, a couple of months into the year, in every state a plan can be in by then
+# (None: not started yet). Completed plans are in last year's closed cycle.
+CURRENT_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.SUBMITTED, S.APPROVED, None)
+OUTCOMES = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.NOT_ACHIEVED)
 
 ON_THE_JOB = {
     "DLIT": "ทำรายงานสรุปการประชุมด้วย Google Sheets แทนการพิมพ์ตาราง",
@@ -46,19 +56,53 @@ FROM_OTHERS = {
 def build_demo_learning(people: list[Person], closed: Cycle, current: Cycle, rng: random.Random):
     """Plans and learning for both cycles; `closed` must still be open while this runs."""
     kinds = {k.code: k for k in db.session.scalars(select(ActivityKind))}
-    outcomes = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.NOT_ACHIEVED)
     for number, person in enumerate(people):
         if not _has_submitted(person, closed):
             continue
         reviewer = _reviewer(person, people)
         old = _plan(person, closed, kinds, rng)
-        _learn(person, closed, old, kinds, rng, evidence=False)
-        _review(old, reviewer, PlanStatus.COMPLETED, sent=datetime(2021, 12, 20, 9, 0))
-        for i, goal in enumerate(old.goals if old.status == PlanStatus.COMPLETED else ()):
-            goal.self_outcome = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.ACHIEVED)[i % 3]
-            goal.supervisor_outcome = outcomes[(i + number) % 3]
+        _learn(person, closed, old, kinds, rng, evidence=False, reviewer=reviewer)
+        _review(old, reviewer, PlanStatus.APPROVED, cycle=closed)
+        if old.status == PlanStatus.APPROVED:
+            _evaluate_year(old, reviewer, number)
         _current_plan(person, number, current, kinds, rng, reviewer)
     db.session.flush()
+
+
+def _evaluate_year(plan: Plan, reviewer: Person, number: int) -> None:
+    """Last year's close: the person's self-evaluation, then the supervisor's ratings of
+    every area and every goal, which completes the plan."""
+    owner, cycle = plan.person, plan.cycle
+    with frozen_at(moment(cycle, 0.93)):
+        save_self_evaluation(
+            plan,
+            {
+                g.id: (OUTCOMES[i % 2], "นำไปใช้ในงานจริงแล้ว มีผลงานให้ดู" if i % 2 == 0 else None)
+                for i, g in enumerate(plan.goals)
+            },
+            by=owner,
+            finish=True,
+        )
+    ratings = {}
+    own = {r.area_id: r.level for r in _assessment_ratings(owner, cycle)}
+    for i, area in enumerate(cycle_areas(cycle)):
+        level = own.get(area.id)
+        if level is None:
+            continue
+        adjusted = max(0, min(4, level + (-1, 0, 0, 1, 0)[(i + number) % 5]))
+        note = "ประเมินตนเองสูงกว่าผลงานที่เห็น" if adjusted < level else None
+        ratings[area.id] = (adjusted, note)
+    outcomes = {
+        g.id: (OUTCOMES[(i + number) % 3], "เห็นผลงานชัดเจน" if (i + number) % 3 == 0 else None)
+        for i, g in enumerate(plan.goals)
+    }
+    with frozen_at(moment(cycle, 0.96)):
+        save_supervisor_evaluation(plan, ratings, outcomes, by=reviewer, complete=True)
+
+
+def _assessment_ratings(person: Person, cycle: Cycle):
+    assessment = find_assessment(person, cycle)
+    return assessment.ratings if assessment is not None else []
 
 
 def _has_submitted(person: Person, cycle: Cycle) -> bool:
@@ -67,34 +111,35 @@ def _has_submitted(person: Person, cycle: Cycle) -> bool:
 
 
 def _reviewer(person: Person, people: list[Person]) -> Person | None:
-    """Who reviews `person`'s plan: their supervisor, or for the top of a chain whoever
-    permissions.py allows (HR of their unit); None when nobody may."""
-    if person.supervisor is not None:
-        return person.supervisor
-    return next(
-        (p for p in people if p is not person and permissions.can_review_plans_of(p, person)), None
-    )
+    """Who reviews `person`'s plan: whom the app routes it to (the supervisor, or for the top
+    of a chain HR of their unit or an administrator); None when nobody may."""
+    route = permissions.review_route(person)
+    if route.reviewer is not None and permissions.can_review_plans_of(route.reviewer, person):
+        return route.reviewer
+    return None
 
 
-def _review(plan: Plan, reviewer: Person | None, state: PlanStatus, *, sent: datetime) -> None:
-    """Take `plan` from draft to `state` through the workflow, on believable days after `sent`.
+def _review(plan: Plan, reviewer: Person | None, state: PlanStatus, *, cycle: Cycle) -> None:
+    """Take `plan` from draft to `state` through the workflow, on believable days of `cycle`.
 
-    A plan nobody may review stays submitted, as it would in the app."""
+    A plan nobody may review stays a draft: the app would not let it be sent."""
     owner = plan.person
-    if not plan.goals:
+    if not plan.goals or reviewer is None:
         return  # nothing to send: every area already meets its target
-    with frozen_at(sent):
+    current = cycle.starts_on <= today() <= cycle.ends_on
+    with frozen_at(moment(cycle, 0.55 if current else 0.22)):
         submit_plan(plan, by=owner)
-    if state == PlanStatus.SUBMITTED or reviewer is None:
+    if state == PlanStatus.SUBMITTED:
         return
-    with frozen_at(sent + timedelta(days=21)):
+    with frozen_at(moment(cycle, 0.8 if current else 0.28)):
         if state == PlanStatus.RETURNED:
             return_plan(plan, by=reviewer, comment=RETURN_COMMENT)
             return
-        approve_plan(plan, by=reviewer)
-    if state == PlanStatus.COMPLETED:
-        with frozen_at(datetime(sent.year + 1, 9, 20, 10, 0)):
-            complete_plan(plan, by=reviewer)
+        approve_plan(
+            plan,
+            by=reviewer,
+            comment="เห็นด้วยกับแผน ขอให้บันทึกผลการเรียนรู้อย่างสม่ำเสมอ" if current else None,
+        )
 
 
 def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 3) -> Plan:
@@ -149,13 +194,18 @@ def _course_for(area_code: str, rng: random.Random) -> Course | None:
     return rng.choice(courses) if courses else None
 
 
-def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = None) -> None:
-    """Log some of the planned activities as done, on days within the cycle."""
+def _learn(
+    person, cycle, plan, kinds, rng, evidence: bool, count: int | None = None, reviewer=None
+) -> list:
+    """Log some of the planned activities as done, on past days within the cycle; the
+    reviewer verifies about half of the learning on the job, as applied at work."""
     planned = [a for g in plan.goals for a in g.activities]
     rng.shuffle(planned)
-    start = cycle.starts_on + timedelta(days=45)
-    for i, item in enumerate(planned[: count if count is not None else len(planned) // 2 + 1]):
-        day = start + timedelta(days=17 * i + rng.randrange(10))
+    chosen = planned[: count if count is not None else len(planned) // 2 + 1]
+    last = min(today(), cycle.ends_on)
+    logged = []
+    for i, item in enumerate(chosen):
+        day = _learning_day(cycle, last, i, len(chosen), rng)
         on_the_job = item.bucket == Bucket.ON_THE_JOB
         hours = (
             (item.hours or Decimal(3)) if on_the_job else min(item.hours or Decimal(3), Decimal(8))
@@ -170,7 +220,7 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
                 "title": item.title,
                 "goal": item.goal,
                 "occurred_on": day,
-                "ended_on": day + timedelta(days=9) if on_the_job else None,  # work over days
+                "ended_on": min(day + timedelta(days=9), last) if on_the_job else None,
                 "hours": hours,
                 "course": item.course,
                 "pre_score": rng.randrange(30, 60) if is_course else None,
@@ -183,10 +233,11 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
             },
             by=person,
         )
-        if on_the_job and rng.random() < 0.5:
-            activity.verified_by_id = person.supervisor_id
-            activity.verified_at = datetime.combine(day + timedelta(days=3), datetime.min.time())
-            activity.applied_at_work = True
+        logged.append(activity)
+        if reviewer is not None and on_the_job and rng.random() < 0.5:
+            seen = past(datetime.combine(min(day + timedelta(days=3), last), time(14)))
+            with frozen_at(seen):
+                verify_activity(activity, by=reviewer, applied=rng.random() < 0.7)
         if evidence and is_course:
             attach_evidence(
                 activity,
@@ -195,29 +246,51 @@ def _learn(person, cycle, plan, kinds, rng, evidence: bool, count: int | None = 
                 "certificate",
                 by=person,
             )
+    return logged
+
+
+def _learning_day(cycle: Cycle, last: date, i: int, n: int, rng: random.Random) -> date:
+    """The i-th of n days of learning: spread over the part of the cycle already lived."""
+    days = (last - cycle.starts_on).days
+    if days > 200:  # a whole year: from mid-November, every two or three weeks
+        return cycle.starts_on + timedelta(days=45 + 17 * i + rng.randrange(10))
+    return cycle.starts_on + timedelta(days=int(days * (i + 1) / (n + 1)))
 
 
 def _current_plan(person, number, current, kinds, rng, reviewer) -> None:
-    """FY 2566: plans in every state, spread over the organisation."""
+    """This year: plans in every state, spread over the organisation, with learning going on
+    and a few conversations."""
     state = CURRENT_STATES[number % len(CURRENT_STATES)]
     if person.email == "staff@demo.local":
-        state = PlanStatus.DRAFT
+        state = PlanStatus.DRAFT  # the staff journey of the README starts from a draft
     if state is None:
         return  # not started yet: carry-over is waiting for them
     plan = _plan(person, current, kinds, rng, limit=2)
     carry_over(person, current, by=person)
     if state == PlanStatus.DRAFT:
         if person.email == "staff@demo.local":  # learning goes on while the plan is drafted
-            _learn(person, current, plan, kinds, rng, evidence=True, count=4)
+            logged = _learn(person, current, plan, kinds, rng, evidence=True, count=4)
+            _talk_about_learning(person, reviewer, logged)
         return
-    if state in (PlanStatus.APPROVED, PlanStatus.COMPLETED):
-        _learn(
-            person,
-            current,
-            plan,
-            kinds,
-            rng,
-            evidence=True,
-            count=3 if state == PlanStatus.APPROVED else None,
+    if state == PlanStatus.APPROVED:
+        _learn(person, current, plan, kinds, rng, evidence=True, count=3, reviewer=reviewer)
+    _review(plan, reviewer, state, cycle=current)
+    if state == PlanStatus.SUBMITTED and plan.goals and reviewer is not None:
+        with frozen_at(moment(current, 0.6)):
+            post(
+                Target("goal", plan.goals[0]),
+                "ขอเพิ่มการสอนงานจากหัวหน้ากลุ่มงานในเป้าหมายนี้ได้ไหมครับ",
+                by=person,
+            )
+
+
+def _talk_about_learning(person: Person, reviewer: Person | None, logged: list) -> None:
+    """A supervisor's word on a piece of learning the person has not read yet."""
+    if reviewer is None or not logged:
+        return
+    with frozen_at(moment(logged[0].cycle, 0.9, hour=16)):
+        post(
+            Target("activity", logged[0]),
+            "ดีมากครับ ลองสรุปสิ่งที่ได้เรียนรู้ให้ทีมฟังในการประชุมส่วนครั้งหน้า",
+            by=reviewer,
         )
-    _review(plan, reviewer, state, sent=datetime(2022, 12, 20, 9, 0))

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -27,23 +28,33 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+TODAY = date.today()  # the demo lives in the current fiscal year (1 Oct - 30 Sep, BE)
+YEAR = TODAY.year + 543 + (1 if TODAY.month >= 10 else 0)
 SHOTS = [
     ("staff", "/", "home"),
-    ("staff", "/assessment/2566/", "assessment-overview"),
-    ("staff", "/assessment/2566/areas/DLIT", "assessment-area"),
-    ("staff", "/assessment/2566/review", "assessment-review"),
-    ("staff", "/people/D0009/assessments/2565", "results"),
+    ("staff", "/assessment/{Y}/", "assessment-overview"),
+    ("staff", "/assessment/{Y}/areas/DLIT", "assessment-area"),
+    ("staff", "/assessment/{Y}/review", "assessment-review"),
+    ("staff", "/people/D0009/assessments/{P}", "results"),
     ("staff", "/profile", "profile"),
-    ("staff", "/plan/2566/", "plan"),
-    ("staff", "/plan/2566/goals/new", "goal-form"),
-    ("staff", "/learning/2566/", "learning-log"),
-    ("staff", "/learning/2566/new?bucket=10", "learning-form"),
+    ("staff", "/plan/{Y}/", "plan"),
+    ("staff", "/plan/{Y}/goals/new", "goal-form"),
+    ("staff", "/learning/{Y}/", "learning-log"),
+    ("staff", "/learning/{Y}/new?bucket=10", "learning-form"),
     ("staff", "/courses/", "courses"),
     ("staff", "/courses/?q=คุมครอง", "courses-search"),
     ("supervisor", "/people/D0009", "person"),
-    ("supervisor", "/plan/2566/", "supervisor-plan"),
+    ("supervisor", "/plan/{Y}/", "supervisor-plan"),
     ("supervisor", "/", "supervisor-home"),
     ("supervisor", "/team", "team"),
+    ("supervisor", "/inbox/", "supervisor-inbox"),
+    ("supervisor", "/review/D0005/{Y}", "review-plan"),
+    ("supervisor", "/people/D0009/learning/{Y}", "verify-learning"),
+    ("supervisor", "/review/D0006/{P}/evaluate", "evaluation"),
+    ("supervisor", "/team/evaluation/{P}", "team-evaluation"),
+    ("supervisor", "/review/delegation", "delegation"),
+    ("staff", "/inbox/", "staff-inbox"),
+    ("staff", "/feedback/", "feedback"),
     ("hr", "/people", "people"),
     ("staff", "/people/D0001", "not-found"),
 ]
@@ -109,7 +120,7 @@ def take(browser, base, lang, viewport, suffix, only=None):
                 toggle.click()
             pages[who] = page
         page = pages[who]
-        page.goto(base + path)
+        page.goto(base + path.format(Y=YEAR, P=YEAR - 1))
         page.screenshot(path=str(OUT / f"{lang}-{name}{suffix}.png"), full_page=True)
     for page in pages.values():
         page.context.close()
