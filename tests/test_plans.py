@@ -23,9 +23,8 @@ from tests.factories import PersonFactory, submitted_assessment
 
 @pytest.fixture
 def person(client, cycle):
-    someone = (
-        PersonFactory()
-    )  # ACAD: targets DLIT 3, DGOV 2, DTECH 2, DPSD 2, SPM 2, DLEAD 1, DTRANS 2
+    # ACAD: targets DLIT 3, DGOV 2, DTECH 2, DPSD 2, SPM 2, DLEAD 1, DTRANS 2
+    someone = PersonFactory(supervisor=PersonFactory())
     submitted_assessment(someone, cycle, level=1)
     login(client, someone)
     return someone

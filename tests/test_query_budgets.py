@@ -5,6 +5,8 @@ goals, learning with evidence). Before the budgets the staff home ran 29 stateme
 page 34.
 """
 
+from datetime import datetime
+
 import pytest
 
 from lms.demo import DEMO_PASSWORD, build_demo
@@ -12,17 +14,23 @@ from lms.extensions import db
 from tests.conftest import login
 from tests.factories import PersonFactory, UnitFactory, submitted_assessment
 
+# Every page adds up to four statements since issue 7: the inbox badge (unread
+# notifications, and for reviewers the plans waiting), whom the person stands in for today, and
+# marking read the notifications that point to the page opened.
 BUDGETS = {
-    "/": 12,
-    "/plan/2566/": 15,
-    "/learning/2566/": 12,
-    "/assessment/2566/": 10,
-    "/courses/": 10,
+    "/": 15,
+    "/plan/2570/": 20,  # + to whom it goes, its feedback and its versions
+    "/learning/2570/": 15,
+    "/assessment/2570/": 13,
+    "/courses/": 13,
+    "/inbox/": 21,  # one or two per section, whatever is waiting
+    "/team": 14,
 }
 
 
 @pytest.fixture
-def demo(app):
+def demo(app, frozen_clock):
+    frozen_clock(datetime(2026, 11, 24, 10, 0))  # FY 2570, as BUDGETS's addresses say
     build_demo()
     db.session.commit()
 
@@ -66,3 +74,31 @@ def test_the_team_page_runs_the_same_statements_for_a_small_and_a_large_team(
     small = _team_page_statements(client, count_queries, cycle, 2)
     large = _team_page_statements(client, count_queries, cycle, 9)
     assert small == large
+
+
+def _inbox_statements(client, count_queries, cycle, size: int) -> int:
+    from lms.plans.services import add_planned_activity, build_from_gaps
+    from lms.plans.workflow import submit_plan
+
+    unit = UnitFactory()
+    lead = PersonFactory(unit=unit, group="MGMT")
+    for _ in range(size):
+        person = PersonFactory(unit=unit, supervisor=lead)
+        submitted_assessment(person, cycle)
+        plan, _added = build_from_gaps(person, cycle, by=person)
+        for goal in plan.goals:
+            add_planned_activity(goal, {"bucket": "70", "title": "ทำ", "hours": 2}, by=person)
+        submit_plan(plan, by=person)
+    db.session.commit()
+    login(client, lead)
+    client.get("/inbox/")
+    with count_queries() as queries:
+        assert client.get("/inbox/").status_code == 200
+    client.post("/logout")
+    return len(queries)
+
+
+def test_the_inbox_runs_the_same_statements_for_few_and_many_plans(client, cycle, count_queries):
+    assert _inbox_statements(client, count_queries, cycle, 2) == _inbox_statements(
+        client, count_queries, cycle, 7
+    )
