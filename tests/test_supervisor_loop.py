@@ -102,7 +102,7 @@ def test_the_whole_loop_send_return_fix_send_approve_log_verify_evaluate(client,
     response = client.post(
         review_url(owner), data={"version": fresh(plan).version, "decision": "return"}
     )
-    assert response.status_code == 409 and fresh(plan).status == "submitted"
+    assert response.status_code == 422 and fresh(plan).status == "submitted"
     response = client.post(
         review_url(owner),
         data={"version": fresh(plan).version, "decision": "return", "comment": "  "},
@@ -210,7 +210,7 @@ def test_nobody_outside_the_chain_sees_or_acts(client, team, who):
     if who == "hr":  # HR of the unit sees the plan, but only a supervisor reviews it
         assert client.get(url).status_code == 200
         response = client.post(url, data={"version": fresh(plan).version, "decision": "approve"})
-        assert response.status_code == 409
+        assert response.status_code == 422
     else:
         assert client.get(url).status_code == 404
         response = client.post(url, data={"version": fresh(plan).version, "decision": "approve"})
@@ -229,7 +229,7 @@ def test_nobody_approves_their_own_plan(client, sent):
     response = client.post(
         review_url(owner), data={"version": fresh(plan).version, "decision": "approve"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert "พิจารณาแผนพัฒนาของตนเองไม่ได้" in response.get_data(as_text=True)
     assert fresh(plan).status == "submitted"
 
@@ -246,7 +246,9 @@ def test_a_decision_on_a_page_that_is_out_of_date_is_refused(client, sent):
         review_url(owner), data={"version": opened, "decision": "approve", "comment": "ok"}
     )
     assert response.status_code == 409
-    assert "ok" in response.get_data(as_text=True)  # the typed comment is still there
+    text = response.get_data(as_text=True)
+    assert "\nok</textarea>" in text  # the typed comment is still there
+    assert f'name="version" type="hidden" value="{fresh(plan).version}"' in text  # decide again
     assert fresh(plan).status == "submitted"
 
 

@@ -29,10 +29,10 @@ DEADLINE_WINDOW = 30  # days before a deadline from which it shows in the inbox
 EVALUATION_WINDOW = 45  # days before the evaluation deadline from which evaluations are due
 
 
-def reviewees_query(reviewer: Person) -> Select | None:
+def reviewees_query(reviewer: Person) -> Select:
     """Ids of the people whose plans go to `reviewer` now: their direct reports and those of
     the supervisors they stand in for; for HR, the people at the top of a reporting line in
-    their units; for an administrator, those whom no HR covers. None when there are none."""
+    their units; for an administrator, those whom no HR covers."""
     heads = [reviewer.id, *permissions.delegator_ids(reviewer)]
     conditions = [Person.supervisor_id.in_(heads)]
     hr_units = permissions.scope_units(reviewer, roles=(Role.HR,))

@@ -17,9 +17,8 @@ from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Delegation, LearningActivity, Plan
-from lms.notifications import mark_read
 from lms.people.services import person_by_employee_no
-from lms.plans.services import PlanError, find_plan
+from lms.plans.services import PlanConflict, PlanError, find_plan
 from lms.plans.versions import compare, version_pair
 from lms.plans.workflow import approve_plan, return_plan, versions_of
 from lms.review import bp
@@ -88,8 +87,6 @@ def plan(employee_no: str, be_year: int):
     person = _person_or_404(employee_no)
     cycle, plan = _plan_or_404(person, be_year)
     if request.method == "GET":
-        mark_read(current_user, link=request.path)
-        db.session.commit()
         return _review_page(person, cycle, plan, ReviewForm(version=plan.version))
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -111,7 +108,10 @@ def plan(employee_no: str, be_year: int):
         db.session.rollback()
         plan = find_plan(person, cycle)
         error = show_on_form(form, exc)
-        return _review_page(person, cycle, plan, form, error=error, status=409)
+        if isinstance(exc, PlanConflict):
+            form.version.data = plan.version  # the page now shows the latest plan: decide again
+            return _review_page(person, cycle, plan, form, error=error, status=409)
+        return _review_page(person, cycle, plan, form, error=error, status=422)
     if decision == "approve":
         flash(_("The plan of %(name)s is approved. They are told.", name=person.name_th), "success")
     else:
