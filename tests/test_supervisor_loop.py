@@ -521,3 +521,11 @@ def test_a_strange_address_is_a_404_not_a_server_error(client, team):
         "/inbox/notifications/9" * 3,
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_goals_show_the_level_of_the_latest_self_assessment(client, team, ocsc):
+    owner = team["owner"]  # goals were made from a self-rating of 1 in FY 2566
+    later = create_cycle(2567, ocsc, status="open")
+    submitted_assessment(owner, later, level=2)
+    as_(client, owner)
+    assert "(ปีงบประมาณ 2567) ด้านนี้อยู่ที่ระดับ 2" in page(client, "/plan/2566/")

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms import permissions
-from lms.assessments.services import has_submitted
+from lms.assessments.services import latest_submitted
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.feedback.services import counts_by_target
@@ -72,6 +72,7 @@ def show(be_year: int):
     earlier = previous_plan(current_user, cycle)
     locale = current_locale()
     editable = permissions.can_edit_plan(current_user, current_user.id, cycle, plan)
+    latest = latest_submitted(current_user)
     suggestions = {}
     if plan is not None and editable:
         suggestions = suggestions_for_plan(plan, current_user)
@@ -80,7 +81,9 @@ def show(be_year: int):
         cycle=cycle,
         plan=plan,
         editable=editable,
-        has_assessment=has_submitted(current_user),
+        has_assessment=latest is not None,
+        latest=latest,
+        latest_levels={r.area_id: r.level for r in latest.ratings} if latest else {},
         carry_candidates=len(
             carry_over_candidates(earlier, plan, cycle_areas(cycle)) if earlier else ()
         ),
