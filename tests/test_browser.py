@@ -98,3 +98,86 @@ def test_typing_is_kept_in_the_browser_when_saving_fails(page):
     page.wait_for_url(page.base + "/assessment/2566/areas/DTECH")
     [rating] = ratings(page.person, "DGOV")
     assert rating.level == 1 and rating.justification == "ข้อความที่ยังไม่ได้บันทึก"
+
+
+def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
+    """Send, return, fix, send, approve, log, verify, evaluate: two people, two browsers."""
+    from lms.models import LearningActivity, Plan
+    from lms.plans.services import add_planned_activity, build_from_gaps
+    from tests.factories import submitted_assessment
+
+    supervisor = PersonFactory()
+    owner = PersonFactory(supervisor=supervisor)
+    submitted_assessment(owner, cycle, level=2)
+    plan, _ = build_from_gaps(owner, cycle, by=owner)
+    for goal in plan.goals:
+        add_planned_activity(goal, {"bucket": "70", "title": "ลงมือทำ", "hours": 4}, by=owner)
+    db.session.commit()
+
+    def status():
+        db.session.expire_all()
+        return db.session.get(Plan, plan.id).status
+
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+        def log_in(person):
+            tab = browser.new_context().new_page()
+            tab.on("dialog", lambda dialog: dialog.accept())
+            tab.goto(live_server + "/login")
+            tab.fill("#identifier", person.email)
+            tab.fill("#password", PASSWORD)
+            tab.click("button.button-large")
+            tab.wait_for_url(live_server + "/")
+            return tab
+
+        staff, boss = log_in(owner), log_in(supervisor)
+        staff.goto(live_server + "/plan/2566/")
+        staff.click(f"text=เสนอแผนต่อ {supervisor.name_th}")
+        assert status() == "submitted"
+
+        boss.goto(live_server + "/inbox/")
+        boss.click("text=เปิดพิจารณา")
+        boss.fill("#comment", "เพิ่มการเรียนรู้จากผู้อื่น")
+        boss.click("button[value=return]")
+        assert status() == "returned"
+
+        staff.goto(live_server + "/inbox/")
+        assert "เพิ่มการเรียนรู้จากผู้อื่น" in staff.inner_text("main")
+        staff.click("text=ปรับปรุงแผนของฉัน")
+        staff.click("a:has-text('(20)') >> nth=0")
+        staff.fill("#title", "รับการสอนงาน")
+        staff.fill("#hours", "3")
+        staff.click("button.button-large")
+        staff.click(f"text=เสนอแผนต่อ {supervisor.name_th}")
+        assert status() == "submitted"
+
+        boss.goto(live_server + "/inbox/")
+        boss.click("text=เปิดพิจารณา")
+        boss.click("button[value=approve]")
+        assert status() == "approved"
+
+        staff.goto(live_server + "/learning/2566/new?bucket=70")
+        staff.fill("#title", "ทำแดชบอร์ด")
+        staff.fill("#hours", "5")
+        staff.click("button.button-large")
+        boss.goto(f"{live_server}/people/{owner.employee_no}/learning/2566")
+        boss.click("button:has-text('รับรอง: นำไปใช้ในงานจริง')")
+        db.session.expire_all()
+        [activity] = db.session.scalars(select(LearningActivity)).all()
+        assert activity.verified_by_id == supervisor.id and activity.applied_at_work
+
+        staff.goto(live_server + "/plan/2566/evaluation")
+        for radio in staff.locator("input[value=achieved]").all():
+            radio.check()
+        staff.click("button[name=finish]")
+        boss.goto(f"{live_server}/review/{owner.employee_no}/2566/evaluate")
+        for levels in boss.locator("fieldset.level-inline").all():
+            levels.locator("input[value='2']").check()
+        for radio in boss.locator("input[value=partly]").all():
+            radio.check()
+        boss.click("button[name=complete]")
+        assert status() == "completed"
+        staff.goto(live_server + "/plan/2566/evaluation")
+        assert "บรรลุบางส่วน" in staff.inner_text("main")
+        browser.close()
