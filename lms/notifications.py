@@ -29,6 +29,19 @@ from lms.models import Notification, Person
 
 log = logging.getLogger(__name__)
 
+# The pages notifications point to (`link_to`): opening one reads the notifications about it.
+LINKED_ENDPOINTS = frozenset(
+    {
+        "activities.detail",
+        "assessments.overview",
+        "feedback.thread",
+        "inbox.index",
+        "plans.show",
+        "review.evaluate",
+        "review.plan",
+        "review.self_evaluation",
+    }
+)
 EMAIL_MAX_AGE = timedelta(days=3)  # older unsent notifications stay in the app only
 BATCH = 500
 
@@ -74,6 +87,8 @@ def notify(
 
 def link_to(endpoint: str, **values) -> str:
     """The path of a page, also outside a request (the reminder run, the demo)."""
+    if endpoint not in LINKED_ENDPOINTS:  # opening it would never read the notification
+        raise ValueError(f"add {endpoint} to notifications.LINKED_ENDPOINTS")
     if has_request_context():
         return url_for(endpoint, **values)
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):

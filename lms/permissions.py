@@ -186,6 +186,11 @@ def can_edit_plan(actor: Person, owner_id: int, cycle: Cycle, plan: Plan | None)
     return is_owner(actor, owner_id) and cycle_accepts_changes(cycle) and plan_accepts_edits(plan)
 
 
+def reviews_anyone(person: Person) -> bool:
+    """Does anything go to `person` for review in their own right (not standing in)?"""
+    return bool(has_reports(person) or scope_units(person, roles=(Role.HR,)) or is_admin(person))
+
+
 def can_review_plans_of(reviewer: Person, person: Person) -> bool:
     """Those above `person` in the reporting line (and whoever stands in for one of them
     today) review their plans, verify their learning and evaluate their year; for the top of

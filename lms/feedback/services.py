@@ -11,7 +11,7 @@ from lms import permissions
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import FeedbackMessage, FeedbackThread, Goal, LearningActivity, Person, Plan
-from lms.notifications import link_to, mark_read, notify
+from lms.notifications import link_to, notify
 from lms.rules import RuleError
 from lms.text import clean_text
 
@@ -151,9 +151,9 @@ def _unread_for(reader: Person):
     )
 
 
-def mark_thread_read(thread: FeedbackThread, reader: Person, *, link: str) -> None:
-    """`reader` has seen the thread: its messages to them, and the notifications about it."""
-    mark_read(reader, link=link)
+def mark_thread_read(thread: FeedbackThread, reader: Person) -> None:
+    """`reader` has seen the thread's messages to them (the notifications pointing to the
+    thread are read by opening it, as every page does)."""
     if not can_take_part(reader, thread.subject):
         return  # an administrator looking in does not read it for them
     ids = [

@@ -65,7 +65,7 @@ def thread(kind: str, target_id: int):
         new_ids = {
             m.id for m in existing.messages if m.read_at is None and m.author_id != current_user.id
         }
-        mark_thread_read(existing, current_user, link=request.path)
+        mark_thread_read(existing, current_user)
         db.session.commit()
     return (
         render_template(

@@ -142,12 +142,7 @@ def _load_plans(query: Select, limit: int = 200) -> list[Plan]:
 
 def is_reviewer(person: Person) -> bool:
     """Does anything ever go to `person` for review?"""
-    return bool(
-        permissions.has_reports(person)
-        or permissions.delegator_ids(person)
-        or permissions.scope_units(person, roles=(Role.HR,))
-        or permissions.is_admin(person)
-    )
+    return permissions.reviews_anyone(person) or bool(permissions.delegator_ids(person))
 
 
 def inbox(person: Person, *, waiting_days: int = 7) -> Inbox:

@@ -8,7 +8,7 @@ from lms.forms import ActionForm
 from lms.inbox import bp
 from lms.inbox.services import inbox
 from lms.models import Notification
-from lms.notifications import mark_read, recent
+from lms.notifications import LINKED_ENDPOINTS, mark_read, recent
 
 
 @bp.route("/")
@@ -50,8 +50,8 @@ def read_all():
 @bp.before_app_request
 def _read_what_is_opened():
     """Opening the page a notification points to reads it, however one got there."""
-    if request.method != "GET" or request.endpoint in (None, "static", "main.healthz"):
-        return
+    if request.method != "GET" or request.endpoint not in LINKED_ENDPOINTS:
+        return  # no notification points anywhere else
     if not current_user.is_authenticated or "\x00" in request.path or len(request.path) > 500:
         return  # no notification points there (and PostgreSQL refuses NUL in text)
     if mark_read(current_user, link=request.path):

@@ -95,10 +95,6 @@ class TeamRow:
         total = self.done_hours
         return {b: (self.done[b] / total if total else 0) for b in BUCKETS}
 
-    @property
-    def waiting_for_me(self) -> bool:
-        return self.direct and (self.plan_waiting or self.to_verify > 0 or self.evaluation_due)
-
 
 @dataclass
 class TeamPage:

@@ -23,10 +23,10 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Unit
 from lms.people import bp
+from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.people.services import (
     TEAM_FILTERS,
     TEAM_SORTS,
-    person_by_employee_no,
     search_people,
     team_page,
     year_by_year,
@@ -36,8 +36,6 @@ from lms.permissions import (
     can_edit_plan,
     can_review_plans_of,
     can_view_evidence,
-    can_view_person,
-    can_view_plan,
     can_view_unit,
     delegator_ids,
     has_reports,
@@ -46,14 +44,6 @@ from lms.permissions import (
 )
 from lms.plans.pdf import plan_pdf_response
 from lms.plans.services import find_plan
-
-
-def _visible_person_or_404(employee_no: str):
-    person = person_by_employee_no(employee_no)
-    # Someone not visible to the viewer answers exactly like someone who does not exist.
-    if person is None or not can_view_person(current_user, person):
-        abort(404)
-    return person
 
 
 @bp.route("/team")
@@ -94,7 +84,7 @@ def people_list():
 @bp.route("/people/<employee_no>")
 @login_required
 def person_page(employee_no: str):
-    person = _visible_person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     return render_template(
         "people/person.html",
         person=person,
@@ -115,7 +105,7 @@ def _submitted_or_none(person, be_year):
 @bp.route("/people/<employee_no>/assessments/<int:be_year>")
 @login_required
 def assessment_results(employee_no: str, be_year: int):
-    person = _visible_person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     cycle, assessment = _submitted_or_none(person, be_year)
     if assessment is None:
         if person.id == current_user.id and cycle.is_open:
@@ -140,7 +130,7 @@ def assessment_results(employee_no: str, be_year: int):
 @bp.route("/people/<employee_no>/assessments/<int:be_year>/radar.png")
 @login_required
 def assessment_radar(employee_no: str, be_year: int):
-    person = _visible_person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     _cycle, assessment = _submitted_or_none(person, be_year)
     if assessment is None:
         abort(404)
@@ -171,19 +161,11 @@ def assessment_radar(employee_no: str, be_year: int):
     return response
 
 
-def _plan_or_404(person, be_year: int):
-    cycle = cycle_or_404(be_year)
-    plan = find_plan(person, cycle)
-    if plan is None or not can_view_plan(current_user, plan):
-        abort(404)  # a draft is private until it is sent
-    return cycle, plan
-
-
 @bp.route("/people/<employee_no>/plans/<int:be_year>")
 @login_required
 def plan_view(employee_no: str, be_year: int):
-    person = _visible_person_or_404(employee_no)
-    cycle, plan = _plan_or_404(person, be_year)
+    person = visible_person_or_404(current_user, employee_no)
+    cycle, plan = visible_plan_or_404(current_user, person, be_year)
     locale = current_locale()
     return render_template(
         "people/plan.html",
@@ -201,15 +183,15 @@ def plan_view(employee_no: str, be_year: int):
 @bp.route("/people/<employee_no>/plans/<int:be_year>/plan.pdf")
 @login_required
 def plan_pdf(employee_no: str, be_year: int):
-    person = _visible_person_or_404(employee_no)
-    _cycle, plan = _plan_or_404(person, be_year)
+    person = visible_person_or_404(current_user, employee_no)
+    _cycle, plan = visible_plan_or_404(current_user, person, be_year)
     return plan_pdf_response(plan, by=current_user)
 
 
 @bp.route("/people/<employee_no>/learning/<int:be_year>")
 @login_required
 def learning_view(employee_no: str, be_year: int):
-    person = _visible_person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     cycle = cycle_or_404(be_year)
     locale = current_locale()
     return render_template(

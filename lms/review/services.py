@@ -18,7 +18,6 @@ from lms.extensions import db
 from lms.i18n import BEDate
 from lms.models import (
     Delegation,
-    Goal,
     LearningActivity,
     Person,
     Plan,
@@ -293,15 +292,6 @@ def side_by_side(plan: Plan) -> list[AreaSideBySide]:
         )
         for area in cycle_areas(plan.cycle)
     ]
-
-
-def goals_evaluated(plan: Plan) -> tuple[int, int]:
-    """How many goals the person and the supervisor have given an outcome."""
-    goals: list[Goal] = plan.goals
-    return (
-        sum(1 for g in goals if g.self_outcome),
-        sum(1 for g in goals if g.supervisor_outcome),
-    )
 
 
 # -- delegation ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Delegation, LearningActivity, Plan
-from lms.people.services import person_by_employee_no
+from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.plans.services import PlanConflict, PlanError, find_plan
 from lms.plans.versions import compare, version_pair
 from lms.plans.workflow import approve_plan, return_plan, versions_of
@@ -39,22 +39,7 @@ from lms.review.services import (
     verify_many,
 )
 from lms.rules import show_on_form
-from lms.vocab import Outcome, PlanStatus, Role
-
-
-def _person_or_404(employee_no: str):
-    person = person_by_employee_no(employee_no)
-    if person is None or not permissions.can_view_person(current_user, person):
-        abort(404)
-    return person
-
-
-def _plan_or_404(person, be_year: int):
-    cycle = cycle_or_404(be_year)
-    plan = find_plan(person, cycle)
-    if plan is None or not permissions.can_view_plan(current_user, plan):
-        abort(404)
-    return cycle, plan
+from lms.vocab import Outcome, PlanStatus
 
 
 def _review_page(person, cycle, plan, form, error=None, status=200):
@@ -84,8 +69,8 @@ def _review_page(person, cycle, plan, form, error=None, status=200):
 @login_required
 def plan(employee_no: str, be_year: int):
     """The plan with what the reviewer can do: approve, or return with a comment."""
-    person = _person_or_404(employee_no)
-    cycle, plan = _plan_or_404(person, be_year)
+    person = visible_person_or_404(current_user, employee_no)
+    cycle, plan = visible_plan_or_404(current_user, person, be_year)
     if request.method == "GET":
         return _review_page(person, cycle, plan, ReviewForm(version=plan.version))
     form = ReviewForm()
@@ -160,12 +145,8 @@ def approve_many():
 @login_required
 def versions(employee_no: str, be_year: int):
     """What changed between two kept versions of a plan (the latest two by default)."""
-    person = person_by_employee_no(employee_no)
-    if person is None:
-        abort(404)
-    if person.id != current_user.id:
-        person = _person_or_404(employee_no)
-    cycle, plan = _plan_or_404(person, be_year)
+    person = visible_person_or_404(current_user, employee_no)
+    cycle, plan = visible_plan_or_404(current_user, person, be_year)
     kept = versions_of(plan)
     older, newer = version_pair(
         kept, request.args.get("a", type=int), request.args.get("b", type=int)
@@ -181,7 +162,6 @@ def versions(employee_no: str, be_year: int):
         older=older,
         newer=newer,
         changes=compare(older, newer, areas) if older and newer else None,
-        kinds=kind_names(locale),
         is_self=person.id == current_user.id,
     )
 
@@ -237,7 +217,7 @@ def verify(activity_id: int):
 @bp.route("/review/<employee_no>/<int:be_year>/verify-all", methods=["POST"])
 @login_required
 def verify_all(employee_no: str, be_year: int):
-    person = _person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     cycle = cycle_or_404(be_year)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -280,8 +260,8 @@ def _typed_pairs(items, first: str, second: str) -> dict:
 @bp.route("/review/<employee_no>/<int:be_year>/evaluate", methods=["GET", "POST"])
 @login_required
 def evaluate(employee_no: str, be_year: int):
-    person = _person_or_404(employee_no)
-    cycle, plan = _plan_or_404(person, be_year)
+    person = visible_person_or_404(current_user, employee_no)
+    cycle, plan = visible_plan_or_404(current_user, person, be_year)
     form = EvaluationForm(version=plan.version) if request.method == "GET" else EvaluationForm()
     error, status = None, 200
     if request.method == "POST":
@@ -411,7 +391,7 @@ def team_evaluation(be_year: int):
 @login_required
 def delegation():
     """Hand-overs I made or received; a new one for those who review anyone."""
-    if request.method == "POST" and not _reviews_anyone(current_user):
+    if request.method == "POST" and not permissions.reviews_anyone(current_user):
         abort(403)
     form = DelegationForm()
     error, status = None, 200
@@ -445,17 +425,9 @@ def delegation():
             delegations=delegations_of(current_user),
             cancel_form=ActionForm(),
             today=today(),
-            can_hand_over=_reviews_anyone(current_user),
+            can_hand_over=permissions.reviews_anyone(current_user),
         ),
         status,
-    )
-
-
-def _reviews_anyone(person) -> bool:
-    return bool(
-        permissions.has_reports(person)
-        or permissions.scope_units(person, roles=(Role.HR,))
-        or permissions.is_admin(person)
     )
 
 
@@ -479,7 +451,7 @@ def delegation_cancel(delegation_id: int):
 @bp.route("/review/people/<employee_no>/supervisor", methods=["GET", "POST"])
 @login_required
 def supervisor(employee_no: str):
-    person = _person_or_404(employee_no)
+    person = visible_person_or_404(current_user, employee_no)
     if not (permissions.is_admin(current_user) or permissions.hr_covers(current_user, person)):
         abort(403)
     form = SupervisorForm()
