@@ -31,7 +31,8 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
         default_db = "sqlite:///" + str(Path(instance_path) / "thaksa.sqlite")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error in the log never carries what someone typed.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(Path(instance_path) / "uploads"))
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")

@@ -1,6 +1,7 @@
 """Security headers: a Content-Security-Policy without inline script, and friends."""
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -24,6 +25,11 @@ def register_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # Everything a logged-in person sees is theirs or their people's: never kept by a
+            # shared cache, a proxy or the browser's back-forward history on a shared PC.
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers.add("Vary", "Cookie")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

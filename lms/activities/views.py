@@ -243,7 +243,6 @@ def evidence(evidence_id: int):
         as_attachment=item.content_type == "application/pdf",
         max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,5 +1,6 @@
 """Password hashing (Argon2), authentication, and where log-in may send a person next."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -51,6 +52,13 @@ def check_password(person: Person | None, password: str) -> bool:
     if hasher.check_needs_rehash(person.password_hash):
         person.password_hash = hasher.hash(password)
     return True
+
+
+def fingerprint(identifier: str | None) -> str:
+    """A log-safe stand-in for what was typed as a log-in: the same for the same account name,
+    never the e-mail or employee number itself."""
+    digest = hashlib.sha256(clean_text(identifier).lower().encode()).hexdigest()
+    return f"id:{digest[:12]}"
 
 
 def find_by_login(identifier: str) -> Person | None:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.audit import audit
 from lms.auth import bp
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
-from lms.auth.services import authenticate, check_password, safe_next, set_password
+from lms.auth.services import authenticate, check_password, fingerprint, safe_next, set_password
 from lms.extensions import db, limiter
 
 
@@ -29,7 +29,7 @@ def login():
     if form.validate_on_submit():
         person = authenticate(form.identifier.data, form.password.data)
         if person is None:
-            current_app.logger.info("Failed log-in for %r", form.identifier.data[:80])
+            current_app.logger.info("Failed log-in for %s", fingerprint(form.identifier.data))
             form.password.errors.append(
                 _("The e-mail, employee number or password is not right. Please try again.")
             )

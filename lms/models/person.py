@@ -51,6 +51,11 @@ class Person(UserMixin, db.Model):
             return self.display_name
         return (self.name_en if locale == "en" else None) or self.name_th
 
+    def official_name(self, locale: str = "th") -> str:
+        """The name on record (never the self-chosen display name): what supervisors, HR and
+        reports show."""
+        return (self.name_en if locale == "en" else None) or self.name_th
+
     def role_codes(self) -> set[str]:
         """Every role this person holds; everyone is staff."""
         return {Role.STAFF.value} | {r.role for r in self.roles}

@@ -157,7 +157,6 @@ def assessment_radar(employee_no: str, be_year: int):
         )
     response = make_response(radar_png(labels, tuple(series)))
     response.headers["Content-Type"] = "image/png"
-    response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 
