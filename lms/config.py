@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment when the app is created."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused in production
@@ -62,6 +63,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # "Keep me logged in" lasts REMEMBER_DAYS (30 at most) and ends with the session token.
+        self.REMEMBER_COOKIE_DURATION = timedelta(
+            days=min(30, max(1, int(env.get("REMEMBER_DAYS", "30"))))
+        )
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_HOURS", "8")) * 3600
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # How many reverse proxies set X-Forwarded-For/-Proto in front of the app (0: none).

@@ -2,11 +2,12 @@
 data hygiene. Each test names the probe in ../shared/probes/security/ it answers."""
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
 from lms.extensions import db
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 from tests.factories import PersonFactory, submitted_assessment
 
 
@@ -68,3 +69,89 @@ def test_a_failed_log_in_does_not_write_the_account_name_to_the_log(app, client,
 def test_database_errors_in_the_log_carry_no_typed_values(app):
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
     assert db.engine.hide_parameters
+
+
+def _remember_cookie(client):
+    cookie = client.get_cookie("remember_token")
+    return cookie.value if cookie else None
+
+
+def _who(app, *, session=None, remember=None):
+    """A fresh browser holding only the given cookies: is anyone logged in?"""
+    fresh = app.test_client()
+    if session:
+        fresh.set_cookie("session", session)
+    if remember:
+        fresh.set_cookie("remember_token", remember)
+    return fresh.get("/").status_code == 200
+
+
+def test_log_out_ends_the_session_and_the_remembered_log_in_r01_r02(app, client):
+    person = PersonFactory()
+    client.post("/login", data={"identifier": person.email, "password": PASSWORD, "remember": "y"})
+    session, remember = client.get_cookie("session").value, _remember_cookie(client)
+    assert _who(app, session=session) and _who(app, remember=remember)
+    client.post("/logout")
+    assert not _who(app, session=session)  # a copied session cookie no longer works
+    assert not _who(app, remember=remember)
+    client.post("/login", data={"identifier": person.email, "password": PASSWORD, "remember": "y"})
+    assert _remember_cookie(client) != remember  # every log-in gets a new one
+
+
+def test_remember_me_lasts_thirty_days_at_most(app, client):
+    person = PersonFactory()
+    client.post("/login", data={"identifier": person.email, "password": PASSWORD, "remember": "y"})
+    cookie = client.get_cookie("remember_token")
+    days = (cookie.expires - datetime.now(UTC)).days
+    assert 28 <= days <= 30
+
+
+def test_a_new_password_ends_other_sessions_but_not_this_one(app, client):
+    person = PersonFactory()
+    other = app.test_client()
+    login(other, person)
+    login(client, person)
+    response = client.post(
+        "/profile/password",
+        data={"current": PASSWORD, "new": "another-password-9", "confirm": "another-password-9"},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302  # sent to the log-in page
+
+
+def test_log_out_everywhere_and_deactivation_and_role_changes_end_sessions(app, client):
+    from lms.clock import today
+    from lms.models import RoleAssignment
+
+    person = PersonFactory()
+    elsewhere = app.test_client()
+    login(elsewhere, person)
+    login(client, person)
+    client.post("/profile/logout-everywhere")
+    assert client.get("/").status_code == 302 and elsewhere.get("/").status_code == 302
+
+    login(client, person)
+    db.session.add(RoleAssignment(person_id=person.id, role="supervisor"))
+    db.session.commit()
+    assert client.get("/").status_code == 302  # new roles: log in again
+
+    login(client, person)
+    person.deactivated_on = today()
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_an_old_style_or_forged_cookie_logs_nobody_in(app):
+    person = PersonFactory()
+    browser = app.test_client()
+    login(browser, person)
+    with browser.session_transaction() as session:
+        real = session["_user_id"]
+    for forged in (str(person.id), f"{person.id}.forged", f"{person.id}."):
+        with browser.session_transaction() as session:
+            session["_user_id"] = forged
+        assert browser.get("/").status_code == 302, forged
+    with browser.session_transaction() as session:
+        session["_user_id"] = real
+    assert browser.get("/").status_code == 200  # the real one still works

@@ -1,6 +1,7 @@
 """Password hashing (Argon2), authentication, and where log-in may send a person next."""
 
 import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -36,7 +37,9 @@ def hash_password(password: str) -> str:
 
 
 def set_password(person: Person, password: str) -> None:
+    """A new password; every session and remembered log-in with the old one ends."""
     person.password_hash = hash_password(password)
+    person.end_sessions()
 
 
 def check_password(person: Person | None, password: str) -> bool:
@@ -85,14 +88,23 @@ def authenticate(identifier: str, password: str) -> Person | None:
 
 
 def load_user(user_id: str) -> Person | None:
-    """The logged-in person, with their roles and scopes (every page asks permissions.py)."""
-    if not user_id.isdigit():
+    """The logged-in person, with their roles and scopes (every page asks permissions.py).
+
+    The cookie holds "<id>.<session token>": a token renewed since (log-out, new password,
+    deactivation, new roles) logs nobody in."""
+    number, _dot, token = (user_id or "").partition(".")
+    if not (number.isascii() and number.isdigit() and len(number) < 10 and token):
         return None
-    return db.session.get(
+    person = db.session.get(
         Person,
-        int(user_id),
+        int(number),
         options=[joinedload(Person.roles).joinedload(RoleAssignment.scope_unit)],
     )
+    if person is None or not person.session_token:
+        return None
+    if not hmac.compare_digest(person.session_token.encode(), token.encode()):
+        return None
+    return person
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,6 +1,6 @@
 """Log-in, log-out, profile and password pages."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,6 +9,7 @@ from lms.auth import bp
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
 from lms.auth.services import authenticate, check_password, fingerprint, safe_next, set_password
 from lms.extensions import db, limiter
+from lms.forms import ActionForm
 
 
 def _login_identifier_key() -> str:
@@ -46,6 +47,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        current_user.end_sessions()  # this browser's cookies, and any copied elsewhere
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out. See you again soon."), "info")
@@ -66,6 +70,25 @@ def profile():
     return render_template("auth/profile.html", form=form)
 
 
+def _remembered() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+@bp.route("/profile/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session and remembered log-in of mine, on every computer, this one too."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    current_user.end_sessions()
+    audit("logout_everywhere", current_user, current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every computer and phone."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -74,9 +97,10 @@ def change_password():
         if not check_password(current_user, form.current.data):
             form.current.errors.append(_("The current password is not right."))
         else:
-            set_password(current_user, form.new.data)
+            set_password(current_user, form.new.data)  # ends every other session
             audit("password_changed", current_user, current_user)
             db.session.commit()
+            login_user(current_user._get_current_object(), remember=_remembered())  # goes on
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form)

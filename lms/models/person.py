@@ -1,12 +1,19 @@
 """People, their roles and scopes, and their unit history."""
 
+import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 from lms.models.common import utcnow
 from lms.models.framework import RoleGroup
 from lms.models.org import Unit
@@ -28,6 +35,9 @@ class Person(UserMixin, db.Model):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="th")
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of every session and "keep me logged in" cookie; a new one ends them all (log-out,
+    # password change, deactivation, a change of roles).
+    session_token: Mapped[str | None] = mapped_column(String(64))
     deactivated_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -40,6 +50,15 @@ class Person(UserMixin, db.Model):
     )
 
     __table_args__ = (CheckConstraint("locale IN ('th', 'en')", name="locale_known"),)
+
+    def get_id(self) -> str:  # Flask-Login: the alternative id kept in the cookies
+        if not self.session_token:
+            self.session_token = new_session_token()
+        return f"{self.id}.{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every session and remembered log-in of this person ends."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated people cannot log in
@@ -107,3 +126,16 @@ class UnitMembership(db.Model):
         Index("ix_unit_memberships_person_dates", "person_id", "valid_from"),
         Index("ix_unit_memberships_unit", "unit_id"),
     )
+
+
+@event.listens_for(Session, "before_flush")
+def _end_sessions_on_access_changes(session, _context, _instances) -> None:
+    """Deactivation and any change of roles end the person's sessions at once."""
+    for obj in session.dirty:
+        if isinstance(obj, Person) and inspect(obj).attrs.deactivated_on.history.has_changes():
+            obj.end_sessions()
+    for obj in list(session.new) + list(session.deleted):
+        if isinstance(obj, RoleAssignment):
+            person = obj.person or (session.get(Person, obj.person_id) if obj.person_id else None)
+            if person is not None and person not in session.new:
+                person.end_sessions()
