@@ -8,16 +8,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.extensions import db
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 from lms.models.common import utcnow
 from lms.models.framework import RoleGroup
 from lms.models.org import Unit
 from lms.vocab import Role, sql_in
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Person(UserMixin, db.Model):
