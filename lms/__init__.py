@@ -46,15 +46,18 @@ def create_app(config: str | dict | None = None) -> Flask:
     return app
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _refuse_unsafe_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
-        "",
-        None,
-        DEFAULT_SECRET_KEY,
-    ):
+    if app.config["ENV_NAME"] != "production":
+        return
+    key = app.config["SECRET_KEY"] or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
         raise RuntimeError(
-            "SECRET_KEY is not set: production refuses to start with the default secret key. "
-            "Set SECRET_KEY to a long random value (or LMS_ENV=development on a laptop)."
+            f"SECRET_KEY is missing, the default or shorter than {MIN_SECRET_KEY_LENGTH} "
+            "characters: production refuses to start with a key that can be guessed. Set it to "
+            "a long random value (README, Production), or use LMS_ENV=development on a laptop."
         )
 
 

@@ -60,10 +60,13 @@ def test_production_refuses_default_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 31)  # too short to be safe
+    with pytest.raises(RuntimeError, match="shorter than 32"):
+        create_app("production")
 
 
 def test_production_uses_secure_cookies(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-of-48-characters")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

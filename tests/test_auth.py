@@ -143,7 +143,10 @@ def test_profile_refuses_overlong_name_and_keeps_it(client):
     ("current", "new", "confirm", "message"),
     [
         ("wrong password", "a-new-password-1", "a-new-password-1", "รหัสผ่านปัจจุบันไม่ถูกต้อง"),
-        (PASSWORD, "short", "short", "ใช้อย่างน้อย 10 ตัวอักษร"),
+        (PASSWORD, "short", "short", "ใช้อย่างน้อย 12 ตัวอักษร"),
+        (PASSWORD, "aaaaaaaaaaaa", "aaaaaaaaaaaa", "รหัสผ่านนี้เดาง่าย"),  # probe r12
+        (PASSWORD, "123456789012", "123456789012", "รหัสผ่านนี้เดาง่าย"),
+        (PASSWORD, "password1234", "password1234", "รหัสผ่านนี้เดาง่าย"),
         (PASSWORD, "a-new-password-1", "a-new-password-2", "ไม่ตรงกัน"),
         (PASSWORD, PASSWORD, PASSWORD, "ต้องไม่ซ้ำ"),
     ],

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from lms.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, IsolatedClient, csrf_token, login
 from tests.factories import PersonFactory, submitted_assessment
 
 
@@ -155,3 +155,62 @@ def test_an_old_style_or_forged_cookie_logs_nobody_in(app):
     with browser.session_transaction() as session:
         session["_user_id"] = real
     assert browser.get("/").status_code == 200  # the real one still works
+
+
+def _wrong(client, identifier):
+    return client.post("/login", data={"identifier": identifier, "password": "not-it"}).status_code
+
+
+def test_the_account_limit_counts_the_account_however_it_is_typed_r11(app, client, monkeypatch):
+    from lms.extensions import limiter
+
+    person = PersonFactory()
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute")
+    limiter.reset()
+    try:
+        assert _wrong(client, person.email) == 200
+        assert _wrong(client, person.email.upper()) == 200
+        assert _wrong(client, person.employee_no) == 200
+        assert _wrong(client, person.employee_no) == 429  # one account, one counter
+        assert _wrong(client, "someone-else@example.org") == 200
+    finally:
+        limiter.reset()
+
+
+def test_the_default_account_limit_slows_down_for_a_minute_not_an_hour(tmp_path):
+    from limits import parse
+
+    from lms.config import CONFIGS
+
+    limit = parse(CONFIGS["production"](str(tmp_path)).LOGIN_ACCOUNT_RATE_LIMIT)
+    assert limit.get_expiry() <= 60 and limit.amount <= 10
+
+
+def test_log_in_counters_are_shared_by_every_worker_through_redis(tmp_path):
+    """Two app processes (here two apps) on one Redis count together, as gunicorn's workers."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on this machine")
+    from lms import create_app
+
+    settings = {
+        "ENV_NAME": "testing",
+        "RATELIMIT_STORAGE_URI": url,
+        "LOGIN_RATE_LIMIT": "3 per minute",
+    }
+    workers = []
+    for _ in range(2):
+        worker = create_app(dict(settings))
+        worker.test_client_class = IsolatedClient  # its own app context, as in production
+        workers.append(worker.test_client())
+    codes = []
+    for i in range(4):
+        worker = workers[i % 2]
+        token = csrf_token(worker, "/login")
+        data = {"identifier": f"nobody{i}@example.org", "password": "x", "csrf_token": token}
+        codes.append(worker.post("/login", data=data).status_code)
+    assert codes == [200, 200, 200, 429]
+    redis.Redis.from_url(url).flushdb()

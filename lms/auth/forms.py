@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from lms.auth.services import MIN_PASSWORD_LENGTH
+from lms.auth.services import MIN_PASSWORD_LENGTH, password_problem
 
 
 class LoginForm(FlaskForm):
@@ -41,14 +41,12 @@ class PasswordForm(FlaskForm):
     )
     new = PasswordField(
         _l("New password"),
-        validators=[
-            DataRequired(_l("Please enter a new password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-            ),
-        ],
+        validators=[DataRequired(_l("Please enter a new password."))],
+        description=_l(
+            "At least %(num)d characters, not easy to guess: three or four words that do not "
+            "belong together work well.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
     )
     confirm = PasswordField(
         _l("New password again"),
@@ -61,3 +59,8 @@ class PasswordForm(FlaskForm):
     def validate_new(self, field):
         if field.data and field.data == self.current.data:
             raise ValidationError(_l("The new password must differ from the current one."))
+        problem = password_problem(field.data, hints=self.hints)
+        if problem:
+            raise ValidationError(problem)
+
+    hints: tuple[str, ...] = ()  # the person's own words; the view sets them

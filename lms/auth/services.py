@@ -7,15 +7,19 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
+from zxcvbn import zxcvbn
 
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Person, RoleAssignment
 from lms.text import clean_text
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable" against online attacks
 
 _hashers: dict[bool, PasswordHasher] = {}
 
@@ -40,6 +44,27 @@ def set_password(person: Person, password: str) -> None:
     """A new password; every session and remembered log-in with the old one ends."""
     person.password_hash = hash_password(password)
     person.end_sessions()
+
+
+def password_problem(password: str | None, *, hints: tuple[str, ...] = ()) -> str | None:
+    """Why `password` is not good enough (a lazy message), or None. `hints` are the person's
+    own words (name, e-mail, employee number): a password made of them is easy to guess."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l(
+            "Use at least %(num)d characters. A few words that do not belong together are easy "
+            "to remember and hard to guess.",
+            num=MIN_PASSWORD_LENGTH,
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _l("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
+    words = [w for hint in hints if hint for w in str(hint).replace("@", " ").split()]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+        return _l(
+            "This password is easy to guess (a common word, a name, a date or a pattern such as "
+            "1234 or aaaa). Try three or four words that do not belong together."
+        )
+    return None
 
 
 def check_password(person: Person | None, password: str) -> bool:

@@ -7,13 +7,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.audit import audit
 from lms.auth import bp
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
-from lms.auth.services import authenticate, check_password, fingerprint, safe_next, set_password
+from lms.auth.services import (
+    authenticate,
+    check_password,
+    find_by_login,
+    fingerprint,
+    safe_next,
+    set_password,
+)
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
 
 
-def _login_identifier_key() -> str:
-    return "login:" + (request.form.get("identifier") or "").strip().lower()
+def _login_account_key() -> str:
+    """One counter per account, however it is typed (e-mail in any case, employee number);
+    typed names of no account count under a fingerprint of what was typed."""
+    typed = request.form.get("identifier") or ""
+    person = find_by_login(typed)
+    return f"login:person:{person.id}" if person else "login:" + fingerprint(typed)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -21,7 +32,7 @@ def _login_identifier_key() -> str:
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
     methods=["POST"],
-    key_func=_login_identifier_key,
+    key_func=_login_account_key,
 )
 def login():
     if current_user.is_authenticated:
@@ -70,6 +81,10 @@ def profile():
     return render_template("auth/profile.html", form=form)
 
 
+def _own_words(person) -> tuple[str, ...]:
+    return (person.email, person.employee_no, person.name_th, person.name_en or "", "thaksa")
+
+
 def _remembered() -> bool:
     return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
@@ -93,6 +108,7 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = PasswordForm()
+    form.hints = _own_words(current_user)
     if form.validate_on_submit():
         if not check_password(current_user, form.current.data):
             form.current.errors.append(_("The current password is not right."))

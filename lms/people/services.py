@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, case, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.audit import audit
-from lms.auth.services import MIN_PASSWORD_LENGTH, set_password
+from lms.auth.services import password_problem, set_password
 from lms.clock import today
 from lms.extensions import db
 from lms.models import (
@@ -361,10 +361,9 @@ def create_admin(
 ) -> Person:
     """An administrator (scoped to everything) in unit `unit_code`, created as a root unit when
     the organisation is still empty. The role grant is audited."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PeopleError(
-            _l("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
-        )
+    problem = password_problem(password, hints=(email, employee_no, name_th, "thaksa"))
+    if problem:
+        raise PeopleError(problem)
     taken = select(Person.id).where((Person.email == email) | (Person.employee_no == employee_no))
     if db.session.scalars(taken).first() is not None:
         raise PeopleError(_l("A person with this e-mail or employee number already exists."))
