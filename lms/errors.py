@@ -1,10 +1,14 @@
 """Friendly error pages in the user's language (JSON for API and autosave calls)."""
 
-from flask import Flask, g, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from lms.auth.services import safe_next
 from lms.extensions import db
 
 MESSAGES = {
@@ -28,6 +32,22 @@ MESSAGES = {
         _l("Your data is safe. Please try again; if it happens again, tell the help desk."),
     ),
 }
+
+
+CONFLICT = _l(
+    "This was changed in another window or by a second click a moment ago. The first change "
+    "is saved; please look at the page again before changing more."
+)
+
+
+def _same_site_path(referrer: str | None) -> str | None:
+    """The path (and query) of a referrer on this site, or None."""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def wants_json() -> bool:
@@ -71,6 +91,17 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException):
         db.session.rollback()
         return error_response(error.code or 500)
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(_error: StaleDataError):
+        """Two saves of one plan or assessment at once (a double-click, two tabs): the first
+        wins, the second is told so, like the version check on the page would."""
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error={"code": 409, "message": str(CONFLICT)}), 409
+        flash(str(CONFLICT), "error")
+        back = safe_next(_same_site_path(request.referrer)) or url_for("main.home")
+        return redirect(back)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

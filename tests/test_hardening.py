@@ -1,8 +1,9 @@
 """Issue 8: sessions that end, limits that hold, no 500 on any input, bounded work, personal
 data hygiene. Each test names the probe in ../shared/probes/security/ it answers."""
 
+import io
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -214,3 +215,149 @@ def test_log_in_counters_are_shared_by_every_worker_through_redis(tmp_path):
         codes.append(worker.post("/login", data=data).status_code)
     assert codes == [200, 200, 200, 429]
     redis.Redis.from_url(url).flushdb()
+
+
+def _activity_form(**extra):
+    data = {
+        "bucket": "70",
+        "title": "ทำแดชบอร์ดโครงการ",
+        "occurred_on": "2023-01-10",
+        "hours": "20",
+        "submission_key": "k-1",
+    }
+    return data | extra
+
+
+def _activities(person):
+    from sqlalchemy import select
+
+    from lms.models import LearningActivity
+
+    db.session.expire_all()
+    query = select(LearningActivity).where(LearningActivity.person_id == person.id)
+    return db.session.scalars(query).all()
+
+
+def test_a_double_clicked_activity_is_stored_once_r09(client, cycle):
+    person = PersonFactory()
+    login(client, person)
+    assert 'name="submission_key"' in client.get("/learning/2566/new").get_data(as_text=True)
+    first = client.post("/learning/2566/new", data=_activity_form())
+    second = client.post("/learning/2566/new", data=_activity_form())
+    [activity] = _activities(person)
+    assert (
+        first.headers["Location"] == second.headers["Location"] == (f"/learning/2566/{activity.id}")
+    )
+    client.post("/learning/2566/new", data=_activity_form(submission_key="k-2", hours="2"))
+    assert len(_activities(person)) == 2  # another form, another activity
+
+
+def test_two_saves_at_once_keep_the_24_hour_rule_r09(app, cycle):
+    """Two 20-hour entries for one day sent at the same moment: one is refused."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; production's PostgreSQL needs the lock")
+    person = PersonFactory()
+    clients = [app.test_client() for _ in range(2)]
+    for browser in clients:
+        login(browser, person)
+    barrier, codes = threading.Barrier(2), []
+
+    def send(browser, key):
+        barrier.wait()
+        codes.append(browser.post("/learning/2566/new", data=_activity_form(submission_key=key)))
+
+    threads = [threading.Thread(target=send, args=(c, f"k-{i}")) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in codes) == [302, 422]
+    assert len(_activities(person)) == 1
+
+
+def test_a_save_that_loses_a_race_gets_the_conflict_message_r08(client, cycle, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from lms.cycles import cycle_areas
+    from lms.plans import views
+
+    person = PersonFactory()
+    login(client, person)
+
+    def raced(*_args, **_kwargs):
+        raise StaleDataError("UPDATE statement on table 'plans' expected to update 1 row(s)")
+
+    monkeypatch.setattr(views, "add_goal", raced)
+    area = cycle_areas(cycle)[0]
+    response = client.post(
+        "/plan/2566/goals/new",
+        data={"area_id": str(area.id), "current_level": "1", "target_level": "2"},
+        headers={"Referer": "http://localhost/plan/2566/"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/plan/2566/"
+    assert "เปลี่ยนไปในหน้าต่างอื่น" in client.get("/plan/2566/").get_data(as_text=True)
+
+
+def test_evidence_is_kept_only_with_its_row_and_names_are_cleaned_r03_r10(client, cycle, app):
+    from pathlib import Path
+
+    from lms.activities.evidence import MAX_FILES_PER_ACTIVITY, orphan_files
+
+    person = PersonFactory()
+    login(client, person)
+    client.post("/learning/2566/new", data=_activity_form(hours="2"))
+    [activity] = _activities(person)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+
+    def upload(name, data=png):
+        return client.post(
+            f"/learning/2566/{activity.id}/evidence",
+            data={"kind": "certificate", "file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+
+    files = lambda: sorted(p for p in Path(app.config["UPLOAD_DIR"]).glob("*/*"))  # noqa: E731
+    assert upload("ใบ\x00ประกาศ\u200f.png").status_code == 302
+    [evidence] = _activities(person)[0].evidence
+    assert evidence.original_name == "ใบประกาศ.png" and len(files()) == 1
+    evidence.original_name = "old\r\nname.png"  # a row stored before names were cleaned
+    db.session.commit()
+    download = client.get(f"/learning/evidence/{evidence.id}")
+    assert download.status_code == 200 and "\n" not in download.headers["Content-Disposition"]
+    assert upload("again.png").status_code == 422  # the same content twice: refused
+    assert len(files()) == 1  # and no file left behind
+    for i in range(MAX_FILES_PER_ACTIVITY - 1):
+        assert upload(f"p{i}.png", png + bytes([i])).status_code == 302
+    refused = upload("one-too-many.png", png + b"x")
+    assert refused.status_code == 422 and len(files()) == MAX_FILES_PER_ACTIVITY
+    assert orphan_files() == []
+
+
+def test_a_rolled_back_upload_leaves_no_file_and_clean_uploads_finds_strays(app, cycle):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from lms.activities.evidence import attach_evidence, orphan_files
+    from lms.activities.services import log_activity
+
+    person = PersonFactory()
+    activity = log_activity(
+        person,
+        cycle,
+        {"bucket": "70", "title": "x", "hours": 1, "occurred_on": date(2023, 1, 10)},
+        by=person,
+    )
+    db.session.commit()
+    attach_evidence(activity, b"%PDF-1.4 test", "a.pdf", "document", by=person)
+    root = Path(app.config["UPLOAD_DIR"])
+    assert len(list(root.glob("*/*"))) == 1
+    db.session.rollback()  # the commit did not happen
+    assert list(root.glob("*/*")) == []
+    stray = root / "ab" / "ab-stray"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"left by a crash")
+    assert orphan_files(older_than=timedelta(0)) == [stray]
+    result = app.test_cli_runner().invoke(args=["lms", "clean-uploads"])
+    assert "orphan files: 0" in result.output  # younger than an hour: maybe an upload in flight

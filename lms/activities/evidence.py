@@ -2,11 +2,15 @@
 
 import hashlib
 import secrets
+import time
+import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from lms import permissions
 from lms.extensions import db
@@ -14,6 +18,7 @@ from lms.models import EvidenceFile, LearningActivity, Person
 from lms.rules import RuleError
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+MAX_FILES_PER_ACTIVITY = 10
 KINDS = ("certificate", "screenshot", "document", "other")
 # What a file really is, from its first bytes, and the names it may carry.
 SIGNATURES = [
@@ -53,7 +58,7 @@ def attach_evidence(
         raise EvidenceError(_l("Only the person themselves can add evidence to their learning."))
     if not permissions.cycle_accepts_changes(activity.cycle):
         raise EvidenceError(_l("This cycle is closed, so its learning log cannot change."))
-    name = Path(filename or "").name.strip()
+    name = safe_filename(filename)
     if not data or not name:
         raise EvidenceError(_l("Choose a file to upload."), {"file": _l("Choose a file.")})
     if len(data) > MAX_EVIDENCE_BYTES:
@@ -77,6 +82,17 @@ def attach_evidence(
             ),
             {"file": _l("The name and the content of the file do not match.")},
         )
+    count = db.session.scalar(
+        select(func.count(EvidenceFile.id)).where(EvidenceFile.activity_id == activity.id)
+    )
+    if count >= MAX_FILES_PER_ACTIVITY:
+        raise EvidenceError(
+            _l(
+                "An activity keeps at most %(num)d files. Remove one before adding another.",
+                num=MAX_FILES_PER_ACTIVITY,
+            ),
+            {"file": _l("At most %(num)d files.", num=MAX_FILES_PER_ACTIVITY)},
+        )
     digest = hashlib.sha256(data).hexdigest()
     duplicate = db.session.scalars(
         select(EvidenceFile.id).where(
@@ -96,12 +112,49 @@ def attach_evidence(
         sha256=digest,
         kind=kind if kind in KINDS else "other",
     )
+    db.session.add(evidence)
+    db.session.flush()  # the row can be written: only now the file
     path = stored_path(evidence)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    db.session.add(evidence)
-    db.session.flush()
+    db.session.info.setdefault(_WRITTEN, []).append(path)  # removed again if the commit fails
     return evidence
+
+
+def safe_filename(filename: str | None) -> str:
+    """The last part of an uploaded file's name, without control or format characters (CR,
+    LF, NUL, direction marks), so it can be stored and sent back in a header."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return kept.strip()[:255]
+
+
+_WRITTEN = "evidence_files_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_written_files(session) -> None:
+    """A file whose row was rolled back (a failed commit, a double-click) goes too."""
+    for path in session.info.pop(_WRITTEN, []):
+        path.unlink(missing_ok=True)
+
+
+def orphan_files(*, older_than: timedelta = timedelta(hours=1)) -> list[Path]:
+    """Files in UPLOAD_DIR that no evidence row names (left by a crash mid-upload), older than
+    `older_than` so that uploads in flight are never touched."""
+    root = upload_root()
+    known = set(db.session.scalars(select(EvidenceFile.stored_name)))
+    cutoff = time.time() - older_than.total_seconds()
+    return [
+        path
+        for path in root.glob("*/*")
+        if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff
+    ]
 
 
 def remove_evidence(evidence: EvidenceFile, *, by: Person) -> Path:

@@ -3,13 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from lms.forms import BUCKET_CHOICES, date_field, hours_field, id_select, options, score_field
 
 
 class ActivityForm(FlaskForm):
+    submission_key = HiddenField()  # one per opened form: a double-click stores it once
     bucket = RadioField(_l("Type of learning"), choices=BUCKET_CHOICES, validate_choice=False)
     kind_id = id_select(_l("Kind"))
     title = StringField(_l("What I did"))

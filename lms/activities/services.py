@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import permissions
@@ -141,18 +142,51 @@ def _hours_on_day(person: Person, day: date, exclude_id: int | None) -> Decimal:
     return Decimal(db.session.scalar(query))
 
 
-def log_activity(person: Person, cycle: Cycle, values: dict, *, by: Person) -> LearningActivity:
-    _check_editable(cycle, person.id, by)
-    activity = LearningActivity(
-        person_id=person.id, cycle_id=cycle.id, **_clean(person, cycle, values)
+def _lock_learning_of(person: Person) -> None:
+    """Changes to one person's log happen one at a time (the 24-hours-a-day rule reads the
+    day's hours, then writes): a row lock on the person on PostgreSQL; SQLite writes one
+    transaction at a time anyway."""
+    db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+
+
+def already_logged(person: Person, key: str | None) -> LearningActivity | None:
+    """The activity stored from the form with this one-time key, if any."""
+    if not key:
+        return None
+    query = select(LearningActivity).where(
+        LearningActivity.person_id == person.id, LearningActivity.submission_key == key
     )
-    db.session.add(activity)
-    db.session.flush()
+    return db.session.scalars(query).first()
+
+
+def log_activity(
+    person: Person, cycle: Cycle, values: dict, *, by: Person, key: str | None = None
+) -> LearningActivity:
+    """Record an activity; a form sent twice with the same one-time `key` (a double-click)
+    returns the activity stored the first time instead of a copy."""
+    _check_editable(cycle, person.id, by)
+    _lock_learning_of(person)
+    key = key if key and len(key) <= 36 and key.isascii() else None
+    earlier = already_logged(person, key)
+    if earlier is not None:
+        return earlier
+    activity = LearningActivity(
+        person_id=person.id, cycle_id=cycle.id, submission_key=key, **_clean(person, cycle, values)
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(activity)
+    except IntegrityError:  # the same form, sent at the same moment, won
+        earlier = already_logged(person, key)
+        if earlier is None:
+            raise
+        return earlier
     return activity
 
 
 def update_activity(activity: LearningActivity, values: dict, *, by: Person) -> LearningActivity:
     _check_editable(activity.cycle, activity.person_id, by)
+    _lock_learning_of(activity.person)
     clean = _clean(activity.person, activity.cycle, values, exclude_id=activity.id)
     changed = any(getattr(activity, k) != v for k, v in clean.items())
     for name, value in clean.items():

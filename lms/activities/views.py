@@ -1,12 +1,20 @@
 """The learning log pages: my activities, record/edit/delete one, evidence upload and download."""
 
+import uuid
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.activities import bp
-from lms.activities.evidence import EvidenceError, attach_evidence, remove_evidence, stored_path
+from lms.activities.evidence import (
+    EvidenceError,
+    attach_evidence,
+    remove_evidence,
+    safe_filename,
+    stored_path,
+)
 from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
 from lms.activities.services import (
     ActivityError,
@@ -115,6 +123,7 @@ def edit(be_year: int, activity_id: int | None = None):
         return redirect(url_for(".log", be_year=be_year))
     form = _form(cycle, activity)
     if request.method == "GET" and activity is None:
+        form.submission_key.data = uuid.uuid4().hex
         form.bucket.data = request.args.get("bucket", "70")
         form.occurred_on.data = default_date(cycle)
         form.goal_id.data = request.args.get("goal", type=int)
@@ -123,7 +132,13 @@ def edit(be_year: int, activity_id: int | None = None):
     if form.validate_on_submit():
         try:
             if activity is None:
-                activity = log_activity(current_user, cycle, _values(form), by=current_user)
+                activity = log_activity(
+                    current_user,
+                    cycle,
+                    _values(form),
+                    by=current_user,
+                    key=form.submission_key.data,
+                )
             else:
                 update_activity(activity, _values(form), by=current_user)
             db.session.commit()
@@ -239,7 +254,7 @@ def evidence(evidence_id: int):
     response = send_file(
         path,
         mimetype=item.content_type,
-        download_name=item.original_name,
+        download_name=safe_filename(item.original_name) or "evidence",
         as_attachment=item.content_type == "application/pdf",
         max_age=0,
     )

@@ -54,6 +54,8 @@ class LearningActivity(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     verified_at: Mapped[datetime | None]
     applied_at_work: Mapped[bool] = mapped_column(default=False)  # recognition mark
+    # The form's one-time key: a double-click or a resent form stores the activity once.
+    submission_key: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -79,6 +81,7 @@ class LearningActivity(db.Model):
         ),
         Index("ix_learning_activities_cycle_person", "cycle_id", "person_id"),
         Index("ix_learning_activities_person", "person_id"),
+        UniqueConstraint("person_id", "submission_key"),
     )
 
 
