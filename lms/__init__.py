@@ -34,8 +34,10 @@ def create_app(config: str | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from lms.logs import register_logging
+    from lms.requests import register_requests
     from lms.security import register_security
 
+    register_requests(app)
     register_logging(app)
     register_extensions(app)
     register_security(app)

@@ -2,10 +2,11 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from lms.i18n import BE_OFFSET
@@ -55,13 +56,34 @@ def date_field(label, **kwargs) -> BuddhistDateField:
     return BuddhistDateField(label, **kwargs)
 
 
-def hours_field(label, **kwargs) -> DecimalField:
-    return DecimalField(
-        label,
-        places=1,
-        invalid_value_message=_l("Please give the hours as a number, e.g. 1.5."),
-        **kwargs,
-    )
+_ONE_DECIMAL = re.compile(r"^\s*(\d{1,6})(?:[.,](\d))?\s*$")
+HOURS_MESSAGE = _l("Please give the hours as a number with at most one decimal, e.g. 1.5.")
+
+
+class OneDecimalField(StringField):
+    """A number with at most one decimal, in ASCII digits (a point or a comma), as the
+    database keeps it on SQLite and PostgreSQL alike: "1.25", "NaN", "1e3" or "๑" are refused
+    with a message rather than rounded, parsed as infinity or failing in the database."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0] if valuelist else ""
+        if not text.strip():
+            return
+        match = _ONE_DECIMAL.match(text) if text.isascii() else None
+        if match is None:
+            raise ValueError(str(HOURS_MESSAGE))
+        whole, tenth = match.groups()
+        self.data = Decimal(f"{whole}.{tenth or 0}")
+
+
+def hours_field(label, **kwargs) -> OneDecimalField:
+    return OneDecimalField(label, render_kw={"inputmode": "decimal"}, **kwargs)
 
 
 def score_field(label, **kwargs) -> IntegerField:

@@ -33,6 +33,7 @@ from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_ord
 from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivity
 from lms.permissions import can_view_evidence
 from lms.plans.services import find_plan
+from lms.requests import whole_number
 from lms.rules import show_on_form
 
 
@@ -126,8 +127,8 @@ def edit(be_year: int, activity_id: int | None = None):
         form.submission_key.data = uuid.uuid4().hex
         form.bucket.data = request.args.get("bucket", "70")
         form.occurred_on.data = default_date(cycle)
-        form.goal_id.data = request.args.get("goal", type=int)
-        form.course_id.data = request.args.get("course", type=int)
+        form.goal_id.data = whole_number(request.args.get("goal"))
+        form.course_id.data = whole_number(request.args.get("course"))
     error = None
     if form.validate_on_submit():
         try:

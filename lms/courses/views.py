@@ -13,6 +13,7 @@ from lms.models import Course, Goal, SkillArea
 from lms.permissions import can_edit_plan
 from lms.plans.forms import PlanActionForm
 from lms.plans.services import PlanError, add_course_to_goal, find_plan
+from lms.requests import whole_number
 
 
 def _area_names(cycle) -> dict[str, SkillArea]:
@@ -29,7 +30,7 @@ def index():
         text=request.args.get("q", "")[:100],
         provider=request.args.get("provider", ""),
         area=request.args.get("area", ""),
-        level=int(level) if level.isdigit() else None,
+        level=whole_number(level, maximum=4),
         page=request.args.get("page", 1, type=int),
     )
     return render_template(
@@ -74,7 +75,7 @@ def add_to_plan(course_id: int):
     if course is None or not course.active or cycle is None:
         abort(404)
     form = PlanActionForm()
-    goal = db.session.get(Goal, request.form.get("goal", type=int) or 0)
+    goal = db.session.get(Goal, whole_number(request.form.get("goal")) or 0)
     if not form.validate_on_submit():
         abort(400)
     if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:

@@ -6,6 +6,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from lms.forms import BUCKET_CHOICES, date_field, hours_field, id_select, level_select
+from lms.requests import whole_number
 
 
 class VersionedForm(FlaskForm):
@@ -14,7 +15,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
 
 class GoalForm(VersionedForm):

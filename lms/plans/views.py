@@ -36,6 +36,7 @@ from lms.plans.services import (
 )
 from lms.plans.suggestions import suggest_courses, suggestions_for_plan
 from lms.plans.workflow import reopen_plan, submit_plan, versions_of, withdraw_plan
+from lms.requests import whole_number
 from lms.rules import show_on_form
 
 
@@ -52,7 +53,7 @@ def _plan_url(cycle, anchor: str | None = None) -> str:
 
 def _version(form=None) -> int | None:
     raw = (form.version.data if form is not None else request.form.get("version")) or ""
-    return int(raw) if raw.isdigit() else None
+    return whole_number(raw)
 
 
 @bp.route("/")

@@ -21,6 +21,7 @@ from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.plans.services import PlanConflict, PlanError, find_plan
 from lms.plans.versions import compare, version_pair
 from lms.plans.workflow import approve_plan, return_plan, versions_of
+from lms.requests import whole_number
 from lms.review import bp
 from lms.review.forms import DelegationForm, EvaluationForm, ReviewForm, SupervisorForm
 from lms.review.services import (
@@ -106,11 +107,6 @@ def plan(employee_no: str, be_year: int):
     return redirect(url_for("inbox.index"))
 
 
-def _is_id(text: str) -> bool:
-    """A database id or version number as typed in a form: ASCII digits that fit a column."""
-    return text.isascii() and text.isdigit() and int(text) < 2**31
-
-
 @bp.route("/review/approve-many", methods=["POST"])
 @login_required
 def approve_many():
@@ -120,13 +116,14 @@ def approve_many():
     done, refused = 0, []
     for raw in request.form.getlist("plan"):
         plan_id, _sep, version = raw.partition(":")
-        if not (_is_id(plan_id) and _is_id(version)):
+        plan_id, version = whole_number(plan_id), whole_number(version)
+        if plan_id is None or version is None:
             continue
-        plan = db.session.get(Plan, int(plan_id))
+        plan = db.session.get(Plan, plan_id)
         if plan is None:
             continue
         try:
-            approve_plan(plan, by=current_user, version=int(version))
+            approve_plan(plan, by=current_user, version=version)
             db.session.commit()
             done += 1
         except PlanError as exc:
@@ -221,7 +218,7 @@ def verify_all(employee_no: str, be_year: int):
     cycle = cycle_or_404(be_year)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("activity") if _is_id(i)]
+    ids = [n for n in map(whole_number, request.form.getlist("activity")) if n is not None]
     activities = list(
         db.session.scalars(
             select(LearningActivity).where(
