@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale, select_timezone
 
+    _database_timeouts(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -80,6 +81,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     _enable_sqlite_foreign_keys(app)
+
+
+def _database_timeouts(app: Flask) -> None:
+    """On PostgreSQL: bounded waits to connect, to get a pooled connection and per statement
+    (JIT off: it costs more than it saves on the app's short queries)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    options["pool_timeout"] = app.config["DB_POOL_TIMEOUT"]
+    options["connect_args"] = {
+        "connect_timeout": app.config["DB_CONNECT_TIMEOUT"],
+        "options": f"-c statement_timeout={app.config['DB_STATEMENT_TIMEOUT_MS']} -c jit=off",
+    }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:

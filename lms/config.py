@@ -36,6 +36,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(Path(instance_path) / "uploads"))
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+        # IDP PDFs are made once per plan version and kept here; a person makes a few a minute.
+        self.PDF_CACHE_DIR = env.get("PDF_CACHE_DIR", str(Path(instance_path) / "cache" / "pdf"))
+        self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "10 per minute")
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
@@ -71,6 +74,10 @@ class Config:
         )
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_HOURS", "8")) * 3600
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # A stalled database answers 503 within seconds instead of holding workers (PostgreSQL).
+        self.DB_CONNECT_TIMEOUT = int(env.get("DB_CONNECT_TIMEOUT", "3"))  # seconds
+        self.DB_STATEMENT_TIMEOUT_MS = int(env.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+        self.DB_POOL_TIMEOUT = int(env.get("DB_POOL_TIMEOUT", "5"))  # seconds to get a connection
         # How many reverse proxies set X-Forwarded-For/-Proto in front of the app (0: none).
         self.PROXY_FIX_X_FOR = int(env.get("PROXY_FIX_X_FOR", "0"))
 
@@ -115,6 +122,8 @@ class TestConfig(Config):
         # Limits stay on (as in production) but high; the rate-limit test lowers them.
         self.LOGIN_RATE_LIMIT = "10000 per minute"
         self.LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
+        self.PDF_RATE_LIMIT = "10000 per minute"
+        self.PDF_CACHE_DIR = str(Path(instance_path) / "cache" / "pdf")
         self.SESSION_COOKIE_SECURE = False
         self.PASSWORD_HASH_FAST = True
         self.MAIL_BACKEND = "memory"

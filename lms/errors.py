@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -26,6 +28,10 @@ MESSAGES = {
     429: (
         _l("Too many attempts"),
         _l("Please wait a minute before trying again."),
+    ),
+    503: (
+        _l("Thaksa is busy or under maintenance"),
+        _l("Nothing you sent was lost. Please try again in a minute."),
     ),
     500: (
         _l("Something went wrong on our side"),
@@ -91,6 +97,14 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException):
         db.session.rollback()
         return error_response(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def _database_unavailable(_error):
+        """The database is down, stalled or too slow: say so quickly instead of a 500."""
+        db.session.rollback()
+        app.logger.error("Database unavailable on %s %s", request.method, request.path)
+        return error_response(503)
 
     @app.errorhandler(StaleDataError)
     def _changed_meanwhile(_error: StaleDataError):

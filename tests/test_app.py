@@ -17,10 +17,52 @@ def test_healthz_reports_unreachable_database(client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("connection refused")
 
-    monkeypatch.setattr(db.session, "execute", broken)
+    monkeypatch.setattr(db.engine, "connect", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+
+
+def test_healthz_answers_within_two_seconds_when_the_database_hangs(client, monkeypatch):
+    import time
+
+    def hangs(*_args, **_kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(db.engine, "connect", hangs)
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert response.status_code == 503 and time.monotonic() - started < 2
+
+
+def test_a_database_outage_is_a_503_page_not_a_500(client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from lms.main import views
+    from tests.conftest import login
+    from tests.factories import PersonFactory
+
+    login(client, PersonFactory())
+
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(views, "home_summary", down)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "ลองใหม่อีกครั้งในอีกสักครู่" in response.get_data(as_text=True)
+
+
+def test_postgresql_connections_have_timeouts(app):
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("timeouts are set on PostgreSQL connections")
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_timeout"] == 5 and options["connect_args"]["connect_timeout"] == 3
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SHOW statement_timeout")).scalar() == "15s"
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
 
 
 def test_security_headers_forbid_inline_script(client):

@@ -361,3 +361,61 @@ def test_a_rolled_back_upload_leaves_no_file_and_clean_uploads_finds_strays(app,
     assert orphan_files(older_than=timedelta(0)) == [stray]
     result = app.test_cli_runner().invoke(args=["lms", "clean-uploads"])
     assert "orphan files: 0" in result.output  # younger than an hour: maybe an upload in flight
+
+
+def test_a_plan_has_bounded_goals_and_activities_r04(cycle):
+    from lms.cycles import cycle_areas
+    from lms.plans.services import (
+        MAX_GOALS,
+        MAX_PLANNED_PER_GOAL,
+        PlanError,
+        add_goal,
+        add_planned_activity,
+        start_plan,
+    )
+
+    person = PersonFactory()
+    plan = start_plan(person, cycle, by=person)
+    area = cycle_areas(cycle)[0]
+    values = {"area": area, "current_level": 1, "target_level": 2}
+    for _ in range(MAX_GOALS):
+        add_goal(plan, dict(values), by=person)
+    with pytest.raises(PlanError, match=str(MAX_GOALS)):
+        add_goal(plan, dict(values), by=person)
+    goal = plan.goals[0]
+    for i in range(MAX_PLANNED_PER_GOAL):
+        add_planned_activity(goal, {"bucket": "70", "title": f"ทำ {i}", "hours": 1}, by=person)
+    with pytest.raises(PlanError, match=str(MAX_PLANNED_PER_GOAL)):
+        add_planned_activity(goal, {"bucket": "70", "title": "อีก", "hours": 1}, by=person)
+
+
+def test_the_idp_pdf_is_made_once_per_version_and_limited_per_person_r04(
+    app, client, cycle, monkeypatch
+):
+    from lms.extensions import limiter
+    from lms.plans import pdf
+    from lms.plans.services import add_planned_activity, build_from_gaps
+
+    person = PersonFactory()
+    submitted_assessment(person, cycle, level=1)
+    plan, _ = build_from_gaps(person, cycle, by=person)
+    db.session.commit()
+    renders = []
+    real = pdf.render_plan_pdf
+    monkeypatch.setattr(pdf, "render_plan_pdf", lambda p: renders.append(p.version) or real(p))
+    login(client, person)
+    first = client.get("/plan/2566/plan.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert client.get("/plan/2566/plan.pdf").data == first.data
+    assert len(renders) == 1  # the second came from the cache
+    add_planned_activity(plan.goals[0], {"bucket": "20", "title": "สอนงาน", "hours": 2}, by=person)
+    db.session.commit()
+    client.get("/plan/2566/plan.pdf")
+    assert len(renders) == 2  # the plan changed: a new PDF
+    monkeypatch.setitem(app.config, "PDF_RATE_LIMIT", "1 per minute")
+    limiter.reset()
+    try:
+        assert client.get("/plan/2566/plan.pdf").status_code == 200
+        assert client.get("/plan/2566/plan.pdf").status_code == 429
+    finally:
+        limiter.reset()

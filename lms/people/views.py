@@ -42,7 +42,7 @@ from lms.permissions import (
     hr_covers,
     is_admin,
 )
-from lms.plans.pdf import plan_pdf_response
+from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import find_plan
 
 
@@ -181,6 +181,7 @@ def plan_view(employee_no: str, be_year: int):
 
 @bp.route("/people/<employee_no>/plans/<int:be_year>/plan.pdf")
 @login_required
+@pdf_rate_limit
 def plan_pdf(employee_no: str, be_year: int):
     person = visible_person_or_404(current_user, employee_no)
     _cycle, plan = visible_plan_or_404(current_user, person, be_year)

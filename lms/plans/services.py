@@ -161,9 +161,23 @@ def _clean_goal(cycle: Cycle, values: dict) -> dict:
     }
 
 
+# A plan is a few goals with a handful of activities each; these bounds keep every page and the
+# PDF of a plan quick (600 planned activities once took a PDF 25 s).
+MAX_GOALS = 10
+MAX_PLANNED_PER_GOAL = 15
+
+
 def add_goal(plan: Plan, values: dict, *, by: Person, version: int | None = None) -> Goal:
     check_editable(plan, plan.cycle, plan.person, by)
     check_version(plan, version)
+    if len(plan.goals) >= MAX_GOALS:
+        raise PlanError(
+            _l(
+                "A plan has at most %(num)d goals. Focus on the largest gaps, or remove a goal "
+                "first.",
+                num=MAX_GOALS,
+            )
+        )
     clean = _clean_goal(plan.cycle, values)
     goal = Goal(**clean, position=len(plan.goals))
     plan.goals.append(goal)
@@ -232,6 +246,14 @@ def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int |
     plan = goal.plan
     check_editable(plan, plan.cycle, plan.person, by)
     check_version(plan, version)
+    if len(goal.activities) >= MAX_PLANNED_PER_GOAL:
+        raise PlanError(
+            _l(
+                "A goal has at most %(num)d planned activities. Group small ones together, or "
+                "remove one first.",
+                num=MAX_PLANNED_PER_GOAL,
+            )
+        )
     activity = PlannedActivity(**_clean_activity(values), position=len(goal.activities))
     goal.activities.append(activity)
     touch(plan)

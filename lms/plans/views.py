@@ -16,7 +16,7 @@ from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_ord
 from lms.models import ActivityKind, Course, Goal, PlannedActivity, SkillArea
 from lms.plans import bp
 from lms.plans.forms import GoalForm, PlanActionForm, PlannedActivityForm
-from lms.plans.pdf import plan_pdf_response
+from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import (
     PlanError,
     add_course_to_goal,
@@ -405,6 +405,7 @@ def add_course(be_year: int, goal_id: int, course_id: int):
 
 @bp.route("/<int:be_year>/plan.pdf")
 @login_required
+@pdf_rate_limit
 def pdf(be_year: int):
     cycle = cycle_or_404(be_year)
     plan = find_plan(current_user, cycle)
