@@ -419,3 +419,14 @@ def test_the_idp_pdf_is_made_once_per_version_and_limited_per_person_r04(
         assert client.get("/plan/2566/plan.pdf").status_code == 429
     finally:
         limiter.reset()
+
+
+def test_the_same_entry_sent_twice_without_the_forms_key_is_stored_once_r09(client, cycle):
+    person = PersonFactory()
+    login(client, person)
+    data = _activity_form()
+    del data["submission_key"]  # a script or an old page
+    first = client.post("/learning/2566/new", data=data)
+    second = client.post("/learning/2566/new", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(_activities(person)) == 1

@@ -1,7 +1,7 @@
 """Rules of the learning log: record, edit and delete activities (balance and progress per
 goal are in `lms.learning`, shared with the plan)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import permissions
-from lms.clock import today
+from lms.clock import today, utcnow
 from lms.extensions import db
 from lms.i18n import format_be_date
 from lms.learning import MAX_HOURS, check_learning_item
@@ -159,6 +159,29 @@ def already_logged(person: Person, key: str | None) -> LearningActivity | None:
     return db.session.scalars(query).first()
 
 
+DOUBLE_CLICK = timedelta(seconds=30)
+
+
+def _same_entry_just_now(person: Person, values: dict) -> LearningActivity | None:
+    if values.get("occurred_on") is None or values.get("hours") is None:
+        return None
+    query = select(LearningActivity).where(
+        LearningActivity.person_id == person.id,
+        LearningActivity.created_at >= utcnow() - DOUBLE_CLICK,
+        LearningActivity.title == (values.get("title") or "").strip(),
+        LearningActivity.bucket == values.get("bucket"),
+        LearningActivity.occurred_on == values["occurred_on"],
+        LearningActivity.hours == values["hours"],
+    )
+    course = values.get("course")
+    query = query.where(
+        LearningActivity.course_id == course.id
+        if course is not None
+        else LearningActivity.course_id.is_(None)
+    )
+    return db.session.scalars(query.limit(1)).first()
+
+
 def log_activity(
     person: Person, cycle: Cycle, values: dict, *, by: Person, key: str | None = None
 ) -> LearningActivity:
@@ -170,9 +193,12 @@ def log_activity(
     earlier = already_logged(person, key)
     if earlier is not None:
         return earlier
-    activity = LearningActivity(
-        person_id=person.id, cycle_id=cycle.id, submission_key=key, **_clean(person, cycle, values)
-    )
+    if key is None:  # a client without the form's key (an API, a script): the same entry
+        earlier = _same_entry_just_now(person, values)  # sent twice within seconds is one
+        if earlier is not None:
+            return earlier
+    clean = _clean(person, cycle, values)
+    activity = LearningActivity(person_id=person.id, cycle_id=cycle.id, submission_key=key, **clean)
     try:
         with db.session.begin_nested():
             db.session.add(activity)
