@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ test: lint  ## the whole suite on SQLite, and on PostgreSQL too when TEST_DATABA
 
 screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai and English
 	$(BIN)/python tests/browser/screenshots.py
+
+loadtest: install  ## 20 people for 60 s on gunicorn + a fresh local PostgreSQL (locust, headless)
+	bash tests/load/run.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -430,3 +430,11 @@ def test_the_same_entry_sent_twice_without_the_forms_key_is_stored_once_r09(clie
     second = client.post("/learning/2566/new", data=data)
     assert first.headers["Location"] == second.headers["Location"]
     assert len(_activities(person)) == 1
+
+
+def test_logging_in_on_a_second_computer_keeps_the_first(app):
+    person = PersonFactory()
+    first, second = app.test_client(), app.test_client()
+    login(first, person)
+    login(second, person)
+    assert first.get("/").status_code == 200 and second.get("/").status_code == 200

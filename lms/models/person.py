@@ -35,7 +35,7 @@ class Person(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of every session and "keep me logged in" cookie; a new one ends them all (log-out,
     # password change, deactivation, a change of roles).
-    session_token: Mapped[str | None] = mapped_column(String(64))
+    session_token: Mapped[str | None] = mapped_column(String(64), default=new_session_token)
     deactivated_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

@@ -1,8 +1,9 @@
 """session token: log-out ends every session
 
-Reviewed by hand. Existing rows keep NULL: every session and "keep me logged in" cookie made
-before this migration (the old "<id>" form) stops working, so everyone logs in once more and gets
-a token. That is intended: the old remember cookies could not be revoked.
+Reviewed by hand. Every existing person gets a random token here (new people get one when
+they are created), so two first log-ins at once never race to set it. Every session and "keep
+me logged in" cookie made before this migration (the old "<id>" form) stops working: everyone
+logs in once more. That is intended: the old remember cookies could not be revoked.
 
 Revision ID: 216f4a042126
 Revises: bae496af3985
@@ -26,6 +27,11 @@ def upgrade():
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
 
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "postgresql":
+        token = "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"
+    else:
+        token = "lower(hex(randomblob(32)))"
+    op.execute(f"UPDATE people SET session_token = {token} WHERE session_token IS NULL")
 
 
 def downgrade():
