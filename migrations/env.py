@@ -94,6 +94,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # the app's per-statement limit is for web requests; a migration may take longer
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # a session setting; alembic then begins its own transaction
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -58,8 +58,15 @@ def test_postgresql_connections_have_timeouts(app):
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("timeouts are set on PostgreSQL connections")
+    from sqlalchemy import event
+
+    from lms.cli import _unlimited
+
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_timeout"] == 5 and options["connect_args"]["connect_timeout"] == 3
+    if event.contains(db.engine, "connect", _unlimited):  # a command ran in this test process
+        event.remove(db.engine, "connect", _unlimited)
+    db.engine.dispose()
     with db.engine.connect() as connection:
         assert connection.execute(text("SHOW statement_timeout")).scalar() == "15s"
         assert connection.execute(text("SHOW jit")).scalar() == "off"

@@ -438,3 +438,20 @@ def test_logging_in_on_a_second_computer_keeps_the_first(app):
     login(first, person)
     login(second, person)
     assert first.get("/").status_code == 200 and second.get("/").status_code == 200
+
+
+def test_commands_are_not_held_to_the_web_statement_timeout(app):
+    from sqlalchemy import event, text
+
+    from lms.cli import _unlimited, no_statement_timeout
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    db.engine.dispose()  # new connections from here on
+    no_statement_timeout()
+    try:
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "0"
+    finally:
+        event.remove(db.engine, "connect", _unlimited)
+        db.engine.dispose()

@@ -2,17 +2,36 @@
 over services (arguments in, a service call, a line of output)."""
 
 import click
+from flask.cli import with_appcontext
+from sqlalchemy import event
 
 from lms.cli.content import init_command
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
 from lms.cli.people import create_admin_command
 from lms.cli.remind import remind_command
+from lms.extensions import db
+
+
+def no_statement_timeout() -> None:
+    """The web's per-statement limit (DB_STATEMENT_TIMEOUT_MS) does not apply to commands,
+    which may rightly run long (imports, reminders for a whole organisation)."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql" and not event.contains(engine, "connect", _unlimited):
+        event.listen(engine, "connect", _unlimited)
+
+
+def _unlimited(dbapi_connection, _record) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+    dbapi_connection.commit()
 
 
 @click.group("lms")
+@with_appcontext
 def lms_group():
     """Thaksa administration commands."""
+    no_statement_timeout()
 
 
 for _command in (

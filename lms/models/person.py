@@ -129,6 +129,11 @@ class UnitMembership(db.Model):
 @event.listens_for(Session, "before_flush")
 def _end_sessions_on_access_changes(session, _context, _instances) -> None:
     """Deactivation and any change of roles end the person's sessions at once."""
+    with session.no_autoflush:
+        _end_sessions_of_changed(session)
+
+
+def _end_sessions_of_changed(session) -> None:
     for obj in session.dirty:
         if isinstance(obj, Person) and inspect(obj).attrs.deactivated_on.history.has_changes():
             obj.end_sessions()
