@@ -529,3 +529,21 @@ def test_goals_show_the_level_of_the_latest_self_assessment(client, team, ocsc):
     submitted_assessment(owner, later, level=2)
     as_(client, owner)
     assert "(ปีงบประมาณ 2567) ด้านนี้อยู่ที่ระดับ 2" in page(client, "/plan/2566/")
+
+
+def test_when_a_supervisor_leaves_their_people_show_in_the_inbox_one_level_up(client, team):
+    owner, supervisor, director, plan = (
+        team["owner"],
+        team["supervisor"],
+        team["director"],
+        team["plan"],
+    )
+    supervisor.deactivated_on = DAY.date()
+    db.session.commit()
+    submit_plan(plan, by=owner)
+    db.session.commit()
+    notified = select(Notification.person_id).where(Notification.kind == "plan_submitted")
+    assert db.session.scalar(notified) == director.id
+    as_(client, director)
+    inbox = page(client, "/inbox/")
+    assert owner.name_th in inbox and "เปิดพิจารณา" in inbox

@@ -34,7 +34,12 @@ def reviewees_query(reviewer: Person) -> Select:
     the supervisors they stand in for; for HR, the people at the top of a reporting line in
     their units; for an administrator, those whom no HR covers."""
     heads = [reviewer.id, *permissions.delegator_ids(reviewer)]
-    conditions = [Person.supervisor_id.in_(heads)]
+    # Reports of someone below who has left count as direct reports (review_route sends their
+    # plans one level up) until HR names a new supervisor.
+    departed = select(Person.id).where(
+        Person.supervisor_id.in_(heads), Person.deactivated_on.is_not(None)
+    )
+    conditions = [Person.supervisor_id.in_(heads), Person.supervisor_id.in_(departed)]
     hr_units = permissions.scope_units(reviewer, roles=(Role.HR,))
     top = Person.supervisor_id.is_(None)
     for unit in hr_units:
