@@ -1,7 +1,7 @@
 """What comes in with a request, cleaned once at the door.
 
-- Form fields and query values lose NUL and the other C0 control characters (tabs and line
-  breaks stay): no one types them, PostgreSQL refuses NUL in text, and they break headers.
+- Form fields and query values lose NUL and the other control characters (`text.without_controls`;
+  tabs and line breaks stay): no one types them, PostgreSQL refuses NUL, they break headers.
 - A path with NUL in it names no page (404).
 - Whole numbers in paths fit the database's integer columns, or the page does not exist.
 """
@@ -11,14 +11,9 @@ from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
+from lms.text import without_controls
+
 MAX_INT = 2**31 - 1  # PostgreSQL's integer
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
-
-
-def without_controls(text: str) -> str:
-    if not any(ch in _CONTROL for ch in text):
-        return text
-    return "".join(ch for ch in text if ch not in _CONTROL)
 
 
 def _cleaned(values: ImmutableMultiDict) -> ImmutableMultiDict:

@@ -22,10 +22,17 @@ def fold(text: str | None) -> str:
     return " ".join("".join(kept).split())
 
 
+_KEPT_CONTROLS = frozenset("\t\n\r")
+
+
+def without_controls(text: str) -> str:
+    """`text` without control characters (NUL and the like: nobody types them, PostgreSQL
+    refuses NUL in text, they break headers); tabs and line breaks stay."""
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in _KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
+
+
 def clean_text(text: str | None) -> str:
-    """What a person typed, without surrounding spaces and control characters (NUL and the
-    like, which PostgreSQL refuses in text); line breaks and tabs are kept."""
-    if not text:
-        return ""
-    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return "".join(kept).strip()
+    """What a person typed, without control characters and surrounding spaces."""
+    return without_controls(text).strip() if text else ""
