@@ -19,7 +19,7 @@ translations: $(BIN)/.installed  ## compile lms/translations/*/LC_MESSAGES/messa
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d lms/translations
 
 extract-messages: $(BIN)/.installed  ## refresh the Thai catalogue from the code and templates
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 
 init: install  ## migrate the database (DATABASE_URL or the SQLite default) and load content/

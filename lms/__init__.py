@@ -64,6 +64,8 @@ def _refuse_unsafe_production(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from lms import models  # noqa: F401 - the models must be known before migrate runs
     from lms.auth.services import load_user
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -78,6 +80,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.localize_callback = str  # the lazy message, in the reader's language
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     _enable_sqlite_foreign_keys(app)

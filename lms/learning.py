@@ -40,6 +40,16 @@ class Balance:
             return False
         return any(abs(self.share(b) - IDEAL_MIX[b]) > 0.20 for b in BUCKETS)
 
+    @property
+    def short_of(self) -> str | None:
+        """The bucket furthest below its 70:20:10 share, when the mix is far from it: what a
+        tip should suggest more of (at 91:9:0, learning from others, not on the job)."""
+        if not self.far_from_ideal:
+            return None
+        gaps = {b: IDEAL_MIX[b] - self.share(b) for b in BUCKETS}
+        bucket = max(BUCKETS, key=lambda b: gaps[b])
+        return bucket if gaps[bucket] > 0 else None
+
 
 def _empty_hours() -> dict[str, Decimal]:
     return {b: Decimal(0) for b in BUCKETS}

@@ -7,6 +7,7 @@ literal of their own. The values are what the database stores (and its CHECK con
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class PlanStatus(StrEnum):
@@ -82,7 +83,7 @@ STATUS_LABELS = {
     PlanStatus.COMPLETED: _l("Completed"),
     CycleStatus.OPEN: _l("Open"),
     CycleStatus.CLOSED: _l("Closed"),
-    CycleStatus.PLANNED: _l("Planned"),
+    CycleStatus.PLANNED: lazy_pgettext("cycle status", "Planned"),
 }
 
 

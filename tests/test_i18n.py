@@ -30,6 +30,8 @@ def test_every_string_has_a_thai_translation(tmp_path):
             "_l",
             "-k",
             "lazy_ngettext:1,2",
+            "-k",
+            "lazy_pgettext:1c,2",
             "-o",
             str(pot),
             ".",
@@ -38,10 +40,21 @@ def test_every_string_has_a_thai_translation(tmp_path):
         check=True,
         capture_output=True,
     )
-    wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    wanted = {(m.context or "", str(m.id)) for m in read_po(pot.open("rb")) if m.id}
     po = ROOT / "lms/translations/th/LC_MESSAGES/messages.po"
-    translated = {m.id for m in read_po(po.open("rb")) if m.id and m.string and not m.fuzzy}
+    translated = {
+        (m.context or "", str(m.id))
+        for m in read_po(po.open("rb"))
+        if m.id and m.string and not m.fuzzy
+    }
     assert sorted(wanted - translated) == []
+
+
+def test_a_word_with_two_meanings_has_a_context_for_each():
+    """'Planned' is a cycle not yet open (ยังไม่เปิด) and the hours a plan foresees (ตามแผน)."""
+    po = read_po((ROOT / "lms/translations/th/LC_MESSAGES/messages.po").open("rb"))
+    planned = {m.context: m.string for m in po if m.id == "Planned"}
+    assert planned == {"cycle status": "ยังไม่เปิด", "70:20:10": "ตามแผน"}
 
 
 @pytest.mark.parametrize(
@@ -112,3 +125,8 @@ def test_numbers_and_rates_are_formatted_for_the_locale(app, lang, number, rate)
         assert format_number(1234.5) == number
         assert format_rate(0.42) == rate
         assert format_rate(None) == "–" and format_number(None) == "–"
+
+
+def test_the_log_in_page_says_why_in_thai(client):
+    response = client.get("/plan/", follow_redirects=True)
+    assert "กรุณาเข้าสู่ระบบก่อนเปิดหน้านี้" in response.get_data(as_text=True)

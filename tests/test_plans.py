@@ -220,8 +220,27 @@ def test_a_course_activity_takes_its_title_and_the_balance_shows(client, person,
     assert balance.hours == {"70": Decimal(27), "20": Decimal(0), "10": Decimal(3)}
     assert balance.share("70") == pytest.approx(0.9)
     assert balance.far_from_ideal  # 90:0:10 is more than 20 points off
+    assert balance.short_of == "20"  # the tip asks for learning from others, not more of 70
     page = client.get("/plan/2566/").get_data(as_text=True)
-    assert "คำแนะนำ: หลัก 70:20:10" in page and "<svg" in page
+    assert "คำแนะนำ: หลัก 70:20:10 ให้เรียนรู้จากผู้อื่น" in page and "<svg" in page
+    assert "ตามแผน · 30 ชั่วโมง" in page  # not the cycle status "ยังไม่เปิด"
+
+
+@pytest.mark.parametrize(
+    ("hours", "short"),
+    [
+        ((91, 9, 0), "20"),
+        ((40, 30, 30), "70"),
+        ((75, 25, 0), None),
+        ((60, 0, 40), "20"),
+        ((95, 5, 0), "20"),
+    ],
+)
+def test_the_70_20_10_tip_names_the_bucket_that_is_short(hours, short):
+    from lms.learning import Balance
+
+    balance = Balance(dict(zip(("70", "20", "10"), map(Decimal, hours), strict=True)))
+    assert balance.short_of == short
 
 
 def test_submitting_needs_goals_with_activities_then_locks_the_plan(client, person, cycle):
