@@ -60,7 +60,7 @@ def test_a_course_page_links_out_or_to_the_provider_catalogue(client, cycle):
     unknown = db.session.scalars(select(Course).where(Course.code == "DS13")).one()
     page = client.get(f"/courses/{unknown.id}").get_data(as_text=True)
     assert "https://learningportal.ocsc.go.th/learningspace/" in page
-    assert "ค้นหาด้วยรหัสหลักสูตร" in page
+    assert "ค้นหาด้วยชื่อหลักสูตร" in page  # not by a code the provider may not use
     assert client.get("/courses/99999").status_code == 404
 
 
@@ -100,3 +100,14 @@ def test_catalogue_in_both_languages(client, cycle, lang):
     client.post("/language", data={"lang": lang})
     page = client.get("/courses/").get_data(as_text=True)
     assert ("Course catalogue" in page) == (lang == "en")
+
+
+def test_course_levels_read_as_the_self_rating_they_help_reach(client, cycle):
+    from tests.conftest import login
+    from tests.factories import PersonFactory
+
+    login(client, PersonFactory())
+    page = client.get("/courses/").get_data(as_text=True)
+    assert "ช่วยให้ถึงระดับ" in page and '<span class="badge">ระดับ 1</span>' not in page
+    overview = client.get("/assessment/2566/").get_data(as_text=True)
+    assert "ระดับการประเมินของระบบ (ไม่ใช่เกณฑ์ของสำนักงาน ก.พ.)" in overview
