@@ -13,6 +13,7 @@ Views, services and templates ask these predicates; the SQL scopes at the bottom
 questions for lists (a test checks the two agree on a generated organisation).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,14 +46,17 @@ def scope_units(person: Person, roles: tuple[str, ...] = (Role.HR, Role.EXECUTIV
     return [r.scope_unit for r in person.roles if r.role in roles and r.scope_unit is not None]
 
 
-def supervises(supervisor: Person, person: Person) -> bool:
-    """True when `supervisor` is above `person` in the reporting line."""
+def above(person: Person) -> Iterator[Person]:
+    """The people above `person` in the reporting line, nearest first (a circle stops)."""
     current, steps = person.supervisor, 0
     while current is not None and steps < MAX_CHAIN:
-        if current.id == supervisor.id:
-            return True
+        yield current
         current, steps = current.supervisor, steps + 1
-    return False
+
+
+def supervises(supervisor: Person, person: Person) -> bool:
+    """True when `supervisor` is above `person` in the reporting line."""
+    return any(boss.id == supervisor.id for boss in above(person))
 
 
 def per_request(name: str, person: Person, compute):
@@ -106,14 +110,7 @@ def active_delegation(delegator: Person, day: date | None = None) -> Delegation 
 def reviews_as_delegate(reviewer: Person, person: Person) -> bool:
     """Is `reviewer` standing in today for someone above `person`?"""
     ids = delegator_ids(reviewer)
-    if not ids:
-        return False
-    current, steps = person.supervisor, 0
-    while current is not None and steps < MAX_CHAIN:
-        if current.id in ids and current.id != person.id:
-            return True
-        current, steps = current.supervisor, steps + 1
-    return False
+    return bool(ids) and any(boss.id in ids and boss.id != person.id for boss in above(person))
 
 
 def hr_covers(reviewer: Person, person: Person) -> bool:
@@ -252,9 +249,8 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 
 def review_route(person: Person, day: date | None = None) -> Route:
     """Where `person`'s plan goes when they send it: never into nowhere."""
-    supervisor, steps = person.supervisor, 0
-    while supervisor is not None and supervisor.deactivated_on is not None and steps < MAX_CHAIN:
-        supervisor, steps = supervisor.supervisor, steps + 1  # a supervisor who has left
+    # the nearest supervisor still here (one who has left passes the plan up)
+    supervisor = next((boss for boss in above(person) if boss.deactivated_on is None), None)
     if supervisor is not None:
         delegation = active_delegation(supervisor, day)
         if delegation is not None:
