@@ -19,6 +19,7 @@ from lms.models.framework import (
 from lms.models.org import Unit
 from lms.models.person import Person, RoleAssignment, UnitMembership
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
+from lms.models.report import ReportArea, ReportPerson, ReportState, ReportUnit, ReportUnitArea
 
 __all__ = [
     "ActivityKind",
@@ -43,6 +44,11 @@ __all__ = [
     "PlannedActivity",
     "Provider",
     "Rating",
+    "ReportArea",
+    "ReportPerson",
+    "ReportState",
+    "ReportUnit",
+    "ReportUnitArea",
     "RoleAssignment",
     "RoleGroup",
     "ScaleLevel",

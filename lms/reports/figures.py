@@ -1,0 +1,237 @@
+"""The report's figures as plain objects (PRODUCT.md section 5), built from additive totals.
+
+The page, the charts, the exports and the API all read these; nothing else computes a rate.
+Rates are fractions in [0, 1]; where nothing is counted, counts are 0 and rates and averages
+are None (shown as "–").
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lms.reports.rows import AREA_COLUMNS, PEOPLE_COLUMNS
+from lms.vocab import BUCKETS
+
+TOP_GAPS = 3
+
+
+@dataclass
+class PeopleTotals:
+    """Additive counts of people and learning (the columns of `report_units`)."""
+
+    headcount: int = 0
+    self_assessed: int = 0
+    idp_submitted: int = 0
+    idp_approved: int = 0
+    idp_completed: int = 0
+    developing: int = 0
+    activities: int = 0
+    hours_70: Decimal = Decimal(0)
+    hours_20: Decimal = Decimal(0)
+    hours_10: Decimal = Decimal(0)
+    courses_completed: int = 0
+
+    @classmethod
+    def from_row(cls, row) -> "PeopleTotals":
+        values = row._mapping
+        return cls(**{name: _number(values[name], name) for name in PEOPLE_COLUMNS})
+
+    def add(self, other: "PeopleTotals", sign: int = 1) -> None:
+        for name in PEOPLE_COLUMNS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+
+
+@dataclass
+class AreaTotals:
+    """Additive sums over one skill area (the columns of `report_unit_areas`)."""
+
+    assessed: int = 0
+    level_sum: int = 0
+    target_sum: int = 0
+    gap_sum: int = 0
+    meeting: int = 0
+    supervisor_rated: int = 0
+    supervisor_sum: int = 0
+    both_rated: int = 0
+    difference_sum: int = 0
+
+    @classmethod
+    def from_row(cls, row) -> "AreaTotals":
+        values = row._mapping
+        return cls(**{name: int(values[name] or 0) for name in AREA_COLUMNS})
+
+    def add(self, other: "AreaTotals", sign: int = 1) -> None:
+        for name in AREA_COLUMNS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+
+    def is_zero(self) -> bool:
+        return not any(getattr(self, name) for name in AREA_COLUMNS)
+
+
+def _number(value, name: str):
+    if name.startswith("hours_"):
+        return Decimal(value or 0).quantize(Decimal("0.1"))
+    return int(value or 0)
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    """A skill area as reports name it."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str | None
+    short_th: str | None
+    short_en: str | None
+
+    def name(self, locale: str = "th") -> str:
+        return (self.name_en if locale == "en" else None) or self.name_th
+
+    def short_name(self, locale: str = "th") -> str:
+        if locale == "en":
+            return self.short_en or self.name_en or self.code
+        return self.short_th or self.name_th
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    area: AreaInfo
+    assessed: int
+    avg_level: float | None
+    avg_target: float | None
+    avg_gap: float | None
+    meeting_target: int
+    meeting_target_rate: float | None
+    supervisor_rated: int
+    supervisor_avg_level: float | None
+    self_minus_supervisor: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "name_th": self.area.name_th,
+            "name_en": self.area.name_en,
+            "assessed": self.assessed,
+            "avg_level": self.avg_level,
+            "avg_target": self.avg_target,
+            "avg_gap": self.avg_gap,
+            "meeting_target": self.meeting_target,
+            "meeting_target_rate": self.meeting_target_rate,
+            "supervisor_rated": self.supervisor_rated,
+            "supervisor_avg_level": self.supervisor_avg_level,
+            "self_minus_supervisor": self.self_minus_supervisor,
+        }
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Section 5's figures for one population (a unit subtree, optionally one role group)."""
+
+    headcount: int
+    self_assessed: int
+    self_assessed_rate: float | None
+    idp_submitted: int
+    idp_submitted_rate: float | None
+    idp_approved: int
+    idp_approved_rate: float | None
+    idp_completed: int
+    idp_completed_rate: float | None
+    developing: int
+    developing_rate: float | None
+    activities: int
+    hours: float
+    hours_by_bucket: dict[str, float]
+    mix: dict[str, float] | None
+    courses_completed: int
+    skills: dict[str, AreaFigures]
+    readiness: float | None
+    top_gaps: list[str] = field(default_factory=list)  # area codes, the largest average gap first
+
+    def as_dict(self) -> dict:
+        """The JSON of the report API (keys as PRODUCT.md names them)."""
+        data = {
+            name: getattr(self, name)
+            for name in (
+                "headcount",
+                "self_assessed",
+                "self_assessed_rate",
+                "idp_submitted",
+                "idp_submitted_rate",
+                "idp_approved",
+                "idp_approved_rate",
+                "idp_completed",
+                "idp_completed_rate",
+                "developing",
+                "developing_rate",
+                "activities",
+                "hours",
+                "hours_by_bucket",
+                "mix",
+                "courses_completed",
+                "readiness",
+                "top_gaps",
+            )
+        }
+        data["skills"] = {code: area.as_dict() for code, area in self.skills.items()}
+        return data
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part / whole, or None when nothing is counted."""
+    return part / whole if whole else None
+
+
+def build_figures(
+    people: PeopleTotals, areas: dict[int, AreaTotals], area_infos: list[AreaInfo]
+) -> Figures:
+    """Figures from totals; `area_infos` (in framework order) names every area reported."""
+    head = people.headcount
+    by_bucket = {
+        "70": float(people.hours_70),
+        "20": float(people.hours_20),
+        "10": float(people.hours_10),
+    }
+    hours = float(people.hours_70 + people.hours_20 + people.hours_10)
+    mix = {b: by_bucket[b] / hours for b in BUCKETS} if hours else None
+    skills = {
+        info.code: _area_figures(info, areas.get(info.id, AreaTotals())) for info in area_infos
+    }
+    assessed = sum(a.assessed for a in skills.values())
+    meeting = sum(a.meeting_target for a in skills.values())
+    gaps = [(a.avg_gap, code) for code, a in skills.items() if a.avg_gap is not None]
+    gaps.sort(key=lambda pair: -pair[0])
+    return Figures(
+        headcount=head,
+        self_assessed=people.self_assessed,
+        self_assessed_rate=ratio(people.self_assessed, head),
+        idp_submitted=people.idp_submitted,
+        idp_submitted_rate=ratio(people.idp_submitted, head),
+        idp_approved=people.idp_approved,
+        idp_approved_rate=ratio(people.idp_approved, head),
+        idp_completed=people.idp_completed,
+        idp_completed_rate=ratio(people.idp_completed, head),
+        developing=people.developing,
+        developing_rate=ratio(people.developing, head),
+        activities=people.activities,
+        hours=hours,
+        hours_by_bucket=by_bucket,
+        mix=mix,
+        courses_completed=people.courses_completed,
+        skills=skills,
+        readiness=ratio(meeting, assessed),
+        top_gaps=[code for gap, code in gaps if gap > 0][:TOP_GAPS],
+    )
+
+
+def _area_figures(info: AreaInfo, t: AreaTotals) -> AreaFigures:
+    return AreaFigures(
+        area=info,
+        assessed=t.assessed,
+        avg_level=ratio(t.level_sum, t.assessed),
+        avg_target=ratio(t.target_sum, t.assessed),
+        avg_gap=ratio(t.gap_sum, t.assessed),
+        meeting_target=t.meeting,
+        meeting_target_rate=ratio(t.meeting, t.assessed),
+        supervisor_rated=t.supervisor_rated,
+        supervisor_avg_level=ratio(t.supervisor_sum, t.supervisor_rated),
+        self_minus_supervisor=ratio(t.difference_sum, t.both_rated),
+    )

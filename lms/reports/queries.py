@@ -1,0 +1,204 @@
+"""Unit reports: a handful of grouped queries over a unit subtree, returning plain figures.
+
+`unit_report` reads the summary's per-unit sums (a few rows per unit, whatever the headcount);
+`live_figures` computes the same figures straight from the base tables (the benchmark's bare
+SQL and the tests' cross-check). The number of statements never depends on the subtree's size.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from lms.extensions import db
+from lms.models import Cycle, ReportUnit, ReportUnitArea, RoleGroup, SkillArea, Unit
+from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
+from lms.reports.population import reference_day
+from lms.reports.rows import (
+    AREA_COLUMNS,
+    PEOPLE_COLUMNS,
+    area_rows,
+    area_sums,
+    people_sums,
+    person_rows,
+)
+from lms.reports.summary import bring_up_to_date
+
+HEADLINE = None  # the key of the whole subtree's totals (children are keyed by unit id)
+
+
+@dataclass(frozen=True)
+class ChildFigures:
+    unit: Unit
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """Everything a unit report shows, for one cycle, subtree and (optional) role group."""
+
+    unit: Unit
+    cycle: Cycle
+    role_group: RoleGroup | None
+    areas: list[AreaInfo]
+    figures: Figures
+    children: list[ChildFigures]
+    previous_cycle: Cycle | None
+    previous: Figures | None
+    as_of: date
+    trail: list[Unit]  # the units above, root first (breadcrumbs)
+
+
+def area_infos(cycle: Cycle) -> list[AreaInfo]:
+    """The cycle's skill areas, in framework order, as reports name them."""
+    rows = db.session.execute(
+        select(
+            SkillArea.id,
+            SkillArea.code,
+            SkillArea.name_th,
+            SkillArea.name_en,
+            SkillArea.short_th,
+            SkillArea.short_en,
+        )
+        .where(SkillArea.framework_id == cycle.framework_id)
+        .order_by(SkillArea.position, SkillArea.id)
+    )
+    return [AreaInfo(*row) for row in rows]
+
+
+def previous_cycle_of(cycle: Cycle) -> Cycle | None:
+    return db.session.scalars(select(Cycle).where(Cycle.be_year == cycle.be_year - 1)).first()
+
+
+def unit_report(
+    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, with_children: bool = True
+) -> UnitReport:
+    """The report of `unit`'s subtree in `cycle` (and the trend from the cycle before), from
+    the summary, brought up to date first; the caller commits."""
+    previous_cycle = previous_cycle_of(cycle)
+    for each in (previous_cycle, cycle):
+        if each is not None:
+            bring_up_to_date(each)
+    areas = area_infos(cycle)
+    group_id = role_group.id if role_group else None
+    totals = _summed(cycle.id, unit, group_id, by_child=False)
+    children = []
+    if with_children:
+        kids = list(
+            db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
+        )
+        if kids:
+            by_child = _summed(cycle.id, unit, group_id, by_child=True)
+            empty = (PeopleTotals(), {})
+            children = [
+                ChildFigures(kid, build_figures(*by_child.get(kid.id, empty), areas))
+                for kid in kids
+            ]
+    previous = None
+    if previous_cycle is not None:
+        previous = build_figures(
+            *_summed(previous_cycle.id, unit, group_id, by_child=False).get(
+                HEADLINE, (PeopleTotals(), {})
+            ),
+            area_infos(previous_cycle)
+            if previous_cycle.framework_id != cycle.framework_id
+            else areas,
+        )
+    return UnitReport(
+        unit=unit,
+        cycle=cycle,
+        role_group=role_group,
+        areas=areas,
+        figures=build_figures(*totals.get(HEADLINE, (PeopleTotals(), {})), areas),
+        children=children,
+        previous_cycle=previous_cycle,
+        previous=previous,
+        as_of=reference_day(cycle),
+        trail=units_above(unit),
+    )
+
+
+def units_above(unit: Unit) -> list[Unit]:
+    """The units above `unit`, root first (one query, from its path)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _summed(cycle_id: int, unit: Unit, group_id: int | None, *, by_child: bool) -> dict:
+    """{key: (PeopleTotals, {area_id: AreaTotals})} from the per-unit sums."""
+    people, areas = ReportUnit.__table__, ReportUnitArea.__table__
+    people_totals = [func.coalesce(func.sum(people.c[n]), 0).label(n) for n in PEOPLE_COLUMNS]
+    area_totals = [func.coalesce(func.sum(areas.c[n]), 0).label(n) for n in AREA_COLUMNS]
+    return _grouped(people, people_totals, areas, area_totals, cycle_id, unit, group_id, by_child)
+
+
+def live_figures(
+    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, by_child: bool = False
+) -> dict:
+    """{HEADLINE or child unit id: Figures} computed straight from the base tables."""
+    day = reference_day(cycle)
+    people = person_rows(cycle.id, day).subquery("people")
+    areas = area_rows(cycle.id, day).subquery("areas")
+    totals = _grouped(
+        people,
+        people_sums(people),
+        areas,
+        area_sums(areas),
+        None,
+        unit,
+        role_group.id if role_group else None,
+        by_child,
+        applicable_only=True,
+    )
+    infos = area_infos(cycle)
+    return {key: build_figures(p, a, infos) for key, (p, a) in totals.items()}
+
+
+def _grouped(
+    people,
+    people_columns,
+    areas,
+    area_columns,
+    cycle_id: int | None,
+    unit: Unit,
+    group_id: int | None,
+    by_child: bool,
+    *,
+    applicable_only: bool = False,
+) -> dict:
+    result: dict = {}
+    for source, columns, per_area in ((people, people_columns, False), (areas, area_columns, True)):
+        member = aliased(Unit)
+        keys = []
+        query = select().select_from(source).join(member, member.id == source.c.unit_id)
+        if by_child:
+            child = aliased(Unit)
+            query = query.join(
+                child, and_(child.parent_id == unit.id, member.path.startswith(child.path))
+            )
+            keys.append(child.id.label("key"))
+        else:
+            query = query.where(member.path.startswith(unit.path))
+        if per_area:
+            keys.append(source.c.area_id)
+            if applicable_only:
+                query = query.where(source.c.target.is_not(None))
+        if cycle_id is not None:
+            query = query.where(source.c.cycle_id == cycle_id)
+        if group_id is not None:
+            query = query.where(source.c.role_group_id == group_id)
+        query = query.add_columns(*keys, *columns)
+        if keys:
+            query = query.group_by(*keys)
+        for row in db.session.execute(query):
+            key = row.key if by_child else HEADLINE
+            people_totals, area_totals = result.setdefault(key, (PeopleTotals(), {}))
+            if per_area:
+                area_totals[row.area_id] = AreaTotals.from_row(row)
+            else:
+                people_totals.add(PeopleTotals.from_row(row))
+    return result

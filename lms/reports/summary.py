@@ -1,0 +1,188 @@
+"""Keeping the report summary exact: a whole cycle rebuilt, or some people refreshed in place.
+
+`rebuild` recomputes a cycle from the base tables (a new cycle, changed targets, the
+`flask lms rebuild-reports` command, generated organisations). `refresh` recomputes some people's
+rows and moves the per-unit sums by the difference, inside the caller's transaction, so the
+summary commits (or rolls back) with the change it follows. `bring_up_to_date` moves a running
+cycle's reference day on to today, re-reading only the people whose placement changed between.
+"""
+
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.clock import utcnow
+from lms.extensions import db
+from lms.models import (
+    Cycle,
+    Person,
+    ReportArea,
+    ReportPerson,
+    ReportState,
+    ReportUnit,
+    ReportUnitArea,
+)
+from lms.reports.figures import AreaTotals, PeopleTotals
+from lms.reports.population import placed_between, reference_day
+from lms.reports.rows import (
+    AREA_COLUMNS,
+    PEOPLE_COLUMNS,
+    area_rows,
+    area_sums,
+    people_sums,
+    person_rows,
+)
+
+CHUNK = 500  # people refreshed per round of statements
+
+_PERSON_COLUMNS = [c.name for c in ReportPerson.__table__.columns]
+_AREA_ROW_COLUMNS = [c.name for c in ReportArea.__table__.columns]
+
+
+def rebuild(cycle: Cycle, day: date | None = None) -> None:
+    """Recompute the whole summary of `cycle` from the base tables."""
+    day = day or reference_day(cycle)
+    for model in (ReportUnitArea, ReportUnit, ReportArea, ReportPerson):
+        db.session.execute(delete(model).where(model.cycle_id == cycle.id))
+    db.session.execute(
+        insert(ReportPerson).from_select(_PERSON_COLUMNS, person_rows(cycle.id, day))
+    )
+    db.session.execute(insert(ReportArea).from_select(_AREA_ROW_COLUMNS, area_rows(cycle.id, day)))
+    people, areas = ReportPerson.__table__, ReportArea.__table__
+    db.session.execute(
+        insert(ReportUnit).from_select(
+            ["cycle_id", "unit_id", "role_group_id", *PEOPLE_COLUMNS],
+            select(
+                people.c.cycle_id, people.c.unit_id, people.c.role_group_id, *people_sums(people)
+            )
+            .where(people.c.cycle_id == cycle.id)
+            .group_by(people.c.cycle_id, people.c.unit_id, people.c.role_group_id),
+        )
+    )
+    db.session.execute(
+        insert(ReportUnitArea).from_select(
+            ["cycle_id", "unit_id", "role_group_id", "area_id", *AREA_COLUMNS],
+            select(
+                areas.c.cycle_id,
+                areas.c.unit_id,
+                areas.c.role_group_id,
+                areas.c.area_id,
+                *area_sums(areas),
+            )
+            .where(areas.c.cycle_id == cycle.id, areas.c.target.is_not(None))
+            .group_by(areas.c.cycle_id, areas.c.unit_id, areas.c.role_group_id, areas.c.area_id),
+        )
+    )
+    _set_state(cycle.id, day)
+
+
+def refresh(cycle: Cycle, person_ids, day: date | None = None) -> None:
+    """Recompute `person_ids`' rows of `cycle` and move the unit sums by the difference."""
+    day = day or reference_day(cycle)
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(cycle.id, ids[start : start + CHUNK], day)
+
+
+def _refresh_chunk(cycle_id: int, ids: list[int], day: date) -> None:
+    # Lock the people first (in id order) so two transactions refreshing the same person take
+    # turns: the second then reads the rows the first committed.
+    db.session.execute(
+        select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update()
+    )
+    old_people, old_areas = _unit_sums(cycle_id, ids)
+    db.session.execute(
+        delete(ReportPerson).where(
+            ReportPerson.cycle_id == cycle_id, ReportPerson.person_id.in_(ids)
+        )
+    )
+    db.session.execute(
+        delete(ReportArea).where(ReportArea.cycle_id == cycle_id, ReportArea.person_id.in_(ids))
+    )
+    db.session.execute(
+        insert(ReportPerson).from_select(_PERSON_COLUMNS, person_rows(cycle_id, day, ids))
+    )
+    db.session.execute(
+        insert(ReportArea).from_select(_AREA_ROW_COLUMNS, area_rows(cycle_id, day, ids))
+    )
+    new_people, new_areas = _unit_sums(cycle_id, ids)
+    _move_sums(ReportUnit, cycle_id, old_people, new_people, PEOPLE_COLUMNS)
+    _move_sums(ReportUnitArea, cycle_id, old_areas, new_areas, AREA_COLUMNS)
+
+
+def _unit_sums(cycle_id: int, ids: list[int]) -> tuple[dict, dict]:
+    """What `ids` add to each (unit, role group) and (unit, role group, area) of a cycle."""
+    people, areas = ReportPerson.__table__, ReportArea.__table__
+    people_rows = db.session.execute(
+        select(people.c.unit_id, people.c.role_group_id, *people_sums(people))
+        .where(people.c.cycle_id == cycle_id, people.c.person_id.in_(ids))
+        .group_by(people.c.unit_id, people.c.role_group_id)
+    )
+    area_rows_ = db.session.execute(
+        select(areas.c.unit_id, areas.c.role_group_id, areas.c.area_id, *area_sums(areas))
+        .where(
+            areas.c.cycle_id == cycle_id,
+            areas.c.person_id.in_(ids),
+            areas.c.target.is_not(None),
+        )
+        .group_by(areas.c.unit_id, areas.c.role_group_id, areas.c.area_id)
+    )
+    return (
+        {(r.unit_id, r.role_group_id): PeopleTotals.from_row(r) for r in people_rows},
+        {(r.unit_id, r.role_group_id, r.area_id): AreaTotals.from_row(r) for r in area_rows_},
+    )
+
+
+def _move_sums(model, cycle_id: int, old: dict, new: dict, columns: tuple[str, ...]) -> None:
+    """Add new - old to the unit sums, in key order (so concurrent writers never deadlock)."""
+    key_names = ["unit_id", "role_group_id"] + (["area_id"] if model is ReportUnitArea else [])
+    blank = PeopleTotals if model is ReportUnit else AreaTotals
+    table = model.__table__
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        delta = blank()
+        delta.add(new.get(key, blank()))
+        delta.add(old.get(key, blank()), sign=-1)
+        values = {name: getattr(delta, name) for name in columns}
+        if any(values.values()):
+            rows.append({"cycle_id": cycle_id, **dict(zip(key_names, key, strict=True)), **values})
+    if not rows:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    for row in rows:
+        statement = dialect.insert(table).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["cycle_id", *key_names],
+            set_={name: table.c[name] + statement.excluded[name] for name in columns},
+        )
+        db.session.execute(statement)
+
+
+def _set_state(cycle_id: int, day: date) -> None:
+    state = db.session.get(ReportState, cycle_id)
+    if state is None:
+        db.session.add(ReportState(cycle_id=cycle_id, reference_day=day, rebuilt_at=utcnow()))
+    else:
+        state.reference_day = day
+        state.rebuilt_at = utcnow()
+    db.session.flush()
+
+
+def bring_up_to_date(cycle: Cycle) -> ReportState:
+    """Make `cycle`'s summary current for today (a first build, or a running cycle's new day);
+    the caller commits. Cheap when nothing changed: one primary-key read."""
+    state = db.session.get(ReportState, cycle.id)
+    day = reference_day(cycle)
+    if state is not None and state.reference_day == day:
+        return state
+    # One writer moves the day on (the cycle's row is the lock); others wait, then find it done.
+    db.session.execute(select(Cycle.id).where(Cycle.id == cycle.id).with_for_update())
+    state = db.session.get(ReportState, cycle.id, populate_existing=True)
+    if state is None:
+        rebuild(cycle, day)
+    elif state.reference_day != day:
+        moved = list(db.session.scalars(placed_between(state.reference_day, day)))
+        refresh(cycle, moved, day)
+        _set_state(cycle.id, day)
+    return db.session.get(ReportState, cycle.id)

@@ -1,0 +1,276 @@
+"""Unit reports: section 5's figures, by hand for small organisations, against a plain-Python
+oracle on random ones, and the summary kept exact through random changes."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Course, ReportArea, ReportPerson, ReportUnit, ReportUnitArea, Unit
+from lms.people.org import add_unit, move_person
+from lms.reports import summary
+from lms.reports.queries import HEADLINE, live_figures, unit_report
+from tests.conftest import empty_database
+from tests.report_world import (
+    assess,
+    comparable,
+    drop_target,
+    learn,
+    oracle,
+    person,
+    plan,
+    random_world,
+    rate_as_supervisor,
+)
+
+
+def report(unit, cycle, group=None):
+    from lms.models import RoleGroup
+
+    role_group = (
+        db.session.scalars(select(RoleGroup).where(RoleGroup.code == group)).one()
+        if group
+        else None
+    )
+    result = unit_report(unit, cycle, role_group)
+    db.session.commit()
+    return result
+
+
+def test_an_empty_unit_reports_zeros_and_no_rates(cycle):
+    unit = add_unit("EMPTY", "ว่าง")
+    db.session.commit()
+    figures = report(unit, cycle).figures
+    assert figures.headcount == 0
+    assert figures.self_assessed == 0 and figures.self_assessed_rate is None
+    assert figures.mix is None and figures.readiness is None
+    assert all(a.assessed == 0 and a.avg_level is None for a in figures.skills.values())
+    assert figures.top_gaps == []
+
+
+def test_figures_by_hand_for_a_small_organisation(cycle):
+    """Two sections; someone who moved in during the year, someone who left before its end,
+    someone who joined after it, someone without ratings, an area not applicable to a group."""
+    root = add_unit("ROOT", "สำนัก")
+    left, right = add_unit("L", "ส่วนซ้าย", parent=root), add_unit("R", "ส่วนขวา", parent=root)
+    ann = person(left, 1, "ACAD")
+    ben = person(left, 2, "SERV")
+    cat = person(right, 3, "ACAD")  # moves to L in June: counts in L
+    move_person(cat, left, date(2023, 6, 1))
+    dan = person(right, 4, "ACAD")
+    dan.deactivated_on = date(2023, 8, 31)  # left before the last day: not counted
+    person(right, 5, "ACAD", since=date(2023, 10, 2))  # joined after the year: not counted
+    eve = person(right, 6, "ACAD")  # no assessment, no plan, no learning
+    drop_target(cycle, "SERV", "DLEAD")
+    assess(ann, cycle, {"DLIT": 1, "DLEAD": 3})  # targets ACAD: DLIT 3, DLEAD 2 (content)
+    assess(ben, cycle, {"DLIT": 3, "DLEAD": 0})  # DLEAD does not apply to SERV here
+    assess(cat, cycle, {"DLIT": 4}, submitted=False)  # a draft counts for nothing
+    assess(dan, cycle, {"DLIT": 0})
+    plan(ann, cycle, "approved")
+    plan(ben, cycle, "returned")
+    plan(cat, cycle, "completed")
+    course = db.session.scalars(select(Course)).first()
+    learn(ann, cycle, "70", "10.5")
+    learn(ann, cycle, "10", "3", course, completed=True)
+    learn(ben, cycle, "20", "4")
+    learn(dan, cycle, "70", "100")
+    rate_as_supervisor(ann, cycle, "DLIT", 2, rater=ben)
+    rate_as_supervisor(eve, cycle, "DLIT", 1, rater=ben)
+    db.session.commit()
+
+    result = report(root, cycle)
+    f = result.figures
+    assert f.headcount == 4  # ann, ben, cat, eve
+    assert (f.self_assessed, f.self_assessed_rate) == (2, 0.5)
+    assert (f.idp_submitted, f.idp_approved, f.idp_completed) == (2, 2, 1)
+    assert (f.developing, f.activities, f.courses_completed) == (2, 3, 1)
+    assert f.hours == 17.5 and f.hours_by_bucket == {"70": 10.5, "20": 4.0, "10": 3.0}
+    assert f.mix["70"] == pytest.approx(10.5 / 17.5)
+    dlit = f.skills["DLIT"]  # content targets: ACAD and SERV both 3; ACAD's DLEAD 1
+    assert (dlit.assessed, dlit.avg_level, dlit.avg_target, dlit.avg_gap) == (2, 2.0, 3.0, 1.0)
+    assert (dlit.meeting_target, dlit.meeting_target_rate) == (1, 0.5)  # ben 3 of 3
+    assert dlit.supervisor_rated == 2 and dlit.supervisor_avg_level == 1.5
+    assert dlit.self_minus_supervisor == -1.0  # ann: 1 - 2
+    dlead = f.skills["DLEAD"]
+    assert dlead.assessed == 1 and dlead.avg_level == 3.0  # ben's rating is left out
+    assert dlead.avg_gap == 0.0 and dlead.meeting_target == 1
+    assert f.readiness == pytest.approx(2 / 3)
+    assert f.top_gaps == ["DLIT"]
+    assert comparable(f.as_dict()) == comparable(oracle(root, cycle))
+    assert [c.unit.code for c in result.children] == ["L", "R"]
+    by_code = {c.unit.code: c.figures for c in result.children}
+    assert by_code["L"].headcount == 3 and by_code["R"].headcount == 1
+    assert report(root, cycle, "SERV").figures.headcount == 1
+
+
+def test_a_role_group_without_the_area_leaves_it_out_of_gaps(cycle):
+    unit = add_unit("G", "กอง")
+    someone = person(unit, 1, "SERV")
+    drop_target(cycle, "SERV", "DTRANS")
+    assess(someone, cycle, {"DTRANS": 0, "DLIT": 0})
+    db.session.commit()
+    figures = report(unit, cycle).figures
+    assert figures.skills["DTRANS"].assessed == 0
+    assert figures.skills["DTRANS"].avg_gap is None
+    assert "DTRANS" not in figures.top_gaps
+    assert figures.skills["DLIT"].assessed == 1
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32), size=st.integers(0, 25))
+def test_reports_agree_with_a_plain_python_oracle(app, ocsc, seed, size):
+    from lms.cycles import create_cycle
+
+    rng = random.Random(seed)
+    try:
+        cycle = create_cycle(2566, ocsc, status="open")
+        root = random_world(rng, cycle, size)
+        db.session.commit()
+        result = report(root, cycle)
+        assert comparable(result.figures.as_dict()) == comparable(oracle(root, cycle))
+        live = live_figures(root, cycle)[HEADLINE]
+        assert live == result.figures
+        for child in result.children:
+            assert comparable(child.figures.as_dict()) == comparable(oracle(child.unit, cycle))
+        group = rng.choice(["ACAD", "SERV", "TECH"])
+        assert comparable(report(root, cycle, group).figures.as_dict()) == comparable(
+            oracle(root, cycle, group)
+        )
+    finally:  # each example starts from the content alone
+        db.session.rollback()
+        empty_database(app)
+
+
+def summary_rows():
+    """Every row of the summary, zero sums left out (a refresh may leave a unit at zero)."""
+    found = {}
+    for model in (ReportPerson, ReportArea, ReportUnit, ReportUnitArea):
+        rows = set()
+        for row in db.session.execute(select(model.__table__)):
+            values = tuple(row)
+            if model in (ReportUnit, ReportUnitArea) and not any(
+                values[3:] if model is ReportUnit else values[4:]
+            ):
+                continue
+            rows.add(values)
+        found[model.__tablename__] = rows
+    return found
+
+
+def test_the_summary_stays_exact_through_random_changes(cycle, closed_cycle):
+    rng = random.Random(20261124)
+    for each in (cycle, closed_cycle):
+        summary.bring_up_to_date(each)
+    db.session.commit()  # built empty: everything below arrives as changes
+    root = random_world(rng, cycle, 30)
+    db.session.commit()
+    from lms.models import LearningActivity, Person, Plan, SelfAssessment
+
+    people = list(db.session.scalars(select(Person)))
+    units = list(db.session.scalars(select(Unit)))
+    for step in range(25):
+        who = rng.choice(people)
+        change = rng.randrange(7)
+        if change == 0:
+            learn(who, rng.choice([cycle, closed_cycle]), rng.choice(["70", "20", "10"]), "2.5")
+        elif change == 1:
+            activity = db.session.scalars(
+                select(LearningActivity).limit(1).offset(rng.randrange(5))
+            ).first()
+            if activity is not None:
+                if rng.random() < 0.5:
+                    db.session.delete(activity)
+                else:
+                    activity.hours += 1
+                    activity.cycle_id = closed_cycle.id
+        elif change == 2:
+            existing = db.session.scalars(select(Plan).where(Plan.person_id == who.id)).first()
+            if existing is None:
+                plan(who, cycle, "submitted")
+            else:
+                existing.status = rng.choice(["approved", "completed", "returned"])
+        elif change == 3:
+            move_person(
+                who, rng.choice(units), date(2023, rng.randint(1, 12), 15) + timedelta(days=step)
+            )
+        elif change == 4:
+            who.deactivated_on = None if who.deactivated_on else date(2023, rng.randint(1, 12), 1)
+        elif change == 5:
+            found = db.session.scalars(
+                select(SelfAssessment).where(SelfAssessment.person_id == who.id)
+            ).first()
+            if found is not None:
+                found.status = "draft" if found.status == "submitted" else "submitted"
+        else:
+            drop_target(cycle, rng.choice(["ACAD", "SERV", "MGMT"]), rng.choice(["DLIT", "SPM"]))
+        try:
+            db.session.commit()
+        except Exception:  # a random move that breaks a date rule: that change did not happen
+            db.session.rollback()
+    before = summary_rows()
+    for each in (cycle, closed_cycle):
+        summary.rebuild(each)
+    db.session.commit()
+    assert summary_rows() == before
+    assert before["report_people"], "the test changed nothing"
+    assert comparable(report(root, cycle).figures.as_dict()) == comparable(oracle(root, cycle))
+
+
+def test_a_rolled_back_change_leaves_the_summary_as_it_was(cycle):
+    unit = add_unit("RB", "กอง")
+    someone = person(unit, 1)
+    db.session.commit()
+    assert report(unit, cycle).figures.activities == 0
+    learn(someone, cycle, "70", "5")
+    db.session.rollback()
+    learn(someone, cycle, "20", "1")
+    db.session.commit()
+    assert report(unit, cycle).figures.hours_by_bucket == {"70": 0.0, "20": 1.0, "10": 0.0}
+
+
+def test_a_running_cycle_counts_people_where_they_are_today(ocsc, frozen_clock):
+    from lms.cycles import create_cycle
+
+    frozen_clock(date(2026, 11, 24))
+    running = create_cycle(2570, ocsc, status="open")
+    root = add_unit("NOW", "สำนัก")
+    a, b = add_unit("NA", "ก", parent=root), add_unit("NB", "ข", parent=root)
+    someone = person(a, 1, since=date(2025, 1, 1))
+    move_person(someone, b, date(2026, 12, 1))  # a move HR has already entered for next week
+    db.session.commit()
+    by_code = {c.unit.code: c.figures.headcount for c in report(root, running).children}
+    assert by_code == {"NA": 1, "NB": 0}
+    frozen_clock(date(2026, 12, 2))  # the move took effect with no write at all
+    by_code = {c.unit.code: c.figures.headcount for c in report(root, running).children}
+    assert by_code == {"NA": 0, "NB": 1}
+
+
+def test_statements_per_report_do_not_grow_with_the_subtree(cycle, count_queries):
+    small = add_unit("SM", "เล็ก")
+    add_unit("SM1", "เล็ก 1", parent=small)
+    person(small, 1)
+    big = add_unit("BG", "ใหญ่")
+    for i in range(6):
+        child = add_unit(f"BG{i}", f"ใหญ่ {i}", parent=big)
+        for j in range(2):
+            grandchild = add_unit(f"BG{i}{j}", "ฝ่าย", parent=child)
+            for k in range(3):
+                who = person(grandchild, 100 + i * 10 + j * 3 + k)
+                assess(who, cycle, {"DLIT": k, "SPM": 2})
+                learn(who, cycle, "70", "2")
+    db.session.commit()
+    report(small, cycle)
+    report(big, cycle)  # both built: what follows is reading
+    with count_queries() as few:
+        report(small, cycle)
+    with count_queries() as many:
+        assert report(big, cycle).figures.headcount == 36
+    assert len(few) == len(many), str(many)
