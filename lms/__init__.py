@@ -67,10 +67,10 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms import models  # noqa: F401 - the models must be known before migrate runs
-    from lms.reports import upkeep  # noqa: F401 - the report summary follows every commit
     from lms.auth.services import load_user
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale, select_timezone
+    from lms.reports import upkeep  # noqa: F401 - the report summary follows every commit
 
     _database_timeouts(app)
     db.init_app(app)
