@@ -45,6 +45,9 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    from lms.queue import use_app
+
+    use_app(app)
     return app
 
 
@@ -130,6 +133,8 @@ FEATURES = (
     "review",
     "feedback",
     "inbox",
+    "reports",
+    "api",
 )
 
 

@@ -39,6 +39,11 @@ class Config:
         # IDP PDFs are made once per plan version and kept here; a person makes a few a minute.
         self.PDF_CACHE_DIR = env.get("PDF_CACHE_DIR", str(Path(instance_path) / "cache" / "pdf"))
         self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "10 per minute")
+        # Report files made by the task queue (lms.tasks), kept EXPORT_KEEP_HOURS for download.
+        self.EXPORT_DIR = env.get("EXPORT_DIR", str(Path(instance_path) / "exports"))
+        self.EXPORT_KEEP_HOURS = int(env.get("EXPORT_KEEP_HOURS", "24"))
+        # Tests run queued tasks at once, in the process that queues them.
+        self.TASKS_IMMEDIATE = _bool("TASKS_IMMEDIATE", False)
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
@@ -124,6 +129,8 @@ class TestConfig(Config):
         self.LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
         self.PDF_RATE_LIMIT = "10000 per minute"
         self.PDF_CACHE_DIR = str(Path(instance_path) / "cache" / "pdf")
+        self.EXPORT_DIR = str(Path(instance_path) / "exports")
+        self.TASKS_IMMEDIATE = True
         self.SESSION_COOKIE_SECURE = False
         self.PASSWORD_HASH_FAST = True
         self.MAIL_BACKEND = "memory"

@@ -64,11 +64,24 @@ def wants_json() -> bool:
     )
 
 
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+    503: "unavailable",
+}
+
+
 def error_response(status: int, detail: str | None = None):
     """Render the error page (or JSON) for `status`."""
     title, hint = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
-        body = {"error": {"code": status, "message": str(detail or title)}}
+        code = ERROR_CODES.get(status, "internal_error")
+        body = {"error": {"code": code, "message": str(detail or title)}}
         return jsonify(body), status
     return (
         render_template(

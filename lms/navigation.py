@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.inbox.services import badge_count
-from lms.permissions import can_browse_people, has_reports
+from lms.permissions import can_browse_people, has_reports, report_roots
 
 
 @dataclass
@@ -39,6 +39,8 @@ def nav_items() -> list[NavItem]:
         items.append(NavItem("people.my_team", _l("My team"), "/team"))
     if can_browse_people(current_user):
         items.append(NavItem("people.people_list", _l("People"), "/people"))
+    if report_roots(current_user):
+        items.append(NavItem("reports.index", _l("Reports"), "/reports"))
     return items
 
 

@@ -142,6 +142,17 @@ def can_view_unit(viewer: Person, unit: Unit) -> bool:
     return any(scope.contains(unit) for scope in scope_units(viewer))
 
 
+def report_roots(viewer: Person) -> list[Unit]:
+    """The unit subtrees `viewer` may see reports of: HR's and executives' own, every root
+    for an admin (a scope inside another one is left out)."""
+    if is_admin(viewer):
+        return list(
+            db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code))
+        )
+    scopes = sorted({u.id: u for u in scope_units(viewer)}.values(), key=lambda u: u.path)
+    return [u for u in scopes if not any(o is not u and o.contains(u) for o in scopes)]
+
+
 def can_browse_people(viewer: Person) -> bool:
     """Does `viewer` have a people list beyond their own team (HR, executive, admin)?"""
     return is_admin(viewer) or bool(scope_units(viewer))

@@ -10,6 +10,7 @@ from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
 from lms.cli.people import create_admin_command
 from lms.cli.remind import remind_command
+from lms.cli.reports import rebuild_reports_command, token_group
 from lms.extensions import db
 
 
@@ -40,5 +41,7 @@ for _command in (
     create_admin_command,
     remind_command,
     clean_uploads_command,
+    token_group,
+    rebuild_reports_command,
 ):
     lms_group.add_command(_command)

@@ -19,7 +19,14 @@ from lms.models.framework import (
 from lms.models.org import Unit
 from lms.models.person import Person, RoleAssignment, UnitMembership
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
-from lms.models.report import ReportArea, ReportPerson, ReportState, ReportUnit, ReportUnitArea
+from lms.models.report import (
+    ExportJob,
+    ReportArea,
+    ReportPerson,
+    ReportState,
+    ReportUnit,
+    ReportUnitArea,
+)
 
 __all__ = [
     "ActivityKind",
@@ -31,6 +38,7 @@ __all__ = [
     "CycleTarget",
     "Delegation",
     "EvidenceFile",
+    "ExportJob",
     "FeedbackMessage",
     "FeedbackThread",
     "Framework",

@@ -1,8 +1,8 @@
-"""report summary: per person and per unit figures kept exact
+"""report summary and export jobs
 
-Revision ID: 63077d63a739
+Revision ID: 463b78403ae1
 Revises: 868dbf0c5f64
-Create Date: 2026-11-24 17:15:30.617847
+Create Date: 2026-11-24 17:22:10.527025
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '63077d63a739'
+revision = '463b78403ae1'
 down_revision = '868dbf0c5f64'
 branch_labels = None
 depends_on = None
@@ -65,6 +65,32 @@ def upgrade():
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_units_unit_id_units')),
     sa.PrimaryKeyConstraint('cycle_id', 'unit_id', 'role_group_id', name=op.f('pk_report_units'))
     )
+    op.create_table('export_jobs',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('role_group_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=200), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('pdf', 'people')", name=op.f('ck_export_jobs_kind_known')),
+    sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_export_jobs_status_known')),
+    sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_export_jobs_progress_range')),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_export_jobs_cycle_id_cycles'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_export_jobs_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['role_group_id'], ['role_groups.id'], name=op.f('fk_export_jobs_role_group_id_role_groups')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_export_jobs_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_jobs'))
+    )
+    with op.batch_alter_table('export_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_jobs_person_id'), ['person_id'], unique=False)
+
     op.create_table('report_areas',
     sa.Column('cycle_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -112,6 +138,10 @@ def downgrade():
 
     op.drop_table('report_people')
     op.drop_table('report_areas')
+    with op.batch_alter_table('export_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_jobs_person_id'))
+
+    op.drop_table('export_jobs')
     op.drop_table('report_units')
     op.drop_table('report_unit_areas')
     op.drop_table('report_state')

@@ -1,0 +1,327 @@
+"""A unit report as XLSX, CSV and PDF, and the people list as CSV (PRODUCT.md section 6).
+
+The tables are built once (`report_tables`) and written by each format, so the page, the files
+and the API show the same numbers. Spreadsheet cells never start a formula from text (a name
+typed as "=1+1" stays text), numbers stay numbers.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import CycleTarget, Person, ReportArea, ReportPerson, RoleGroup, Unit
+from lms.reports.queries import UnitReport, area_infos
+from lms.vocab import BUCKETS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """One sheet: a title, Thai column names, rows of numbers and texts."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    rate_columns: tuple[int, ...] = ()  # columns of fractions (percentages on screen)
+    rate_rows: tuple[int, ...] = ()  # rows of fractions, beyond their first (label) cell
+
+    def is_rate(self, row: int, column: int) -> bool:
+        return column in self.rate_columns or (row in self.rate_rows and column > 0)
+
+
+def report_tables(report: UnitReport, locale: str) -> list[Table]:
+    """The report's tables: indicators, skill areas, child units, trend."""
+    f = report.figures
+    indicators = Table(
+        "indicators",
+        _("Indicators"),
+        [_("Indicator"), _("Value"), _("Rate")],
+        [
+            [_("Headcount"), f.headcount, None],
+            [_("Self-assessed"), f.self_assessed, f.self_assessed_rate],
+            [_("IDP submitted"), f.idp_submitted, f.idp_submitted_rate],
+            [_("IDP approved"), f.idp_approved, f.idp_approved_rate],
+            [_("IDP completed"), f.idp_completed, f.idp_completed_rate],
+            [_("Developing"), f.developing, f.developing_rate],
+            [_("Activities"), f.activities, None],
+            [_("Hours"), f.hours, None],
+            *[
+                [
+                    _("Hours, %(bucket)s", bucket=b),
+                    f.hours_by_bucket[b],
+                    f.mix[b] if f.mix else None,
+                ]
+                for b in BUCKETS
+            ],
+            [_("Courses completed"), f.courses_completed, None],
+            [_("Readiness"), None, f.readiness],
+        ],
+        rate_columns=(2,),
+    )
+    areas = Table(
+        "skills",
+        _("Skill areas"),
+        [
+            _("Code"),
+            _("Skill area"),
+            _("Assessed"),
+            _("Average level"),
+            _("Average target"),
+            _("Average gap"),
+            _("Meeting the target"),
+            _("Share meeting the target"),
+            _("Supervisor ratings"),
+            _("Supervisor average"),
+            _("Self − supervisor"),
+        ],
+        [
+            [
+                a.code,
+                a.name(locale),
+                s.assessed,
+                s.avg_level,
+                s.avg_target,
+                s.avg_gap,
+                s.meeting_target,
+                s.meeting_target_rate,
+                s.supervisor_rated,
+                s.supervisor_avg_level,
+                s.self_minus_supervisor,
+            ]
+            for a in report.areas
+            for s in [f.skills[a.code]]
+        ],
+        rate_columns=(7,),
+    )
+    children = Table(
+        "units",
+        _("Units"),
+        [
+            _("Unit code"),
+            _("Unit"),
+            _("Headcount"),
+            _("Self-assessed"),
+            _("IDP submitted"),
+            _("IDP approved"),
+            _("IDP completed"),
+            _("Developing"),
+            _("Hours"),
+            _("Share 70"),
+            _("Share 20"),
+            _("Share 10"),
+            _("Readiness"),
+        ],
+        [
+            [
+                c.unit.code,
+                c.unit.name(locale),
+                c.figures.headcount,
+                c.figures.self_assessed_rate,
+                c.figures.idp_submitted_rate,
+                c.figures.idp_approved_rate,
+                c.figures.idp_completed_rate,
+                c.figures.developing_rate,
+                c.figures.hours,
+                *[(c.figures.mix or {}).get(b) for b in BUCKETS],
+                c.figures.readiness,
+            ]
+            for c in report.children
+        ],
+        rate_columns=(3, 4, 5, 6, 7, 9, 10, 11, 12),
+    )
+    tables = [indicators, areas, children]
+    if report.previous is not None:
+        p = report.previous
+        names = [
+            ("headcount", _("Headcount")),
+            ("self_assessed_rate", _("Self-assessed")),
+            ("idp_submitted_rate", _("IDP submitted")),
+            ("idp_approved_rate", _("IDP approved")),
+            ("developing_rate", _("Developing")),
+            ("hours", _("Hours")),
+            ("readiness", _("Readiness")),
+        ]
+        tables.append(
+            Table(
+                "trend",
+                _("Trend"),
+                [
+                    _("Indicator"),
+                    _("FY %(year)d", year=report.previous_cycle.be_year),
+                    _("FY %(year)d", year=report.cycle.be_year),
+                ],
+                [[label, getattr(p, name), getattr(f, name)] for name, label in names],
+                rate_rows=tuple(
+                    i
+                    for i, (name, _label) in enumerate(names)
+                    if name.endswith(("rate", "readiness"))
+                ),
+            )
+        )
+    return tables
+
+
+def safe_text(value):
+    """Text that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+RATE_COLUMNS = ("Rate", "Share", "Readiness", "Self-assessed", "IDP", "Developing")
+
+
+def report_xlsx(report: UnitReport, locale: str) -> bytes:
+    """One sheet per table, frozen headers, numbers as numbers, rates as percentages."""
+    book = Workbook()
+    book.remove(book.active)
+    about = book.create_sheet(_("About"))
+    for row in _about_rows(report, locale):
+        about.append([safe_text(v) for v in row])
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 60
+    for table in report_tables(report, locale):
+        sheet = book.create_sheet(table.title[:31])
+        sheet.append(table.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for number, row in enumerate(table.rows):
+            sheet.append([safe_text(v) for v in row])
+            for index in range(len(row)):
+                if table.is_rate(number, index):
+                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.0%"
+        for index, name in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(
+                12, min(48, len(name) + 6)
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _about_rows(report: UnitReport, locale: str) -> list[list]:
+    from lms.i18n import format_be_date
+
+    return [
+        [_("Unit"), f"{report.unit.code} {report.unit.name(locale)}"],
+        [_("Fiscal year"), report.cycle.be_year],
+        [
+            _("Role group"),
+            report.role_group.name(locale) if report.role_group else _("Every role group"),
+        ],
+        [_("Counted on"), format_be_date(report.as_of)],
+        [
+            _("Rates"),
+            _("fractions from 0 to 1, shown as percentages; empty where nothing is counted"),
+        ],
+    ]
+
+
+def report_csv(report: UnitReport, locale: str) -> bytes:
+    """Every table one after another (a blank line between), UTF-8 with a BOM for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in _about_rows(report, locale):
+        writer.writerow([safe_text(v) for v in row])
+    for table in report_tables(report, locale):
+        writer.writerow([])
+        writer.writerow([table.title])
+        writer.writerow(table.columns)
+        for row in table.rows:
+            writer.writerow(["" if v is None else safe_text(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# -- the people list -------------------------------------------------------------------------
+
+
+PEOPLE_BATCH = 2000
+
+
+def people_csv_lines(unit: Unit, cycle) -> Iterator[str]:
+    """The people list of section 6, one CSV line at a time (streams 100,000 people without
+    holding them): every person counted in the subtree, with their levels and targets."""
+    areas = area_infos(cycle)
+    targets: dict[tuple[int, int], int] = {
+        (t.role_group_id, t.area_id): t.level
+        for t in db.session.scalars(select(CycleTarget).where(CycleTarget.cycle_id == cycle.id))
+    }
+    groups = dict(db.session.execute(select(RoleGroup.id, RoleGroup.code)).all())
+    header = [
+        "employee_no",
+        "unit_code",
+        "role_group",
+        "self_assessed",
+        "idp_status",
+        "activities",
+        "hours_70",
+        "hours_20",
+        "hours_10",
+        "courses_completed",
+        *[f"level_{a.code}" for a in areas],
+        *[f"target_{a.code}" for a in areas],
+    ]
+    yield _csv_line(header)
+    member = select(Unit.id).where(Unit.path.startswith(unit.path))
+    last = 0
+    while True:
+        batch = db.session.execute(
+            select(ReportPerson, Person.employee_no, Unit.code)
+            .join(Person, Person.id == ReportPerson.person_id)
+            .join(Unit, Unit.id == ReportPerson.unit_id)
+            .where(
+                ReportPerson.cycle_id == cycle.id,
+                ReportPerson.unit_id.in_(member),
+                ReportPerson.person_id > last,
+            )
+            .order_by(ReportPerson.person_id)
+            .limit(PEOPLE_BATCH)
+        ).all()
+        if not batch:
+            return
+        ids = [row.ReportPerson.person_id for row in batch]
+        levels: dict[tuple[int, int], int] = {}
+        for person_id, area_id, level in db.session.execute(
+            select(ReportArea.person_id, ReportArea.area_id, ReportArea.level).where(
+                ReportArea.cycle_id == cycle.id,
+                ReportArea.person_id.in_(ids),
+                ReportArea.level.is_not(None),
+            )
+        ):
+            levels[(person_id, area_id)] = level
+        for row in batch:
+            p = row.ReportPerson
+            yield _csv_line(
+                [
+                    row.employee_no,
+                    row.code,
+                    groups.get(p.role_group_id, ""),
+                    p.self_assessed,
+                    p.idp_status,
+                    p.activities,
+                    p.hours_70,
+                    p.hours_20,
+                    p.hours_10,
+                    p.courses_completed,
+                    *[levels.get((p.person_id, a.id), "") for a in areas],
+                    *[targets.get((p.role_group_id, a.id), "") for a in areas],
+                ]
+            )
+        last = ids[-1]
+
+
+def _csv_line(values: list) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([safe_text(v) for v in values])
+    return buffer.getvalue()

@@ -1,0 +1,124 @@
+"""What the report page and the PDF draw: the chart data of a report, labelled in the
+reader's language, and the PNG of each chart (built in `lms.reports.charts`, cached there)."""
+
+from flask_babel import gettext as _
+
+from lms.charts import radar_png
+from lms.reports import charts as report_charts
+from lms.reports.queries import UnitReport
+from lms.vocab import BUCKET_LABELS, BUCKETS
+
+CHARTS = ("funnel", "radar", "meeting", "difference", "mix", "trend")
+
+
+def available_charts(report: UnitReport) -> tuple[str, ...]:
+    names = ["funnel", "radar"]
+    kids = [c.figures for c in report.children]
+    if any(s.meeting_target_rate is not None for f in kids for s in f.skills.values()):
+        names.append("meeting")
+    if any(s.self_minus_supervisor is not None for f in kids for s in f.skills.values()):
+        names.append("difference")
+    if any(f.mix for f in kids):
+        names.append("mix")
+    if report.previous is not None:
+        names.append("trend")
+    return tuple(names)
+
+
+def funnel_steps(report: UnitReport) -> list[tuple[str, int]]:
+    f = report.figures
+    return [
+        (_("Self-assessed"), f.self_assessed),
+        (_("IDP submitted"), f.idp_submitted),
+        (_("IDP approved"), f.idp_approved),
+        (_("Developing"), f.developing),
+        (_("IDP completed"), f.idp_completed),
+    ]
+
+
+TREND = (
+    ("self_assessed_rate", "Self-assessed"),
+    ("idp_submitted_rate", "IDP submitted"),
+    ("idp_approved_rate", "IDP approved"),
+    ("developing_rate", "Developing"),
+    ("readiness", "Readiness"),
+)
+
+
+def trend_rows(report: UnitReport) -> list[tuple[str, float | None, float | None]]:
+    if report.previous is None:
+        return []
+    labels = {
+        "Self-assessed": _("Self-assessed"),
+        "IDP submitted": _("IDP submitted"),
+        "IDP approved": _("IDP approved"),
+        "Developing": _("Developing"),
+        "Readiness": _("Readiness"),
+    }
+    return [
+        (labels[label], getattr(report.previous, name), getattr(report.figures, name))
+        for name, label in TREND
+    ]
+
+
+def _child_names(report: UnitReport, locale: str) -> tuple[str, ...]:
+    return tuple(c.unit.name(locale) for c in report.children)
+
+
+def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
+    """The PNG of chart `name` for `report`, labelled in `locale` (cached on its data)."""
+    f = report.figures
+    short = tuple(a.short_name(locale) for a in report.areas)
+    if name == "funnel":
+        return report_charts.funnel_png(
+            tuple(funnel_steps(report)), f.headcount, _("People (share of headcount)")
+        )
+    if name == "radar":
+        levels = tuple(f.skills[a.code].avg_level for a in report.areas)
+        targets = tuple(f.skills[a.code].avg_target for a in report.areas)
+        return radar_png(
+            short, ((_("Unit average"), levels, "self"), (_("Average target"), targets, "target"))
+        )
+    if name == "meeting":
+        values = tuple(
+            tuple(c.figures.skills[a.code].meeting_target_rate for a in report.areas)
+            for c in report.children
+        )
+        return report_charts.meeting_heatmap_png(
+            _child_names(report, locale), short, values, _("Share meeting the target")
+        )
+    if name == "difference":
+        values = tuple(
+            tuple(c.figures.skills[a.code].self_minus_supervisor for a in report.areas)
+            for c in report.children
+        )
+        return report_charts.difference_heatmap_png(
+            _child_names(report, locale),
+            short,
+            values,
+            _("Self minus supervisor (above 0: people rate themselves higher)"),
+        )
+    if name == "mix":
+        mixes = tuple(
+            tuple(c.figures.mix[b] for b in BUCKETS) if c.figures.mix else None
+            for c in report.children
+        )
+        return report_charts.mix_bars_png(
+            _child_names(report, locale),
+            mixes,
+            tuple(str(BUCKET_LABELS[b]) for b in BUCKETS),
+            _("The plan aims at 70:20:10"),
+            _("no learning logged"),
+        )
+    if name == "trend":
+        rows = trend_rows(report)
+        return report_charts.trend_png(
+            tuple(r[0] for r in rows),
+            tuple(r[1] for r in rows),
+            tuple(r[2] for r in rows),
+            (
+                _("FY %(year)d", year=report.previous_cycle.be_year),
+                _("FY %(year)d", year=report.cycle.be_year),
+            ),
+        )
+    raise ValueError(name)

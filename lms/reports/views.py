@@ -1,0 +1,154 @@
+"""Unit report pages: the figures of a unit subtree, its charts (PNG) and its exports."""
+
+from flask import abort, make_response, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from lms.audit import audit
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.i18n import current_locale
+from lms.models import Cycle, Unit
+from lms.permissions import report_roots
+from lms.reports import bp
+from lms.reports.export import report_csv, report_xlsx
+from lms.reports.jobs import KINDS, download_name, file_path, job_of, request_export
+from lms.reports.lookups import (
+    ReportNotFound,
+    cycles,
+    default_cycle,
+    report_subject,
+    role_groups,
+)
+from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
+from lms.reports.queries import unit_report
+from lms.reports.tasks import queue_export
+
+
+def _subject(code: str):
+    try:
+        return report_subject(
+            current_user, code, request.args.get("cycle"), request.args.get("role_group")
+        )
+    except ReportNotFound as problem:
+        abort(problem.status, description=str(problem.message))
+
+
+def load_report(code: str) -> tuple:
+    """(subject, report) for the page, its charts and exports; the summary is brought up to
+    date and committed first."""
+    subject = _subject(code)
+    report = unit_report(subject.unit, subject.cycle, subject.role_group)
+    db.session.commit()
+    return subject, report
+
+
+@bp.route("/")
+@login_required
+def index():
+    roots = report_roots(current_user)
+    if not roots:
+        abort(404)
+    cycle = default_cycle()
+    if len(roots) == 1 and cycle is not None:
+        return redirect(url_for("reports.unit", code=roots[0].code))
+    return render_template("reports/index.html", roots=roots, cycle=cycle)
+
+
+@bp.route("/units/<code>")
+@login_required
+def unit(code: str):
+    subject, report = load_report(code)
+    return render_template(
+        "reports/unit.html",
+        subject=subject,
+        report=report,
+        cycles=cycles(),
+        role_groups=role_groups(),
+        charts=available_charts(report),
+        funnel=funnel_steps(report),
+        trend=trend_rows(report),
+    )
+
+
+@bp.route("/units/<code>/charts/<name>.png")
+@login_required
+def chart(code: str, name: str):
+    if name not in CHARTS:
+        abort(404)
+    _, report = load_report(code)
+    if name not in available_charts(report):
+        abort(404)
+    response = make_response(chart_png(name, report, current_locale()))
+    response.headers["Content-Type"] = "image/png"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{code}-{report.cycle.be_year}-{name}.png"'
+        )
+    return response
+
+
+FILE_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@bp.route("/units/<code>/export/<fmt>", methods=["GET", "POST"])
+@login_required
+def export(code: str, fmt: str):
+    """XLSX and CSV of the report's tables at once; the PDF and the people list through the
+    task queue (a POST makes the job, then its page shows the progress)."""
+    if fmt in FILE_FORMATS:
+        subject, report = load_report(code)
+        locale = current_locale()
+        data = report_xlsx(report, locale) if fmt == "xlsx" else report_csv(report, locale)
+        audit("export_report", current_user, subject.unit, format=fmt, cycle=subject.cycle.be_year)
+        db.session.commit()
+        response = make_response(data)
+        response.headers["Content-Type"] = FILE_FORMATS[fmt]
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="report-{subject.unit.code}-FY{subject.cycle.be_year}.{fmt}"'
+        )
+        return response
+    if fmt not in KINDS:
+        abort(404)
+    subject = _subject(code)
+    if request.method == "GET":
+        return render_template("reports/export.html", subject=subject, kind=fmt, form=ActionForm())
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    job = request_export(current_user, subject, fmt, current_locale())
+    db.session.commit()
+    queue_export(job.id)
+    return redirect(url_for("reports.export_job", job_id=job.id))
+
+
+@bp.route("/exports/<job_id>")
+@login_required
+def export_job(job_id: str):
+    job = job_of(current_user, job_id)
+    if job is None:
+        abort(404)
+    db.session.refresh(job)
+    return render_template(
+        "reports/job.html",
+        job=job,
+        unit=db.session.get(Unit, job.unit_id),
+        cycle=db.session.get(Cycle, job.cycle_id),
+        name=download_name(job),
+    )
+
+
+@bp.route("/exports/<job_id>/file")
+@login_required
+def export_file(job_id: str):
+    job = job_of(current_user, job_id)
+    if job is None or job.status != "done" or not file_path(job).is_file():
+        abort(404)
+    return send_file(
+        file_path(job),
+        mimetype=KINDS[job.kind][1],
+        as_attachment=True,
+        download_name=download_name(job),
+        max_age=0,
+    )
