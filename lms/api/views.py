@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Response, g, jsonify, request, stream_with_context
+from flask import Response, g, jsonify, request
 
 from lms.api import bp
 from lms.api.openapi import OPENAPI
@@ -83,12 +83,21 @@ def people_csv(code: str):
         return problem
     unit_report(subject.unit, subject.cycle, with_children=False)  # the summary, up to date
     db.session.commit()
-    lines = people_csv_lines(subject.unit, subject.cycle)
-    response = Response(stream_with_context(lines), mimetype="text/csv")
+    lines = _people_lines(
+        db.engine, subject.unit.path, subject.cycle.id, subject.cycle.framework_id
+    )
+    response = Response(lines, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="people-{subject.unit.code}-FY{subject.cycle.be_year}.csv"'
     )
     return response
+
+
+def _people_lines(engine, unit_path: str, cycle_id: int, framework_id: int):
+    """The CSV streamed on a connection of its own, after the request's context has ended
+    (100,000 lines are never held at once)."""
+    with engine.connect() as connection:
+        yield from people_csv_lines(unit_path, cycle_id, framework_id, connection)
 
 
 def _unit(unit) -> dict:

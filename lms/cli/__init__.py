@@ -8,6 +8,7 @@ from sqlalchemy import event
 from lms.cli.content import init_command
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
+from lms.cli.generate import generate_command
 from lms.cli.people import create_admin_command
 from lms.cli.remind import remind_command
 from lms.cli.reports import rebuild_reports_command, token_group
@@ -42,6 +43,7 @@ for _command in (
     remind_command,
     clean_uploads_command,
     token_group,
+    generate_command,
     rebuild_reports_command,
 ):
     lms_group.add_command(_command)

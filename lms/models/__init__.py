@@ -20,6 +20,7 @@ from lms.models.org import Unit
 from lms.models.person import Person, RoleAssignment, UnitMembership
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
 from lms.models.report import (
+    ALL_GROUPS,
     ExportJob,
     ReportArea,
     ReportPerson,
@@ -29,6 +30,7 @@ from lms.models.report import (
 )
 
 __all__ = [
+    "ALL_GROUPS",
     "ActivityKind",
     "ApiToken",
     "AuditEvent",

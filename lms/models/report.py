@@ -19,6 +19,7 @@ from lms.extensions import db
 from lms.models.common import utcnow
 
 HOURS = Numeric(14, 1)
+ALL_GROUPS = 0
 
 
 class ReportState(db.Model):
@@ -44,8 +45,8 @@ class ReportPerson(db.Model):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
+    unit_id: Mapped[int]  # derived rows: no foreign-key checks on a million-row rebuild
+    role_group_id: Mapped[int]
     self_assessed: Mapped[int]  # 1 or 0
     idp_status: Mapped[str] = mapped_column(String(12))  # "none" without a plan
     activities: Mapped[int]
@@ -69,9 +70,9 @@ class ReportArea(db.Model):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
-    area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
+    area_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int]  # derived rows: no foreign-key checks on a million-row rebuild
+    role_group_id: Mapped[int]
     level: Mapped[int | None]
     target: Mapped[int | None]
     supervisor_level: Mapped[int | None]
@@ -85,8 +86,11 @@ class ReportUnit(db.Model):
     cycle_id: Mapped[int] = mapped_column(
         ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
     )
+    # ALL_GROUPS (0) holds the unit's total over every role group: the report without a
+    # role-group filter reads one row per unit, not one per unit and group (the key's order
+    # makes that one index range).
+    role_group_id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"), primary_key=True)
     headcount: Mapped[int] = mapped_column(default=0)
     self_assessed: Mapped[int] = mapped_column(default=0)
     idp_submitted: Mapped[int] = mapped_column(default=0)
@@ -108,8 +112,11 @@ class ReportUnitArea(db.Model):
     cycle_id: Mapped[int] = mapped_column(
         ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
     )
+    # ALL_GROUPS (0) holds the unit's total over every role group: the report without a
+    # role-group filter reads one row per unit, not one per unit and group (the key's order
+    # makes that one index range).
+    role_group_id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"), primary_key=True)
     assessed: Mapped[int] = mapped_column(default=0)
     level_sum: Mapped[int] = mapped_column(default=0)

@@ -249,15 +249,19 @@ def report_csv(report: UnitReport, locale: str) -> bytes:
 PEOPLE_BATCH = 2000
 
 
-def people_csv_lines(unit: Unit, cycle) -> Iterator[str]:
+def people_csv_lines(
+    unit_path: str, cycle_id: int, framework_id: int, connection=None
+) -> Iterator[str]:
     """The people list of section 6, one CSV line at a time (streams 100,000 people without
-    holding them): every person counted in the subtree, with their levels and targets."""
-    areas = area_infos(cycle)
+    holding them): every person counted in the subtree, with their levels and targets.
+    Plain values and a Core `connection` let a streamed response read after its request."""
+    run = (connection or db.session).execute
+    areas = area_infos(framework_id, run)
     targets: dict[tuple[int, int], int] = {
         (t.role_group_id, t.area_id): t.level
-        for t in db.session.scalars(select(CycleTarget).where(CycleTarget.cycle_id == cycle.id))
+        for t in run(select(CycleTarget.__table__).where(CycleTarget.cycle_id == cycle_id))
     }
-    groups = dict(db.session.execute(select(RoleGroup.id, RoleGroup.code)).all())
+    groups = dict(run(select(RoleGroup.id, RoleGroup.code)).all())
     header = [
         "employee_no",
         "unit_code",
@@ -273,39 +277,35 @@ def people_csv_lines(unit: Unit, cycle) -> Iterator[str]:
         *[f"target_{a.code}" for a in areas],
     ]
     yield _csv_line(header)
-    member = select(Unit.id).where(Unit.path.startswith(unit.path))
+    member = select(Unit.id).where(Unit.path.startswith(unit_path))
+    rows = ReportPerson.__table__.c
     last = 0
     while True:
-        batch = db.session.execute(
-            select(ReportPerson, Person.employee_no, Unit.code)
-            .join(Person, Person.id == ReportPerson.person_id)
-            .join(Unit, Unit.id == ReportPerson.unit_id)
-            .where(
-                ReportPerson.cycle_id == cycle.id,
-                ReportPerson.unit_id.in_(member),
-                ReportPerson.person_id > last,
-            )
-            .order_by(ReportPerson.person_id)
+        batch = run(
+            select(rows, Person.employee_no, Unit.code.label("unit_code"))
+            .join(Person, Person.id == rows.person_id)
+            .join(Unit, Unit.id == rows.unit_id)
+            .where(rows.cycle_id == cycle_id, rows.unit_id.in_(member), rows.person_id > last)
+            .order_by(rows.person_id)
             .limit(PEOPLE_BATCH)
         ).all()
         if not batch:
             return
-        ids = [row.ReportPerson.person_id for row in batch]
+        ids = [row.person_id for row in batch]
         levels: dict[tuple[int, int], int] = {}
-        for person_id, area_id, level in db.session.execute(
+        for person_id, area_id, level in run(
             select(ReportArea.person_id, ReportArea.area_id, ReportArea.level).where(
-                ReportArea.cycle_id == cycle.id,
+                ReportArea.cycle_id == cycle_id,
                 ReportArea.person_id.in_(ids),
                 ReportArea.level.is_not(None),
             )
         ):
             levels[(person_id, area_id)] = level
-        for row in batch:
-            p = row.ReportPerson
+        for p in batch:
             yield _csv_line(
                 [
-                    row.employee_no,
-                    row.code,
+                    p.employee_no,
+                    p.unit_code,
                     groups.get(p.role_group_id, ""),
                     p.self_assessed,
                     p.idp_status,

@@ -115,7 +115,8 @@ def _write_people(job: ExportJob, unit: Unit, cycle: Cycle, path: Path) -> None:
     total = max(report.figures.headcount, 1)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")
-        for number, line in enumerate(people_csv_lines(unit, cycle)):
+        lines = people_csv_lines(unit.path, cycle.id, cycle.framework_id)
+        for number, line in enumerate(lines):
             out.write(line)
             if number and number % 5000 == 0:
                 _progress(job, 10 + int(85 * number / total))

@@ -11,7 +11,7 @@ from sqlalchemy import CompoundSelect, Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.clock import today
-from lms.models import Cycle, Person, UnitMembership
+from lms.models import Cycle, Person, Unit, UnitMembership
 
 
 def reference_day(cycle: Cycle) -> date:
@@ -21,9 +21,9 @@ def reference_day(cycle: Cycle) -> date:
     return max(cycle.starts_on, min(today(), cycle.ends_on))
 
 
-def population(day: date, person_ids=None) -> Select:
+def population(day: date, person_ids=None, within: Unit | None = None) -> Select:
     """(person_id, unit_id, role_group_id) of everyone counted on `day`; `person_ids` (a list
-    or a SELECT of ids) narrows it to some people."""
+    or a SELECT of ids) narrows it to some people, `within` to one unit subtree."""
     later = aliased(UnitMembership)
     newer_in_force = (
         select(later.id)
@@ -51,6 +51,10 @@ def population(day: date, person_ids=None) -> Select:
     )
     if person_ids is not None:
         query = query.where(Person.id.in_(person_ids))
+    if within is not None:
+        query = query.join(Unit, Unit.id == UnitMembership.unit_id).where(
+            Unit.path.startswith(within.path)
+        )
     return query
 
 

@@ -8,11 +8,11 @@ SQL and the tests' cross-check). The number of statements never depends on the s
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from lms.extensions import db
-from lms.models import Cycle, ReportUnit, ReportUnitArea, RoleGroup, SkillArea, Unit
+from lms.models import ALL_GROUPS, Cycle, ReportUnit, ReportUnitArea, RoleGroup, SkillArea, Unit
 from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
 from lms.reports.population import reference_day
 from lms.reports.rows import (
@@ -50,9 +50,10 @@ class UnitReport:
     trail: list[Unit]  # the units above, root first (breadcrumbs)
 
 
-def area_infos(cycle: Cycle) -> list[AreaInfo]:
-    """The cycle's skill areas, in framework order, as reports name them."""
-    rows = db.session.execute(
+def area_infos(cycle: Cycle | int, run=None) -> list[AreaInfo]:
+    """The skill areas of a cycle (or of a framework id), in order, as reports name them."""
+    framework_id = cycle if isinstance(cycle, int) else cycle.framework_id
+    rows = (run or db.session.execute)(
         select(
             SkillArea.id,
             SkillArea.code,
@@ -61,7 +62,7 @@ def area_infos(cycle: Cycle) -> list[AreaInfo]:
             SkillArea.short_th,
             SkillArea.short_en,
         )
-        .where(SkillArea.framework_id == cycle.framework_id)
+        .where(SkillArea.framework_id == framework_id)
         .order_by(SkillArea.position, SkillArea.id)
     )
     return [AreaInfo(*row) for row in rows]
@@ -129,11 +130,21 @@ def units_above(unit: Unit) -> list[Unit]:
 
 
 def _summed(cycle_id: int, unit: Unit, group_id: int | None, *, by_child: bool) -> dict:
-    """{key: (PeopleTotals, {area_id: AreaTotals})} from the per-unit sums."""
+    """{key: (PeopleTotals, {area_id: AreaTotals})} from the per-unit sums (the ALL_GROUPS
+    rows without a role-group filter: one row per unit)."""
     people, areas = ReportUnit.__table__, ReportUnitArea.__table__
     people_totals = [func.coalesce(func.sum(people.c[n]), 0).label(n) for n in PEOPLE_COLUMNS]
     area_totals = [func.coalesce(func.sum(areas.c[n]), 0).label(n) for n in AREA_COLUMNS]
-    return _grouped(people, people_totals, areas, area_totals, cycle_id, unit, group_id, by_child)
+    return _grouped(
+        people,
+        people_totals,
+        areas,
+        area_totals,
+        cycle_id,
+        unit,
+        group_id if group_id is not None else ALL_GROUPS,
+        by_child,
+    )
 
 
 def live_figures(
@@ -141,8 +152,8 @@ def live_figures(
 ) -> dict:
     """{HEADLINE or child unit id: Figures} computed straight from the base tables."""
     day = reference_day(cycle)
-    people = person_rows(cycle.id, day).subquery("people")
-    areas = area_rows(cycle.id, day).subquery("areas")
+    people = person_rows(cycle.id, day, within=unit).subquery("people")
+    areas = area_rows(cycle.id, day, within=unit).subquery("areas")
     totals = _grouped(
         people,
         people_sums(people),
@@ -170,19 +181,21 @@ def _grouped(
     *,
     applicable_only: bool = False,
 ) -> dict:
+    """Sum `people` and `areas` rows over `unit`'s subtree, or per direct child unit (the
+    child is read off each unit's materialised path: no join per child)."""
     result: dict = {}
     for source, columns, per_area in ((people, people_columns, False), (areas, area_columns, True)):
         member = aliased(Unit)
         keys = []
-        query = select().select_from(source).join(member, member.id == source.c.unit_id)
+        query = (
+            select()
+            .select_from(source)
+            .join(member, member.id == source.c.unit_id)
+            .where(member.path.startswith(unit.path))
+        )
         if by_child:
-            child = aliased(Unit)
-            query = query.join(
-                child, and_(child.parent_id == unit.id, member.path.startswith(child.path))
-            )
-            keys.append(child.id.label("key"))
-        else:
-            query = query.where(member.path.startswith(unit.path))
+            query = query.where(member.id != unit.id)
+            keys.append(_child_key(member.path, unit.path).label("key"))
         if per_area:
             keys.append(source.c.area_id)
             if applicable_only:
@@ -195,10 +208,19 @@ def _grouped(
         if keys:
             query = query.group_by(*keys)
         for row in db.session.execute(query):
-            key = row.key if by_child else HEADLINE
+            key = int(row.key) if by_child else HEADLINE
             people_totals, area_totals = result.setdefault(key, (PeopleTotals(), {}))
             if per_area:
                 area_totals[row.area_id] = AreaTotals.from_row(row)
             else:
                 people_totals.add(PeopleTotals.from_row(row))
     return result
+
+
+def _child_key(path, prefix: str):
+    """The id (as text) of the direct child of the unit whose path is `prefix`, from a
+    member unit's `path` ("/1/7/42/" under "/1/" gives "7")."""
+    rest = func.substr(path, len(prefix) + 1)
+    if db.engine.dialect.name == "postgresql":
+        return func.split_part(rest, "/", 1)
+    return func.substr(rest, 1, func.instr(rest, "/") - 1)

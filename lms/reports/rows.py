@@ -47,9 +47,12 @@ def _hours(bucket: Bucket):
     )
 
 
-def person_rows(cycle_id: int, day: date, person_ids=None) -> Select:
-    """One row per person counted in the cycle on `day`: the columns of `report_people`."""
-    placed = population(day, person_ids).subquery("placed")
+def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Select:
+    """One row per person counted in the cycle on `day` (optionally only `person_ids`, or
+    only the subtree of unit `within`): the columns of `report_people`."""
+    placed = population(day, person_ids, within).subquery("placed")
+    if within is not None:
+        person_ids = select(placed.c.person_id)
     learning = select(
         LearningActivity.person_id,
         func.count().label("activities"),
@@ -102,10 +105,10 @@ def person_rows(cycle_id: int, day: date, person_ids=None) -> Select:
     )
 
 
-def area_rows(cycle_id: int, day: date, person_ids=None) -> Select:
+def area_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Select:
     """One row per counted person and area with a submitted self-rating or a supervisor
     rating in the cycle: the columns of `report_areas` (target NULL where not applicable)."""
-    placed = population(day, person_ids).subquery("placed")
+    placed = population(day, person_ids, within).subquery("placed")
     own = (
         select(
             SelfAssessment.person_id.label("person_id"),

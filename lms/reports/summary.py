@@ -9,12 +9,13 @@ cycle's reference day on to today, re-reading only the people whose placement ch
 
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Integer, delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import (
+    ALL_GROUPS,
     Cycle,
     Person,
     ReportArea,
@@ -74,7 +75,30 @@ def rebuild(cycle: Cycle, day: date | None = None) -> None:
             .group_by(areas.c.cycle_id, areas.c.unit_id, areas.c.role_group_id, areas.c.area_id),
         )
     )
+    _add_group_totals(cycle.id)
     _set_state(cycle.id, day)
+
+
+def _add_group_totals(cycle_id: int) -> None:
+    """The ALL_GROUPS rows: each unit's sums over its role groups."""
+    for model, columns, keys in (
+        (ReportUnit, PEOPLE_COLUMNS, ("unit_id",)),
+        (ReportUnitArea, AREA_COLUMNS, ("unit_id", "area_id")),
+    ):
+        table = model.__table__
+        db.session.execute(
+            insert(model).from_select(
+                ["cycle_id", "role_group_id", *keys, *columns],
+                select(
+                    table.c.cycle_id,
+                    literal(ALL_GROUPS, Integer),
+                    *[table.c[k] for k in keys],
+                    *[func.sum(table.c[c]) for c in columns],
+                )
+                .where(table.c.cycle_id == cycle_id)
+                .group_by(table.c.cycle_id, *[table.c[k] for k in keys]),
+            )
+        )
 
 
 def refresh(cycle: Cycle, person_ids, day: date | None = None) -> None:
@@ -139,12 +163,15 @@ def _move_sums(model, cycle_id: int, old: dict, new: dict, columns: tuple[str, .
     key_names = ["unit_id", "role_group_id"] + (["area_id"] if model is ReportUnitArea else [])
     blank = PeopleTotals if model is ReportUnit else AreaTotals
     table = model.__table__
+    deltas: dict[tuple, object] = {}
+    for key in set(old) | set(new):
+        for target in (key, (key[0], ALL_GROUPS, *key[2:])):  # the group, and every group
+            delta = deltas.setdefault(target, blank())
+            delta.add(new.get(key, blank()))
+            delta.add(old.get(key, blank()), sign=-1)
     rows = []
-    for key in sorted(set(old) | set(new)):
-        delta = blank()
-        delta.add(new.get(key, blank()))
-        delta.add(old.get(key, blank()), sign=-1)
-        values = {name: getattr(delta, name) for name in columns}
+    for key in sorted(deltas):
+        values = {name: getattr(deltas[key], name) for name in columns}
         if any(values.values()):
             rows.append({"cycle_id": cycle_id, **dict(zip(key_names, key, strict=True)), **values})
     if not rows:

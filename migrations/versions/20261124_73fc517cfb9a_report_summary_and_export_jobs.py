@@ -1,8 +1,8 @@
 """report summary and export jobs
 
-Revision ID: 463b78403ae1
+Revision ID: 73fc517cfb9a
 Revises: 868dbf0c5f64
-Create Date: 2026-11-24 17:22:10.527025
+Create Date: 2026-11-24 18:07:58.008879
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '463b78403ae1'
+revision = '73fc517cfb9a'
 down_revision = '868dbf0c5f64'
 branch_labels = None
 depends_on = None
@@ -27,8 +27,8 @@ def upgrade():
     )
     op.create_table('report_unit_areas',
     sa.Column('cycle_id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('role_group_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('assessed', sa.Integer(), nullable=False),
     sa.Column('level_sum', sa.Integer(), nullable=False),
@@ -41,14 +41,13 @@ def upgrade():
     sa.Column('difference_sum', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['skill_areas.id'], name=op.f('fk_report_unit_areas_area_id_skill_areas')),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_report_unit_areas_cycle_id_cycles'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['role_group_id'], ['role_groups.id'], name=op.f('fk_report_unit_areas_role_group_id_role_groups')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_unit_areas_unit_id_units')),
-    sa.PrimaryKeyConstraint('cycle_id', 'unit_id', 'role_group_id', 'area_id', name=op.f('pk_report_unit_areas'))
+    sa.PrimaryKeyConstraint('cycle_id', 'role_group_id', 'unit_id', 'area_id', name=op.f('pk_report_unit_areas'))
     )
     op.create_table('report_units',
     sa.Column('cycle_id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('role_group_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('headcount', sa.Integer(), nullable=False),
     sa.Column('self_assessed', sa.Integer(), nullable=False),
     sa.Column('idp_submitted', sa.Integer(), nullable=False),
@@ -61,9 +60,8 @@ def upgrade():
     sa.Column('hours_10', sa.Numeric(precision=14, scale=1), nullable=False),
     sa.Column('courses_completed', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_report_units_cycle_id_cycles'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['role_group_id'], ['role_groups.id'], name=op.f('fk_report_units_role_group_id_role_groups')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_units_unit_id_units')),
-    sa.PrimaryKeyConstraint('cycle_id', 'unit_id', 'role_group_id', name=op.f('pk_report_units'))
+    sa.PrimaryKeyConstraint('cycle_id', 'role_group_id', 'unit_id', name=op.f('pk_report_units'))
     )
     op.create_table('export_jobs',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -100,11 +98,8 @@ def upgrade():
     sa.Column('level', sa.Integer(), nullable=True),
     sa.Column('target', sa.Integer(), nullable=True),
     sa.Column('supervisor_level', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['area_id'], ['skill_areas.id'], name=op.f('fk_report_areas_area_id_skill_areas')),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_report_areas_cycle_id_cycles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_report_areas_person_id_people'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['role_group_id'], ['role_groups.id'], name=op.f('fk_report_areas_role_group_id_role_groups')),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_areas_unit_id_units')),
     sa.PrimaryKeyConstraint('cycle_id', 'person_id', 'area_id', name=op.f('pk_report_areas'))
     )
     op.create_table('report_people',
@@ -121,8 +116,6 @@ def upgrade():
     sa.Column('courses_completed', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_report_people_cycle_id_cycles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_report_people_person_id_people'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['role_group_id'], ['role_groups.id'], name=op.f('fk_report_people_role_group_id_role_groups')),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_people_unit_id_units')),
     sa.PrimaryKeyConstraint('cycle_id', 'person_id', name=op.f('pk_report_people'))
     )
     with op.batch_alter_table('report_people', schema=None) as batch_op:

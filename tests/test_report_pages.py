@@ -1,0 +1,270 @@
+"""Unit report pages, charts, exports and API v1: who may see what, bad input, and the page,
+XLSX, CSV, PDF, JSON and people CSV telling the same numbers."""
+
+import csv
+import io
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from lms.api.tokens import create_token
+from lms.extensions import db
+from lms.models import AuditEvent, Course, ExportJob
+from lms.people.org import add_unit
+from tests.conftest import PASSWORD, csrf_token, login
+from tests.factories import PersonFactory
+from tests.report_world import assess, learn, person, plan, rate_as_supervisor
+
+
+@pytest.fixture
+def org(cycle, closed_cycle):
+    """A department with two sections, people in every state, HR of the department, HR of
+    another department, and a member of staff."""
+    root = add_unit("DEPT", "สำนักทดสอบ", "Test department")
+    a = add_unit("SEC-A", "=ฝ่ายเอ", "Section A", root)  # a spreadsheet would run it as formula
+    b = add_unit("SEC-B", "ฝ่ายบี", "Section B", root)
+    other = add_unit("OTHER", "สำนักอื่น")
+    course = db.session.scalars(select(Course)).first()
+    people = [person(a, 1, "ACAD"), person(a, 2, "SERV"), person(b, 3, "TECH"), person(b, 4)]
+    assess(people[0], cycle, {"DLIT": 1, "DGOV": 2, "SPM": 3})
+    assess(people[1], cycle, {"DLIT": 3, "DGOV": 1})
+    assess(people[2], cycle, {"DLIT": 4})
+    assess(people[0], closed_cycle, {"DLIT": 0})
+    plan(people[0], cycle, "approved")
+    plan(people[1], cycle, "submitted")
+    plan(people[2], cycle, "completed")
+    learn(people[0], cycle, "70", "12.5")
+    learn(people[0], cycle, "10", "3", course, completed=True)
+    learn(people[2], cycle, "20", "2")
+    rate_as_supervisor(people[0], cycle, "DLIT", 2, rater=people[3])
+    db.session.commit()
+    hr = PersonFactory(unit=root, roles=(("hr", root),))
+    other_hr = PersonFactory(unit=other, roles=(("hr", other),))
+    staff = PersonFactory(unit=a)
+    admin = PersonFactory(unit=other, roles=(("admin", None),))
+    return {"root": root, "hr": hr, "other_hr": other_hr, "staff": staff, "admin": admin}
+
+
+def bearer(who) -> dict:
+    _, plain = create_token(who, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def test_hr_sees_their_unit_with_drill_down_and_breadcrumbs(client, org):
+    login(client, org["hr"])
+    assert client.get("/reports/").headers["Location"].endswith("/reports/units/DEPT")
+    page = client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True)
+    assert "สำนักทดสอบ" in page and "/reports/units/SEC-A?cycle=2566" in page
+    section = client.get("/reports/units/SEC-B?cycle=2566").get_data(as_text=True)
+    assert 'href="/reports/units/DEPT?cycle=2566"' in section  # the way back up
+
+
+@pytest.mark.parametrize(
+    "who, url, status",
+    [
+        ("staff", "/reports/", 404),
+        ("staff", "/reports/units/DEPT", 404),
+        ("other_hr", "/reports/units/DEPT", 404),
+        ("other_hr", "/reports/units/SEC-A/charts/funnel.png", 404),
+        ("other_hr", "/reports/units/SEC-A/export/xlsx", 404),
+        ("hr", "/reports/units/OTHER", 404),
+        ("hr", "/reports/units/NOPE", 404),
+        ("hr", "/reports/units/DEPT?cycle=2400", 404),
+        ("hr", "/reports/units/DEPT?cycle=abc", 404),
+        ("hr", "/reports/units/DEPT?role_group=NOPE", 400),
+        ("hr", "/reports/units/DEPT/charts/nothing.png", 404),
+        ("admin", "/reports/units/DEPT", 200),
+        ("admin", "/reports/units/OTHER", 200),
+        ("hr", "/reports/units/DEPT?role_group=ACAD", 200),
+    ],
+)
+def test_who_may_see_which_report(client, org, who, url, status):
+    login(client, org[who])
+    assert client.get(url).status_code == status
+
+
+def test_an_empty_unit_reports_zeros_and_dashes(client, org):
+    add_unit("EMPTY", "หน่วยว่าง")
+    db.session.commit()
+    login(client, org["admin"])
+    page = client.get("/reports/units/EMPTY?cycle=2566").get_data(as_text=True)
+    assert 'class="empty-state"' in page
+    assert page.count(">–<") > 10
+
+
+@pytest.mark.parametrize(
+    "url, status, code",
+    [
+        ("/api/v1/reports/units/NOPE?cycle=2566", 404, "unit_not_found"),
+        ("/api/v1/reports/units/OTHER?cycle=2566", 404, "unit_not_found"),  # outside scope
+        ("/api/v1/reports/units/DEPT?cycle=2400", 404, "cycle_not_found"),
+        ("/api/v1/reports/units/DEPT?role_group=ZZ", 400, "role_group_unknown"),
+        ("/api/v1/reports/units/DEPT/people.csv?cycle=1", 404, "cycle_not_found"),
+        ("/api/v1/nothing", 404, "not_found"),
+    ],
+)
+def test_api_errors_are_json(client, org, url, status, code):
+    response = client.get(url, headers=bearer(org["hr"]))
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_api_needs_a_live_token(client, org):
+    for headers in ({}, {"Authorization": "Bearer thk_nonsense"}, {"Authorization": "Basic x"}):
+        response = client.get("/api/v1/reports/units/DEPT", headers=headers)
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "unauthorized"
+    headers = bearer(org["hr"])
+    assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 200
+    org["hr"].deactivated_on = date(2026, 1, 1)
+    db.session.commit()
+    assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 401
+
+
+def test_staff_tokens_see_no_unit(client, org):
+    response = client.get("/api/v1/reports/units/SEC-A", headers=bearer(org["staff"]))
+    assert response.status_code == 404
+
+
+def test_openapi_is_served(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/reports/units/{code}" in spec["paths"]
+    assert "/reports/units/{code}/people.csv" in spec["paths"]
+
+
+def test_page_xlsx_csv_pdf_json_and_people_csv_agree(client, org):
+    headers = bearer(org["hr"])
+    data = client.get("/api/v1/reports/units/DEPT?cycle=2566", headers=headers).get_json()
+    assert data["headcount"] == 6  # four people, HR and staff
+    assert data["self_assessed"] == 3 and data["idp_approved"] == 2 and data["idp_completed"] == 1
+    assert data["hours"] == 17.5 and data["courses_completed"] == 1
+    assert data["skills"]["DLIT"]["assessed"] == 3
+    assert data["skills"]["DLIT"]["self_minus_supervisor"] == -1.0
+    assert [c["code"] for c in data["children"]] == ["SEC-A", "SEC-B"]
+    assert data["trend"]["cycle"] == 2565 and data["trend"]["self_assessed"] == 1
+
+    people = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/api/v1/reports/units/DEPT/people.csv?cycle=2566", headers=headers)
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    assert len(people) == data["headcount"]
+    assert sum(int(p["self_assessed"]) for p in people) == data["self_assessed"]
+    hours = sum(float(p[f"hours_{b}"]) for p in people for b in ("70", "20", "10"))
+    assert hours == data["hours"]
+    assert sum(int(p["courses_completed"]) for p in people) == data["courses_completed"]
+    statuses = [p["idp_status"] for p in people]
+    assert statuses.count("approved") + statuses.count("completed") == data["idp_approved"]
+    levels = [int(p["level_DLIT"]) for p in people if p["level_DLIT"]]
+    assert sum(levels) / len(levels) == data["skills"]["DLIT"]["avg_level"]
+    assert {p["target_DLIT"] for p in people} >= {"3", "4"}
+
+    login(client, org["hr"])
+    book = load_workbook(io.BytesIO(client.get("/reports/units/DEPT/export/xlsx?cycle=2566").data))
+    indicators = book[book.sheetnames[1]]
+    assert indicators.freeze_panes == "A2"
+    assert indicators.cell(row=2, column=2).value == data["headcount"]  # the first indicator
+    units_sheet = book[book.sheetnames[3]]
+    names = [row[1].value for row in units_sheet.iter_rows(min_row=2)]
+    assert "'=ฝ่ายเอ" in names  # text, never a formula
+    rates = [row[2].value for row in indicators.iter_rows(min_row=2)]
+    assert data["self_assessed_rate"] in rates  # numbers as numbers
+
+    text = client.get("/reports/units/DEPT/export/csv?cycle=2566").data.decode("utf-8-sig")
+    assert f",{data['headcount']}," in text and ",17.5," in text
+
+    page = client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True)
+    assert "50%" in page  # self-assessed 3 of 6
+    assert "17.5" in page
+
+    queued = client.post("/reports/units/DEPT/export/pdf?cycle=2566")
+    job_url = queued.headers["Location"]
+    assert "/file" in client.get(job_url).get_data(as_text=True)  # ready (tasks run at once)
+    pdf = client.get(job_url + "/file")
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")  # poppler-utils, as the README's set-up installs
+    if pdftotext:
+        words = subprocess.run(
+            [pdftotext, "-", "-"], input=pdf.data, capture_output=True, check=True
+        ).stdout.decode()
+        assert "17.5" in words and "50%" in words and "สำนักทดสอบ" in words
+
+
+def test_a_queued_file_is_only_its_owners(client, app, org):
+    login(client, org["hr"])
+    job_url = client.post("/reports/units/DEPT/export/people?cycle=2566").headers["Location"]
+    rows = client.get(job_url + "/file").data.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("employee_no,unit_code,role_group") and len(rows) == 7
+    job = db.session.scalars(select(ExportJob)).one()
+    assert job.status == "done" and job.progress == 100
+    assert db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export_report")
+    ).first()
+    other = app.test_client()
+    login(other, org["admin"])
+    assert other.get(job_url).status_code == 404
+    assert other.get(job_url + "/file").status_code == 404
+
+
+def test_export_needs_the_form_token(csrf_client, org):
+    token = csrf_token(csrf_client, "/login")
+    csrf_client.post(
+        "/login",
+        data={"identifier": org["hr"].email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert csrf_client.get("/reports/units/DEPT").status_code == 200
+    assert csrf_client.post("/reports/units/DEPT/export/pdf").status_code == 400
+
+
+def test_every_chart_is_a_png(client, org):
+    login(client, org["hr"])
+    page = client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True)
+    for name in ("funnel", "radar", "meeting", "difference", "mix", "trend"):
+        assert f"/charts/{name}.png" in page, name
+        response = client.get(f"/reports/units/DEPT/charts/{name}.png?cycle=2566&download=1")
+        assert response.headers["Content-Type"] == "image/png", name
+        assert (
+            response.data.startswith(b"\x89PNG")
+            and "attachment" in response.headers["Content-Disposition"]
+        )
+
+
+def test_the_token_command_prints_the_token_last(app, org):
+    result = app.test_cli_runner().invoke(args=["lms", "token", "create", org["hr"].email])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    client = app.test_client()
+    response = client.get(
+        "/api/v1/reports/units/DEPT", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    refused = app.test_cli_runner().invoke(args=["lms", "token", "create", "nobody@x"])
+    assert refused.exit_code != 0
+
+
+def test_generate_builds_the_same_organisation_from_the_same_seed(app):
+    from lms.demo.generate import generate, summarise
+    from lms.models import Cycle, Unit
+    from lms.reports.queries import HEADLINE, live_figures, unit_report
+
+    built = generate(300, 7)
+    db.session.commit()
+    summarise()
+    db.session.commit()
+    root = db.session.scalars(select(Unit).where(Unit.code == "BMA")).one()
+    cycle = db.session.scalars(select(Cycle).where(Cycle.be_year == 2566)).one()
+    report = unit_report(root, cycle)
+    assert report.figures.headcount > 250 and report.figures.self_assessed > 100
+    assert report.figures == live_figures(root, cycle)[HEADLINE]
+    assert built.rows["people"] == 300
+    with pytest.raises(ValueError, match="already"):
+        generate(300, 7)
