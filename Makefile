@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots loadtest clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots bench loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,9 @@ init: install  ## migrate the database (DATABASE_URL or the SQLite default) and 
 demo: init  ## load the demo organisation and its five demo log-ins
 	$(DEV) $(BIN)/flask lms demo
 
-run: demo  ## serve the demo on http://127.0.0.1:5000
+run: demo  ## serve the demo on http://127.0.0.1:5000, with the task queue's consumer beside it
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEV) $(BIN)/huey_consumer lms.worker.huey -k thread -w 2 -d 0.1 -m 1 -q & \
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: install  ## ruff, and the import contracts of pyproject.toml (dependencies point down)
@@ -49,6 +51,9 @@ test: lint  ## the whole suite on SQLite, and on PostgreSQL too when TEST_DATABA
 
 screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai and English
 	$(BIN)/python tests/browser/screenshots.py
+
+bench: install  ## unit reports at 100,000 people on SQLite and PostgreSQL (BENCH_DATABASE_URL)
+	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
 
 loadtest: install  ## 20 people for 60 s on gunicorn + a fresh local PostgreSQL (locust, headless)
 	bash tests/load/run.sh

@@ -10,7 +10,7 @@ from lms.api.tokens import person_for_token
 from lms.extensions import csrf, db
 from lms.reports.export import people_csv_lines
 from lms.reports.lookups import ReportNotFound, report_subject
-from lms.reports.queries import unit_report
+from lms.reports.queries import ensure_summary, unit_report
 
 csrf.exempt(bp)  # no cookies: a bearer token in every call
 
@@ -57,8 +57,9 @@ def unit_report_json(code: str):
     subject, problem = _subject(code)
     if problem:
         return problem
-    report = unit_report(subject.unit, subject.cycle, subject.role_group)
+    ensure_summary(subject.cycle)
     db.session.commit()
+    report = unit_report(subject.unit, subject.cycle, subject.role_group)
     body = {
         "unit": _unit(report.unit),
         "cycle": report.cycle.be_year,
@@ -81,7 +82,7 @@ def people_csv(code: str):
     subject, problem = _subject(code)
     if problem:
         return problem
-    unit_report(subject.unit, subject.cycle, with_children=False)  # the summary, up to date
+    ensure_summary(subject.cycle)
     db.session.commit()
     lines = _people_lines(
         db.engine, subject.unit.path, subject.cycle.id, subject.cycle.framework_id

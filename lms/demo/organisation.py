@@ -6,6 +6,7 @@ from datetime import datetime
 from lms.assessments.services import save_area, start_assessment, submit_assessment
 from lms.clock import frozen_at
 from lms.cycles import cycle_areas, targets_for
+from lms.demo.plans import sends_plan_this_year
 from lms.demo.timeline import past
 from lms.models import SelfAssessment
 
@@ -93,7 +94,7 @@ def assess_everyone(people, closed, current, rng: random.Random) -> None:
         grown = {aid: min(4, lvl + (1 if rng.random() < 0.4 else 0)) for aid, lvl in base.items()}
         if person.email == "staff@demo.local":
             _rate(person, current, areas[:3], grown, submit=False, rng=rng)
-        elif number % 3 == 0:
+        elif number % 3 == 0 or sends_plan_this_year(number):  # a plan starts from the gaps
             _rate(person, current, areas, grown, submit=True, rng=rng)
         elif number % 3 == 1:
             _rate(person, current, areas[: 2 + number % 5], grown, submit=False, rng=rng)

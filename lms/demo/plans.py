@@ -257,6 +257,11 @@ def _learning_day(cycle: Cycle, last: date, i: int, n: int, rng: random.Random) 
     return cycle.starts_on + timedelta(days=int(days * (i + 1) / (n + 1)))
 
 
+def sends_plan_this_year(number: int) -> bool:
+    """Does the demo's person `number` send their plan this year (so they assessed first)?"""
+    return CURRENT_STATES[number % len(CURRENT_STATES)] not in (S.DRAFT, None)
+
+
 def _current_plan(person, number, current, kinds, rng, reviewer) -> None:
     """This year: plans in every state, spread over the organisation, with learning going on
     and a few conversations."""

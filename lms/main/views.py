@@ -21,12 +21,28 @@ from lms.extensions import csrf, db
 from lms.fonts import FONT_DIR, WEB_FONTS
 from lms.main import bp
 from lms.main.services import home_summary
+from lms.permissions import report_roots
+from lms.reports.lookups import default_cycle
+from lms.reports.overview import overview
+from lms.reports.queries import ensure_summary
 
 
 @bp.route("/")
 @login_required
 def home():
-    return render_template("main/home.html", summary=home_summary(current_user))
+    overviews = []
+    roots = report_roots(current_user)[:MAX_OVERVIEWS]
+    cycle = default_cycle() if roots else None
+    if cycle is not None:
+        ensure_summary(cycle)
+        db.session.commit()  # the report summary may have moved on to today
+        overviews = [overview(unit, cycle) for unit in roots]
+    return render_template(
+        "main/home.html", summary=home_summary(current_user), overviews=overviews
+    )
+
+
+MAX_OVERVIEWS = 3  # an admin sees the first roots; the reports page lists every one
 
 
 HEALTH_WAIT = 1.5  # seconds: a load balancer hears 503 within 2 s whatever the database does

@@ -20,7 +20,7 @@ from lms.models import Cycle, ExportJob, Person, RoleGroup, Unit
 from lms.permissions import can_view_unit
 from lms.reports.export import people_csv_lines
 from lms.reports.lookups import ReportSubject
-from lms.reports.queries import unit_report
+from lms.reports.queries import ensure_summary, unit_report
 
 KINDS = {"pdf": ("pdf", "application/pdf"), "people": ("csv", "text/csv")}
 
@@ -91,8 +91,9 @@ def run_export(job_id: str) -> None:
             else:
                 from lms.reports.pdf import render_report_pdf
 
-                report = unit_report(unit, cycle, group)
+                ensure_summary(cycle)
                 db.session.commit()
+                report = unit_report(unit, cycle, group)
                 _progress(job, 20)
                 partial.write_bytes(
                     render_report_pdf(
@@ -110,8 +111,9 @@ def run_export(job_id: str) -> None:
 
 
 def _write_people(job: ExportJob, unit: Unit, cycle: Cycle, path: Path) -> None:
-    report = unit_report(unit, cycle, with_children=False)  # brings the summary up to date
+    ensure_summary(cycle)
     db.session.commit()
+    report = unit_report(unit, cycle, with_children=False)
     total = max(report.figures.headcount, 1)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")

@@ -72,15 +72,21 @@ def previous_cycle_of(cycle: Cycle) -> Cycle | None:
     return db.session.scalars(select(Cycle).where(Cycle.be_year == cycle.be_year - 1)).first()
 
 
-def unit_report(
-    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, with_children: bool = True
-) -> UnitReport:
-    """The report of `unit`'s subtree in `cycle` (and the trend from the cycle before), from
-    the summary, brought up to date first; the caller commits."""
+def ensure_summary(cycle: Cycle) -> None:
+    """Bring the summary of `cycle` and of the year before up to date (a write only on a first
+    build or a new day); callers commit before reading, so nothing read is expired after."""
     previous_cycle = previous_cycle_of(cycle)
     for each in (previous_cycle, cycle):
         if each is not None:
             bring_up_to_date(each)
+
+
+def unit_report(
+    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, with_children: bool = True
+) -> UnitReport:
+    """The report of `unit`'s subtree in `cycle` (and the trend from the cycle before), read
+    from the summary: call `ensure_summary(cycle)` and commit first."""
+    previous_cycle = previous_cycle_of(cycle)
     areas = area_infos(cycle)
     group_id = role_group.id if role_group else None
     totals = _summed(cycle.id, unit, group_id, by_child=False)

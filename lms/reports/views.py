@@ -20,7 +20,7 @@ from lms.reports.lookups import (
     role_groups,
 )
 from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
-from lms.reports.queries import unit_report
+from lms.reports.queries import ensure_summary, unit_report
 from lms.reports.tasks import queue_export
 
 
@@ -37,9 +37,9 @@ def load_report(code: str) -> tuple:
     """(subject, report) for the page, its charts and exports; the summary is brought up to
     date and committed first."""
     subject = _subject(code)
-    report = unit_report(subject.unit, subject.cycle, subject.role_group)
+    ensure_summary(subject.cycle)
     db.session.commit()
-    return subject, report
+    return subject, unit_report(subject.unit, subject.cycle, subject.role_group)
 
 
 @bp.route("/")

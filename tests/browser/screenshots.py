@@ -56,6 +56,11 @@ SHOTS = [
     ("staff", "/inbox/", "staff-inbox"),
     ("staff", "/feedback/", "feedback"),
     ("hr", "/people", "people"),
+    ("hr", "/", "hr-home"),
+    ("hr", "/reports/units/IAO?cycle={Y}", "unit-report"),
+    ("hr", "/reports/units/IAO?cycle={P}", "unit-report-last-year"),
+    ("hr", "/reports/units/IAO-CR?cycle={Y}&role_group=ACAD", "unit-report-section"),
+    ("executive", "/", "executive-home"),
     ("staff", "/people/D0001", "not-found"),
 ]
 
@@ -96,7 +101,14 @@ def main() -> None:
             for lang in ("th", "en"):
                 take(browser, base, lang, {"width": 1280, "height": 900}, "")
             phone = {"width": 390, "height": 844}
-            take(browser, base, "th", phone, "-phone", only={"home", "assessment-area"})
+            take(
+                browser,
+                base,
+                "th",
+                phone,
+                "-phone",
+                only={"home", "assessment-area", "unit-report"},
+            )
             browser.close()
     finally:
         server.terminate()

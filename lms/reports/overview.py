@@ -1,0 +1,59 @@
+"""The one-page view of a subtree for HR and executives: readiness, coverage, the biggest
+gaps, the units falling behind, and the people recognised for applying skills at work."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Cycle, LearningActivity, Person, Unit
+from lms.reports.queries import ChildFigures, UnitReport, unit_report
+
+BEHIND_POINTS = 0.10  # a child unit this far under its parent's coverage is "behind"
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Recognition:
+    person: Person
+    unit: Unit
+    title: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Overview:
+    report: UnitReport
+    behind: list[ChildFigures]
+    recognised: list[Recognition]
+
+
+def overview(unit: Unit, cycle: Cycle) -> Overview:
+    """The subtree's overview in `cycle` (call `ensure_summary` and commit first)."""
+    report = unit_report(unit, cycle)
+    mine = report.figures.self_assessed_rate or 0.0
+    behind = sorted(
+        (
+            child
+            for child in report.children
+            if child.figures.headcount
+            and (child.figures.self_assessed_rate or 0.0) < mine - BEHIND_POINTS
+        ),
+        key=lambda child: child.figures.self_assessed_rate or 0.0,
+    )[:SHOWN]
+    rows = db.session.execute(
+        select(LearningActivity.title, LearningActivity.occurred_on, Person, Unit)
+        .join(Person, Person.id == LearningActivity.person_id)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(
+            LearningActivity.cycle_id == cycle.id,
+            LearningActivity.applied_at_work.is_(True),
+            Unit.path.startswith(unit.path),
+            Person.deactivated_on.is_(None),
+        )
+        .order_by(LearningActivity.verified_at.desc(), LearningActivity.id.desc())
+        .limit(SHOWN)
+    ).all()
+    recognised = [Recognition(r.Person, r.Unit, r.title, r.occurred_on) for r in rows]
+    return Overview(report, behind, recognised)
