@@ -167,6 +167,7 @@ def register_template_helpers(app: Flask) -> None:
         AssessmentStatus=vocab.AssessmentStatus,
         can_view_plan=permissions.can_view_plan,
         can_edit_plan=permissions.can_edit_plan,
+        can_view_unit=permissions.can_view_unit,
     )
 
 

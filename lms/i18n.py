@@ -85,6 +85,13 @@ def format_number(value, digits: int = 1) -> str:
     return format_decimal(value, format=pattern)
 
 
+def format_fixed(value, digits: int = 2) -> str:
+    """A number with exactly `digits` decimals (averages in a column line up), or "–"."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "0" * digits)
+
+
 def format_rate(value) -> str:
     """A fraction in [0, 1] as a percentage, or "–"."""
     if value is None:
@@ -123,6 +130,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["rate"] = format_rate
+    app.jinja_env.filters["fixed"] = format_fixed
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["days_until"] = days_until
     app.jinja_env.globals["days_since"] = days_since

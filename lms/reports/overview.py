@@ -42,12 +42,13 @@ def overview(unit: Unit, cycle: Cycle) -> Overview:
         ),
         key=lambda child: child.figures.self_assessed_rate or 0.0,
     )[:SHOWN]
+    previous = [report.previous_cycle.id] if report.previous_cycle else []
     rows = db.session.execute(
         select(LearningActivity.title, LearningActivity.occurred_on, Person, Unit)
         .join(Person, Person.id == LearningActivity.person_id)
         .join(Unit, Unit.id == Person.unit_id)
-        .where(
-            LearningActivity.cycle_id == cycle.id,
+        .where(  # the latest, this year or the one before: recognition is news
+            LearningActivity.cycle_id.in_([cycle.id, *previous]),
             LearningActivity.applied_at_work.is_(True),
             Unit.path.startswith(unit.path),
             Person.deactivated_on.is_(None),
