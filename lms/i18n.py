@@ -138,4 +138,6 @@ def register_filters(app: Flask) -> None:
 
     @app.context_processor
     def _language():
-        return {"lang": current_locale(), "request_path": request.path}
+        # Templates rendered by the task queue (report PDFs) have no request.
+        path = request.path if has_request_context() else ""
+        return {"lang": current_locale(), "request_path": path}

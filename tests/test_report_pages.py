@@ -269,3 +269,17 @@ def test_generate_builds_the_same_organisation_from_the_same_seed(app):
     assert built.rows["people"] == 300
     with pytest.raises(ValueError, match="already"):
         generate(300, 7)
+
+
+def test_a_report_pdf_renders_outside_any_request(app, org):
+    """The task queue's consumer has an app but no request (nor a logged-in person)."""
+    from lms.reports.jobs import request_export, run_export
+    from lms.reports.lookups import report_subject
+
+    subject = report_subject(org["hr"], "DEPT", "2566", None)
+    job = request_export(org["hr"], subject, "pdf", "th")
+    db.session.commit()
+    with app.app_context():  # a fresh context, as in huey_consumer
+        run_export(job.id)
+    db.session.refresh(job)
+    assert job.status == "done", job.error

@@ -219,6 +219,12 @@ def trend_png(
     ax.set_xticks(range(len(names)), labels=names)
     ax.set_ylim(0, 1.1)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1], labels=["0", "25%", "50%", "75%", "100%"])
-    ax.legend(frameon=False, prop={"family": FONT_FAMILY, "size": 10}, loc="upper left")
+    ax.legend(
+        frameon=False,
+        prop={"family": FONT_FAMILY, "size": 10},
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=2,
+    )
     _style(ax)
     return figure_png(fig)
