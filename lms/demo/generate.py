@@ -215,7 +215,7 @@ class UnitRow:
 def _units(writer: Writer, rng: random.Random, people: int) -> list[UnitRow]:
     """BMA → departments → divisions → sections: ~2,000 units for 100,000 people."""
     scale = max(people / 100_000, 0.01)
-    departments = max(2, round(DEPARTMENTS * min(scale, 1) if scale < 1 else DEPARTMENTS))
+    departments = max(2, round(DEPARTMENTS * min(scale, 1)))
     next_id = writer.next_id(Unit)
     rows: list[UnitRow] = []
 

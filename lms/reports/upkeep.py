@@ -41,10 +41,10 @@ WATCHED = {
 def _note_changes(session, _context) -> None:
     for obj in list(session.new) + list(session.deleted):
         if type(obj) in WATCHED:
-            _note(session, obj, every_value=True)
+            _note(session, obj)
     for obj in session.dirty:
         if type(obj) in WATCHED and _changed(obj):
-            _note(session, obj, every_value=False)
+            _note(session, obj)
 
 
 def _changed(obj) -> bool:
@@ -52,29 +52,28 @@ def _changed(obj) -> bool:
     return any(state.attrs[name].history.has_changes() for name in WATCHED[type(obj)])
 
 
-def _values(obj, name: str, every_value: bool) -> set:
-    """The attribute's current value and, for a change, the one it had."""
+def _values(obj, name: str) -> set:
+    """The attribute's value and, after a change, the one it had (a person moved from one
+    cycle's activity to another counts in both)."""
     history = inspect(obj).attrs[name].history
     values = set(history.added) | set(history.unchanged) | set(history.deleted)
-    if not every_value:
-        values |= {getattr(obj, name)}
-    return {v for v in values if v is not None}
+    return {v for v in values if v is not None} or {getattr(obj, name)} - {None}
 
 
-def _note(session, obj, every_value: bool) -> None:
+def _note(session, obj) -> None:
     pending = session.info.setdefault(PENDING, {})
     if isinstance(obj, (Cycle, CycleTarget)):
-        cycle_ids = {obj.id} if isinstance(obj, Cycle) else _values(obj, "cycle_id", True)
+        cycle_ids = {obj.id} if isinstance(obj, Cycle) else _values(obj, "cycle_id")
         session.info.setdefault(REBUILD, set()).update(cycle_ids)
         return
     if isinstance(obj, Person):
         pending.setdefault(None, set()).add(obj.id)
         return
-    people = _values(obj, "person_id", every_value)
+    people = _values(obj, "person_id")
     if isinstance(obj, UnitMembership):
         pending.setdefault(None, set()).update(people)
         return
-    for cycle_id in _values(obj, "cycle_id", every_value):
+    for cycle_id in _values(obj, "cycle_id"):
         pending.setdefault(cycle_id, set()).update(people)
 
 
