@@ -1,6 +1,6 @@
 """Security headers: a Content-Security-Policy without inline script, and friends."""
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 CSP = "; ".join(
@@ -25,7 +25,8 @@ def register_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        personal = current_user and current_user.is_authenticated
+        if request.endpoint != "static" and (personal or g.get("api_person") is not None):
             # Everything a logged-in person sees is theirs or their people's: never kept by a
             # shared cache, a proxy or the browser's back-forward history on a shared PC.
             response.headers["Cache-Control"] = "private, no-store"

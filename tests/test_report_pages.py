@@ -120,7 +120,9 @@ def test_api_needs_a_live_token(client, org):
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "unauthorized"
     headers = bearer(org["hr"])
-    assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 200
+    response = client.get("/api/v1/reports/units/DEPT", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"  # a unit's figures
     org["hr"].deactivated_on = date(2026, 1, 1)
     db.session.commit()
     assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 401
