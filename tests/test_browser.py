@@ -101,13 +101,15 @@ def test_typing_is_kept_in_the_browser_when_saving_fails(page):
 
 
 def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
-    """Send, return, fix, send, approve, log, verify, evaluate: two people, two browsers."""
+    """Send, return, fix, send, approve, log, verify, evaluate: two people, two browsers; then
+    HR sees the learning in the unit report and the recognition on their home page."""
     from lms.models import LearningActivity, Plan
     from lms.plans.services import add_planned_activity, build_from_gaps
     from tests.factories import submitted_assessment
 
     supervisor = PersonFactory()
     owner = PersonFactory(supervisor=supervisor)
+    hr_person = PersonFactory(unit=owner.unit, roles=(("hr", owner.unit),))
     submitted_assessment(owner, cycle, level=2)
     plan, _ = build_from_gaps(owner, cycle, by=owner)
     for goal in plan.goals:
@@ -166,6 +168,15 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
         db.session.expire_all()
         [activity] = db.session.scalars(select(LearningActivity)).all()
         assert activity.verified_by_id == supervisor.id and activity.applied_at_work
+
+        # HR of the unit sees it in the unit's figures and on their home page at once.
+        hr = log_in(hr_person)
+        hr.goto(f"{live_server}/reports/units/{owner.unit.code}?cycle=2566")
+        assert "5 ชั่วโมง" in hr.inner_text("section.indicator-grid")
+        assert hr.locator("img.chart").first.evaluate("img => img.naturalWidth") > 0
+        hr.goto(live_server + "/")
+        recognised = hr.inner_text("section.unit-overview")
+        assert owner.name_th in recognised and "ทำแดชบอร์ด" in recognised
 
         staff.goto(live_server + "/plan/2566/evaluation")
         for radio in staff.locator("input[value=achieved]").all():
