@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.cycles import open_cycle
+from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
 from lms.models import Cycle, Person, RoleGroup, Unit
 from lms.permissions import can_view_unit
@@ -64,9 +64,7 @@ def report_subject(
             if cycle_year.isascii() and cycle_year.isdigit() and len(cycle_year) == 4
             else None
         )
-        cycle = (
-            db.session.scalars(select(Cycle).where(Cycle.be_year == year)).first() if year else None
-        )
+        cycle = cycle_by_year(year) if year else None
     if cycle is None:
         raise ReportNotFound(
             "cycle_not_found",

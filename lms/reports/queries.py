@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from lms.cycles import cycle_by_year
 from lms.extensions import db
 from lms.models import ALL_GROUPS, Cycle, ReportUnit, ReportUnitArea, RoleGroup, SkillArea, Unit
 from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
@@ -69,7 +70,7 @@ def area_infos(cycle: Cycle | int, run=None) -> list[AreaInfo]:
 
 
 def previous_cycle_of(cycle: Cycle) -> Cycle | None:
-    return db.session.scalars(select(Cycle).where(Cycle.be_year == cycle.be_year - 1)).first()
+    return cycle_by_year(cycle.be_year - 1)
 
 
 def ensure_summary(cycle: Cycle) -> None:
