@@ -138,8 +138,12 @@ def load_framework(path: Path, report: LoadReport) -> Framework:
             report,
         )
     groups = {g.code: g for g in db.session.scalars(select(RoleGroup))}
+    applicable = data.get("applicable_areas")  # None: every area applies to every group
     for group_code, targets in data["default_targets"].items():
         for area_code, level in targets.items():
+            if applicable is not None and area_code not in applicable.get(group_code, {}):
+                _drop_target(framework, groups[group_code], areas[area_code], report)
+                continue
             upsert(
                 FrameworkTarget,
                 {
@@ -151,6 +155,19 @@ def load_framework(path: Path, report: LoadReport) -> Framework:
                 report,
             )
     return framework
+
+
+def _drop_target(framework: Framework, group: RoleGroup, area: SkillArea, report) -> None:
+    """An area that does not apply to a group has no default target (a second run: nothing)."""
+    stale = db.session.scalars(
+        select(FrameworkTarget).filter_by(
+            framework_id=framework.id, role_group_id=group.id, area_id=area.id
+        )
+    ).first()
+    if stale is not None:
+        db.session.delete(stale)
+        db.session.flush()
+        report.count(FrameworkTarget.__tablename__, False, True)
 
 
 def load_activity_kinds(path: Path, report: LoadReport) -> None:

@@ -1,9 +1,11 @@
 """content/ files: loaded idempotently, with the facts of shared/domain."""
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from lms import PROJECT_ROOT
 from lms.content import load_all
 from lms.extensions import db
 from lms.models import (
@@ -60,7 +62,12 @@ def test_default_targets_match_the_domain_file():
         .where(FrameworkTarget.framework_id == ocsc.id)
     ).all()
     targets = {(g, a): lvl for g, a, lvl in rows}
-    assert len(targets) == 6 * 7
+    data = yaml.safe_load((PROJECT_ROOT / "content/frameworks/ocsc-2560.yaml").read_text("utf-8"))
+    applicable = {(g, a) for g, areas in data["applicable_areas"].items() for a in areas}
+    assert set(targets) == applicable  # a target exactly where OCSC/TPQI assign the area
+    assert len(targets) == 31
+    assert ("ACAD", "DLEAD") not in targets and ("ACAD", "DTRANS") not in targets
+    assert set(a for g, a in targets if g == "OTHER") == {"DLIT", "DGOV"}
     assert targets[("EXEC", "DLEAD")] == 4
     assert targets[("TECH", "DTECH")] == 4
     assert targets[("OTHER", "DLIT")] == 2

@@ -65,9 +65,9 @@ def test_figures_by_hand_for_a_small_organisation(cycle):
     dan.deactivated_on = date(2023, 8, 31)  # left before the last day: not counted
     person(right, 5, "ACAD", since=date(2023, 10, 2))  # joined after the year: not counted
     eve = person(right, 6, "ACAD")  # no assessment, no plan, no learning
-    drop_target(cycle, "SERV", "DLEAD")
-    assess(ann, cycle, {"DLIT": 1, "DLEAD": 3})  # targets ACAD: DLIT 3, DLEAD 2 (content)
-    assess(ben, cycle, {"DLIT": 3, "DLEAD": 0})  # DLEAD does not apply to SERV here
+    drop_target(cycle, "SERV", "SPM")
+    assess(ann, cycle, {"DLIT": 1, "SPM": 3})  # content targets for ACAD: DLIT 3, SPM 2
+    assess(ben, cycle, {"DLIT": 3, "SPM": 0})  # SPM does not apply to SERV here
     assess(cat, cycle, {"DLIT": 4}, submitted=False)  # a draft counts for nothing
     assess(dan, cycle, {"DLIT": 0})
     plan(ann, cycle, "approved")
@@ -90,14 +90,15 @@ def test_figures_by_hand_for_a_small_organisation(cycle):
     assert (f.developing, f.activities, f.courses_completed) == (2, 3, 1)
     assert f.hours == 17.5 and f.hours_by_bucket == {"70": 10.5, "20": 4.0, "10": 3.0}
     assert f.mix["70"] == pytest.approx(10.5 / 17.5)
-    dlit = f.skills["DLIT"]  # content targets: ACAD and SERV both 3; ACAD's DLEAD 1
+    dlit = f.skills["DLIT"]  # content targets: ACAD and SERV both 3
     assert (dlit.assessed, dlit.avg_level, dlit.avg_target, dlit.avg_gap) == (2, 2.0, 3.0, 1.0)
     assert (dlit.meeting_target, dlit.meeting_target_rate) == (1, 0.5)  # ben 3 of 3
     assert dlit.supervisor_rated == 2 and dlit.supervisor_avg_level == 1.5
     assert dlit.self_minus_supervisor == -1.0  # ann: 1 - 2
-    dlead = f.skills["DLEAD"]
-    assert dlead.assessed == 1 and dlead.avg_level == 3.0  # ben's rating is left out
-    assert dlead.avg_gap == 0.0 and dlead.meeting_target == 1
+    spm = f.skills["SPM"]
+    assert spm.assessed == 1 and spm.avg_level == 3.0  # ben's rating is left out
+    assert spm.avg_gap == 0.0 and spm.meeting_target == 1
+    assert f.skills["DLEAD"].assessed == 0  # not required of ACAD, SERV or TECH
     assert f.readiness == pytest.approx(2 / 3)
     assert f.top_gaps == ["DLIT"]
     assert comparable(f.as_dict()) == comparable(oracle(root, cycle))

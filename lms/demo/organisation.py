@@ -88,7 +88,8 @@ def assess_everyone(people, closed, current, rng: random.Random) -> None:
     for number, person in enumerate(people):
         targets = targets_for(current, person.role_group)
         base = {
-            a.id: max(0, min(4, targets[a.id] + rng.choice((-2, -1, -1, 0, 0, 1)))) for a in areas
+            a.id: max(0, min(4, targets.get(a.id, 1) + rng.choice((-2, -1, -1, 0, 0, 1))))
+            for a in areas
         }
         _rate(person, closed, areas, base, submit=number % 10 != 9, rng=rng)
         grown = {aid: min(4, lvl + (1 if rng.random() < 0.4 else 0)) for aid, lvl in base.items()}

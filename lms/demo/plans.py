@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lms import permissions
 from lms.activities.evidence import attach_evidence
 from lms.activities.services import log_activity
-from lms.assessments.services import find_assessment
+from lms.assessments.services import find_assessment, results
 from lms.clock import frozen_at, today
 from lms.cycles import cycle_areas
 from lms.demo.certificates import certificate_png
@@ -21,7 +21,7 @@ from lms.demo.timeline import moment, past
 from lms.extensions import db
 from lms.feedback.services import Target, post
 from lms.models import ActivityKind, Course, CourseArea, Cycle, Person, Plan
-from lms.plans.services import add_planned_activity, build_from_gaps, carry_over
+from lms.plans.services import add_goal, add_planned_activity, build_from_gaps, carry_over
 from lms.plans.workflow import approve_plan, return_plan, submit_plan
 from lms.review.services import (
     save_self_evaluation,
@@ -144,6 +144,8 @@ def _review(plan: Plan, reviewer: Person | None, state: PlanStatus, *, cycle: Cy
 
 def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 3) -> Plan:
     plan, _added = build_from_gaps(person, cycle, by=person)
+    if not plan.goals:  # at every target already: one step further in a required area
+        _grow_beyond_targets(person, cycle, plan)
     for goal in list(plan.goals)[limit:]:
         plan.goals.remove(goal)
     for goal in plan.goals:
@@ -182,6 +184,24 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
                 by=person,
             )
     return plan
+
+
+def _grow_beyond_targets(person: Person, cycle: Cycle, plan: Plan) -> None:
+    assessment = find_assessment(person, cycle)
+    rows = [r for r in results(assessment) if r.target is not None and (r.level or 0) < 4]
+    if rows:
+        row = rows[0]
+        add_goal(
+            plan,
+            {
+                "area": row.area,
+                "current_level": row.level,
+                "target_level": (row.level or 0) + 1,
+                "success_criteria": None,
+                "due_on": cycle.evaluation_due,
+            },
+            by=person,
+        )
 
 
 def _course_for(area_code: str, rng: random.Random) -> Course | None:
