@@ -166,8 +166,10 @@ def summary_rows():
     return found
 
 
-def test_the_summary_stays_exact_through_random_changes(cycle, closed_cycle):
-    rng = random.Random(20261124)
+# Seeds 21 and 23 end on a change committed without a flush of its own (a deactivation).
+@pytest.mark.parametrize("seed", [20261124, 5, 14, 21, 23])
+def test_the_summary_stays_exact_through_random_changes(cycle, closed_cycle, seed):
+    rng = random.Random(seed)
     for each in (cycle, closed_cycle):
         summary.bring_up_to_date(each)
     db.session.commit()  # built empty: everything below arrives as changes

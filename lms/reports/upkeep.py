@@ -79,9 +79,9 @@ def _note(session, obj) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session) -> None:
+    session.flush()  # unflushed changes are noted now (the commit's own flush comes later)
     if not session.info.get(PENDING) and not session.info.get(REBUILD):
         return
-    session.flush()  # the last changes are noted too
     pending = session.info.pop(PENDING, {})
     rebuild_ids = session.info.pop(REBUILD, set())
     built = set(session.scalars(select(ReportState.cycle_id)))
