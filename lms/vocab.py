@@ -77,7 +77,7 @@ SCOPED_ROLES = (Role.HR, Role.EXECUTIVE)  # roles that cover a unit subtree
 STATUS_LABELS = {
     "none": _l("Not started"),
     PlanStatus.DRAFT: _l("In progress"),
-    PlanStatus.SUBMITTED: _l("Submitted"),
+    PlanStatus.SUBMITTED: lazy_pgettext("plan status", "Submitted"),  # a plan is put up: เสนอ
     PlanStatus.RETURNED: _l("Returned"),
     PlanStatus.APPROVED: _l("Approved"),
     PlanStatus.COMPLETED: _l("Completed"),
@@ -87,8 +87,15 @@ STATUS_LABELS = {
 }
 
 
-def status_label(status: str | None) -> str:
-    """The badge text of a plan, assessment or cycle status."""
+# A self-assessment is handed in (ส่ง), where a plan is put up to the supervisor (เสนอ).
+ASSESSMENT_LABELS = {AssessmentStatus.SUBMITTED: lazy_pgettext("assessment status", "Submitted")}
+
+
+def status_label(status: str | None, kind: str = "plan") -> str:
+    """The badge text of a plan (or cycle) status, or with kind="assessment" of a
+    self-assessment's."""
+    if kind == "assessment" and status in ASSESSMENT_LABELS:
+        return str(ASSESSMENT_LABELS[status])
     return str(STATUS_LABELS.get(status or "none", status))
 
 

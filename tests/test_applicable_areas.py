@@ -55,3 +55,21 @@ def test_a_colleague_starting_out_sees_which_areas_are_not_required(app, client,
 def test_a_director_keeps_leadership_and_transformation(cycle):
     director = PersonFactory(group="MGMT")
     assert {"DLEAD", "DTRANS"} <= codes(cycle, targets_for(cycle, director.role_group))
+
+
+def test_a_sent_plan_reads_put_up_and_a_sent_assessment_handed_in(client, cycle):
+    """เสนอ for a plan sent up to the supervisor, ส่ง for a self-assessment handed in."""
+    from lms.plans.services import add_planned_activity
+    from lms.plans.workflow import submit_plan
+
+    boss = PersonFactory()
+    officer = PersonFactory(group="ACAD", supervisor=boss, unit=boss.unit)
+    submitted_assessment(officer, cycle, level=1)
+    plan, _ = build_from_gaps(officer, cycle, by=officer)
+    for goal in plan.goals:
+        add_planned_activity(goal, {"bucket": "70", "title": "ลงมือทำ", "hours": 4}, by=officer)
+    submit_plan(plan, by=officer)
+    db.session.commit()
+    login(client, boss)
+    row = client.get("/team").get_data(as_text=True)
+    assert 'badge-submitted">ส่งแล้ว<' in row and 'badge-submitted">เสนอแล้ว<' in row

@@ -55,6 +55,9 @@ def test_a_word_with_two_meanings_has_a_context_for_each():
     po = read_po((ROOT / "lms/translations/th/LC_MESSAGES/messages.po").open("rb"))
     planned = {m.context: m.string for m in po if m.id == "Planned"}
     assert planned == {"cycle status": "ยังไม่เปิด", "70:20:10": "ตามแผน"}
+    # A plan is put up to the supervisor (เสนอ); a self-assessment is handed in (ส่ง).
+    submitted = {m.context: m.string for m in po if m.id == "Submitted"}
+    assert submitted == {"plan status": "เสนอแล้ว", "assessment status": "ส่งแล้ว"}
 
 
 @pytest.mark.parametrize(
