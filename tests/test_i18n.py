@@ -60,6 +60,13 @@ def test_a_word_with_two_meanings_has_a_context_for_each():
     assert submitted == {"plan status": "เสนอแล้ว", "assessment status": "ส่งแล้ว"}
 
 
+def test_the_10_is_self_paced_online_courses_and_training_as_the_seed_says():
+    po = read_po((ROOT / "lms/translations/th/LC_MESSAGES/messages.po").open("rb"))
+    ten = {m.id: m.string for m in po if m.id in ("10 · formal learning", "10 · formal")}
+    assert ten["10 · formal learning"] == "10 · เรียนรู้ด้วยตนเองผ่านหลักสูตรออนไลน์และการฝึกอบรม"
+    assert "หลักสูตรออนไลน์" in ten["10 · formal"]
+
+
 @pytest.mark.parametrize(
     ("day", "locale", "expected"),
     [
