@@ -38,12 +38,16 @@ def token_required(view):
 
 
 def _subject(code: str):
+    """(subject, None) with the summary up to date and committed, or (None, a JSON error)."""
     try:
-        return report_subject(
+        subject = report_subject(
             g.api_person, code, request.args.get("cycle"), request.args.get("role_group")
-        ), None
+        )
     except ReportNotFound as problem:
         return None, api_error(problem.status, problem.code, str(problem.message))
+    ensure_summary(subject.cycle)
+    db.session.commit()
+    return subject, None
 
 
 @bp.get("/openapi.json")
@@ -57,8 +61,6 @@ def unit_report_json(code: str):
     subject, problem = _subject(code)
     if problem:
         return problem
-    ensure_summary(subject.cycle)
-    db.session.commit()
     report = unit_report(subject.unit, subject.cycle, subject.role_group)
     body = {
         "unit": _unit(report.unit),
@@ -82,8 +84,6 @@ def people_csv(code: str):
     subject, problem = _subject(code)
     if problem:
         return problem
-    ensure_summary(subject.cycle)
-    db.session.commit()
     lines = _people_lines(
         db.engine, subject.unit.path, subject.cycle.id, subject.cycle.framework_id
     )

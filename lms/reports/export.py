@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import CycleTarget, Person, ReportArea, ReportPerson, RoleGroup, Unit
@@ -247,6 +247,15 @@ def report_csv(report: UnitReport, locale: str) -> bytes:
 
 
 PEOPLE_BATCH = 2000
+
+
+def people_count(unit_path: str, cycle_id: int) -> int:
+    """How many lines `people_csv_lines` will give (besides its header)."""
+    member = select(Unit.id).where(Unit.path.startswith(unit_path))
+    rows = ReportPerson.__table__.c
+    return db.session.scalar(
+        select(func.count()).where(rows.cycle_id == cycle_id, rows.unit_id.in_(member))
+    )
 
 
 def people_csv_lines(

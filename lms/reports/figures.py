@@ -14,9 +14,30 @@ from lms.vocab import BUCKETS
 TOP_GAPS = 3
 
 
+class _Totals:
+    """Additive sums that read from a grouped row and add or subtract one another."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    @classmethod
+    def from_row(cls, row):
+        values = row._mapping
+        return cls(**{name: cls._number(values[name], name) for name in cls.COLUMNS})
+
+    @staticmethod
+    def _number(value, _name: str):
+        return int(value or 0)
+
+    def add(self, other, sign: int = 1) -> None:
+        for name in self.COLUMNS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+
+
 @dataclass
-class PeopleTotals:
+class PeopleTotals(_Totals):
     """Additive counts of people and learning (the columns of `report_units`)."""
+
+    COLUMNS = PEOPLE_COLUMNS
 
     headcount: int = 0
     self_assessed: int = 0
@@ -30,19 +51,18 @@ class PeopleTotals:
     hours_10: Decimal = Decimal(0)
     courses_completed: int = 0
 
-    @classmethod
-    def from_row(cls, row) -> "PeopleTotals":
-        values = row._mapping
-        return cls(**{name: _number(values[name], name) for name in PEOPLE_COLUMNS})
-
-    def add(self, other: "PeopleTotals", sign: int = 1) -> None:
-        for name in PEOPLE_COLUMNS:
-            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+    @staticmethod
+    def _number(value, name: str):
+        if name.startswith("hours_"):
+            return Decimal(value or 0).quantize(Decimal("0.1"))
+        return int(value or 0)
 
 
 @dataclass
-class AreaTotals:
+class AreaTotals(_Totals):
     """Additive sums over one skill area (the columns of `report_unit_areas`)."""
+
+    COLUMNS = AREA_COLUMNS
 
     assessed: int = 0
     level_sum: int = 0
@@ -53,24 +73,6 @@ class AreaTotals:
     supervisor_sum: int = 0
     both_rated: int = 0
     difference_sum: int = 0
-
-    @classmethod
-    def from_row(cls, row) -> "AreaTotals":
-        values = row._mapping
-        return cls(**{name: int(values[name] or 0) for name in AREA_COLUMNS})
-
-    def add(self, other: "AreaTotals", sign: int = 1) -> None:
-        for name in AREA_COLUMNS:
-            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
-
-    def is_zero(self) -> bool:
-        return not any(getattr(self, name) for name in AREA_COLUMNS)
-
-
-def _number(value, name: str):
-    if name.startswith("hours_"):
-        return Decimal(value or 0).quantize(Decimal("0.1"))
-    return int(value or 0)
 
 
 @dataclass(frozen=True)

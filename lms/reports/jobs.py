@@ -18,7 +18,7 @@ from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Cycle, ExportJob, Person, RoleGroup, Unit
 from lms.permissions import can_view_unit
-from lms.reports.export import people_csv_lines
+from lms.reports.export import people_count, people_csv_lines
 from lms.reports.lookups import ReportSubject
 from lms.reports.queries import ensure_summary, unit_report
 
@@ -113,8 +113,7 @@ def run_export(job_id: str) -> None:
 def _write_people(job: ExportJob, unit: Unit, cycle: Cycle, path: Path) -> None:
     ensure_summary(cycle)
     db.session.commit()
-    report = unit_report(unit, cycle, with_children=False)
-    total = max(report.figures.headcount, 1)
+    total = max(people_count(unit.path, cycle.id), 1)  # for the progress only
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")
         lines = people_csv_lines(unit.path, cycle.id, cycle.framework_id)
