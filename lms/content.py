@@ -19,6 +19,7 @@ from lms.models import (
     ActivityKind,
     Course,
     CourseArea,
+    CourseTrack,
     Framework,
     FrameworkTarget,
     Provider,
@@ -28,6 +29,7 @@ from lms.models import (
     SubSkill,
     Track,
 )
+from lms.models.course import CONFIDENCE
 from lms.text import fold
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -79,7 +81,7 @@ def load_role_groups(path: Path, report: LoadReport) -> None:
     data = _read_yaml(path)
     tracks = {}
     for row in data["tracks"]:
-        values = {k: row.get(k) for k in ("name_th", "name_en", "goal_th")}
+        values = {k: row.get(k) for k in ("name_th", "name_en", "goal_th", "goal_en")}
         tracks[row["code"]] = upsert(Track, {"code": row["code"]}, values, report)
     for position, row in enumerate(data["role_groups"]):
         values = {
@@ -194,38 +196,68 @@ def load_providers(path: Path, report: LoadReport) -> None:
 
 
 def course_search_text(course: Course) -> str:
-    """The folded text a catalogue search matches against."""
-    parts = [course.code, course.title_th, course.title_en, course.provider.code]
-    parts += [a.area_code for a in course.areas]
+    """The folded text a catalogue search matches against (not Thaksa's own course keys)."""
+    parts = [course.shown_code, course.title_th, course.title_en, course.keywords]
+    parts += [course.provider.code] + [a.area_code for a in course.areas]
     return fold(" ".join(p for p in parts if p))[:2000]
 
 
+def _codes(cell: str) -> list[str]:
+    return [c for c in cell.split(";") if c]
+
+
+def _starter_facts(row: dict) -> dict:
+    """What a starter row says about a course beyond its title, areas and level."""
+    if row["confidence"] not in CONFIDENCE:
+        raise ValueError(f"{row['code']}: confidence must be one of {', '.join(CONFIDENCE)}")
+    return {
+        "code_official": row["code_official"] != "n",
+        "keywords": row["keywords"] or None,
+        "certified_w6": {"y": True, "n": False}.get(row["certified_w6"]),
+        "source": row["source"],
+        "confidence": row["confidence"],
+    }
+
+
 def load_starter_courses(path: Path, report: LoadReport) -> None:
-    """Add starter courses that are missing; never overwrite HR's edits of existing ones."""
+    """Add starter courses that are missing; never overwrite HR's edits of existing ones.
+
+    A course added before its row carried a source gets the row's facts once (source,
+    confidence, tracks, search words, and hours or a link it lacks); after that it is HR's."""
     providers = {p.code: p for p in db.session.scalars(select(Provider))}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
             provider = providers[row["provider"]]
-            exists = db.session.scalars(
-                select(Course.id).filter_by(provider_id=provider.id, code=row["code"])
+            course = db.session.scalars(
+                select(Course).filter_by(provider_id=provider.id, code=row["code"])
             ).first()
-            if exists:
+            hours = Decimal(row["hours"]) if row["hours"] else None
+            created = course is None
+            if created:
+                course = Course(
+                    provider=provider,
+                    code=row["code"],
+                    title_th=row["title_th"],
+                    title_en=row["title_en"] or None,
+                    url=row["url"] or None,
+                    level=int(row["level"]) if row["level"] else None,
+                    hours=hours,
+                    language=row["language"] or "th",
+                    **_starter_facts(row),
+                )
+                course.areas = [CourseArea(area_code=c) for c in _codes(row["areas"])]
+                db.session.add(course)
+            elif course.source is None:
+                for name, value in _starter_facts(row).items():
+                    setattr(course, name, value)
+                course.hours = course.hours or hours
+                course.url = course.url or row["url"] or None
+            else:
                 continue
-            course = Course(
-                provider=provider,
-                code=row["code"],
-                title_th=row["title_th"],
-                title_en=row["title_en"] or None,
-                url=row["url"] or None,
-                level=int(row["level"]) if row["level"] else None,
-                hours=Decimal(row["hours"]) if row["hours"] else None,
-                language=row["language"] or "th",
-            )
-            course.areas = [CourseArea(area_code=c) for c in row["areas"].split(";") if c]
+            course.tracks = [CourseTrack(track_code=c) for c in _codes(row["tracks"])]
             course.search_text = course_search_text(course)
-            db.session.add(course)
             db.session.flush()
-            report.count(Course.__tablename__, True, False)
+            report.count(Course.__tablename__, created, True)
 
 
 def load_all(content_dir: Path = CONTENT_DIR) -> LoadReport:

@@ -9,7 +9,16 @@ from lms.audit import audit
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.i18n import BE_OFFSET
-from lms.models import Cycle, CycleTarget, Framework, FrameworkTarget, Person, RoleGroup, SkillArea
+from lms.models import (
+    Cycle,
+    CycleTarget,
+    Framework,
+    FrameworkTarget,
+    Person,
+    RoleGroup,
+    SkillArea,
+    Track,
+)
 from lms.vocab import CycleStatus
 
 
@@ -114,6 +123,24 @@ def targets_for(cycle: Cycle, role_group: RoleGroup | int) -> dict[int, int]:
         )
     )
     return {area_id: level for area_id, level in rows}
+
+
+def area_tracks(cycle: Cycle) -> dict[int, list[Track]]:
+    """The BMA plan's tracks each skill area serves in a cycle, per area id.
+
+    An area serves a track when a role group of the track has a target for it in the cycle."""
+    rows = db.session.execute(
+        select(CycleTarget.area_id, Track)
+        .join(RoleGroup, RoleGroup.id == CycleTarget.role_group_id)
+        .join(Track, Track.id == RoleGroup.track_id)
+        .where(CycleTarget.cycle_id == cycle.id)
+        .distinct()
+        .order_by(CycleTarget.area_id, Track.code)
+    )
+    served: dict[int, list[Track]] = {}
+    for area_id, track in rows:
+        served.setdefault(area_id, []).append(track)
+    return served
 
 
 def cycle_areas(cycle: Cycle, *, with_sub_skills: bool = False) -> list[SkillArea]:

@@ -32,6 +32,7 @@ CONTENT_TABLES = {
     "scale_levels",
     "framework_targets",
     "activity_kinds",
+    "course_tracks",
     "providers",
     "courses",
     "course_areas",

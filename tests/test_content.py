@@ -93,8 +93,8 @@ def test_role_groups_tracks_kinds_and_catalogue():
     kinds = db.session.scalars(select(ActivityKind)).all()
     assert {k.bucket for k in kinds} == {"70", "20", "10"}
     assert len(kinds) == 16
-    assert count(Provider) == 4
-    assert count(Course) == 50
+    assert count(Provider) == 6  # with the BMA's own institute and WeGO
+    assert count(Course) == 54
 
 
 def test_unknown_course_page_links_to_the_provider_catalogue():

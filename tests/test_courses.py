@@ -43,7 +43,7 @@ def test_retired_courses_are_not_listed():
 def test_the_catalogue_pages(client, cycle):
     login(client, PersonFactory())
     page = client.get("/courses/").get_data(as_text=True)
-    assert "50 หลักสูตร" in page and "หน้า 1 จาก 3" in page
+    assert "54 หลักสูตร" in page and "หน้า 1 จาก 3" in page
     page = client.get("/courses/?page=3").get_data(as_text=True)
     assert "หน้า 3 จาก 3" in page
     page = client.get("/courses/?q=ไม่มีหลักสูตรนี้แน่นอน").get_data(as_text=True)

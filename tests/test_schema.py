@@ -77,3 +77,67 @@ def test_hours_and_scores_are_bounded_by_the_database(cycle):
     _commit_fails()
     db.session.add(LearningActivity(**{**base, "bucket": "30"}, hours=Decimal("2")))
     _commit_fails()
+
+
+def test_the_catalogue_migration_corrects_starter_rows_hr_left_alone(tmp_path):
+    """Issue 9's data fixes: coaching leaves digital leadership, cyber awareness becomes digital
+    literacy, the unverified title is retired, TDGA's codes are marked as Thaksa's own; a row HR
+    changed meanwhile keeps HR's areas."""
+    from sqlalchemy import text
+
+    url = "sqlite:///" + str(tmp_path / "catalogue.sqlite")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="5c1e0a7d9b21")
+        with db.engine.begin() as conn:
+            for pid, code in ((1, "OCSC"), (2, "TDGA"), (3, "THAIMOOC")):
+                conn.execute(
+                    text("INSERT INTO providers (id, code, name_th) VALUES (:id, :code, :code)"),
+                    {"id": pid, "code": code},
+                )
+            courses = [
+                (1, 1, "SL12", "การสอนงาน (Coaching)", ["DLEAD"]),
+                (2, 1, "DS03", "ความมั่นคงปลอดภัยบนอินเทอร์เน็ต", ["DLIT", "DGOV"]),
+                (3, 2, "TDGA-009", "Cyber Security Awareness", ["DGOV", "DTECH"]),  # HR's edit
+                (
+                    4,
+                    3,
+                    "course-v1:STOU-MOOC+stou005+2017_T2",
+                    "Big Data (exact title uncertain)",
+                    (),
+                ),
+            ]
+            for cid, pid, code, title, areas in courses:
+                conn.execute(
+                    text(
+                        "INSERT INTO courses (id, provider_id, code, title_th, language, active,"
+                        " search_text) VALUES (:id, :pid, :code, :title, 'th', :yes, '')"
+                    ),
+                    {"id": cid, "pid": pid, "code": code, "title": title, "yes": True},
+                )
+                for area in areas:
+                    conn.execute(
+                        text("INSERT INTO course_areas (course_id, area_code) VALUES (:c, :a)"),
+                        {"c": cid, "a": area},
+                    )
+        upgrade()
+        with db.engine.connect() as conn:
+
+            def areas(cid):
+                return sorted(
+                    conn.execute(
+                        text("SELECT area_code FROM course_areas WHERE course_id = :c"), {"c": cid}
+                    ).scalars()
+                )
+
+            assert areas(1) == [] and areas(2) == ["DLIT"] and areas(3) == ["DGOV", "DTECH"]
+            retired = text("SELECT title_th, active FROM courses WHERE id = 4")
+            title, active = conn.execute(retired).one()
+            assert title == "Big Data" and not active
+            official = dict(conn.execute(text("SELECT code, code_official FROM courses")).all())
+            assert not official["TDGA-009"] and official["SL12"]
+        downgrade(revision="5c1e0a7d9b21")
+        with db.engine.connect() as conn:
+            back = text("SELECT count(*) FROM course_areas WHERE course_id = 1")
+            assert conn.execute(back).scalar() == 1  # coaching's area as shipped
+        db.engine.dispose()

@@ -17,7 +17,7 @@ from lms.assessments.services import (
     submit_assessment,
     submitted_history,
 )
-from lms.cycles import cycle_areas, cycle_or_404, open_cycle, targets_for
+from lms.cycles import area_tracks, cycle_areas, cycle_or_404, open_cycle, targets_for
 from lms.extensions import db
 from lms.i18n import format_be_datetime
 from lms.rules import show_on_form
@@ -56,6 +56,7 @@ def overview(be_year: int):
         rated=rated,
         next_area=next_area,
         targets=targets_for(cycle, current_user.role_group),
+        served=area_tracks(cycle),
         scale=cycle.framework.scale,
     )
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.models import Course, CourseArea, Provider
+from lms.models import Course, CourseArea, CourseTrack, Provider, Track
 from lms.text import fold
 
 PAGE_SIZE = 20
@@ -21,7 +21,13 @@ class CoursePage:
 
 
 def search_courses(
-    *, text: str = "", provider: str = "", area: str = "", level: int | None = None, page: int = 1
+    *,
+    text: str = "",
+    provider: str = "",
+    area: str = "",
+    track: str = "",
+    level: int | None = None,
+    page: int = 1,
 ) -> CoursePage:
     """Active courses matching every word of `text` (case, accents and tone marks ignored)."""
     query = select(Course).join(Course.provider).where(Course.active.is_(True))
@@ -32,6 +38,10 @@ def search_courses(
     if area:
         query = query.where(
             Course.id.in_(select(CourseArea.course_id).where(CourseArea.area_code == area))
+        )
+    if track:
+        query = query.where(
+            Course.id.in_(select(CourseTrack.course_id).where(CourseTrack.track_code == track))
         )
     if level is not None:
         query = query.where(Course.level == level)
@@ -49,3 +59,8 @@ def search_courses(
 
 def providers() -> list[Provider]:
     return list(db.session.scalars(select(Provider).order_by(Provider.code)))
+
+
+def tracks() -> list[Track]:
+    """The BMA plan's development tracks, in their order."""
+    return list(db.session.scalars(select(Track).order_by(Track.code)))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.courses import bp
-from lms.courses.services import providers, search_courses
+from lms.courses.services import providers, search_courses, tracks
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
 from lms.models import Course, Goal, SkillArea
@@ -30,6 +30,7 @@ def index():
         text=request.args.get("q", "")[:100],
         provider=request.args.get("provider", ""),
         area=request.args.get("area", ""),
+        track=request.args.get("track", ""),
         level=whole_number(level, maximum=4),
         page=request.args.get("page", 1, type=int),
     )
@@ -37,6 +38,8 @@ def index():
         "courses/index.html",
         page=page,
         providers=providers(),
+        tracks=tracks(),
+        my_track=current_user.role_group.track,
         areas=_area_names(open_cycle()),
         args=request.args,
     )
@@ -62,6 +65,7 @@ def detail(course_id: int):
         plan=plan,
         goals=goals,
         areas=_area_names(cycle),
+        tracks={t.code: t for t in tracks()},
         form=PlanActionForm(version=plan.version if plan else None),
     )
 

@@ -3,7 +3,7 @@
 from lms.models.activity import ActivityKind, EvidenceFile, LearningActivity
 from lms.models.assessment import Rating, SelfAssessment, SubSkillRating, SupervisorRating
 from lms.models.audit import ApiToken, AuditEvent
-from lms.models.course import Course, CourseArea, Provider
+from lms.models.course import Course, CourseArea, CourseTrack, Provider
 from lms.models.cycle import Cycle, CycleTarget
 from lms.models.delegation import Delegation
 from lms.models.feedback import FeedbackMessage, FeedbackThread, Notification
@@ -36,6 +36,7 @@ __all__ = [
     "AuditEvent",
     "Course",
     "CourseArea",
+    "CourseTrack",
     "Cycle",
     "CycleTarget",
     "Delegation",

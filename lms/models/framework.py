@@ -15,6 +15,16 @@ class Track(Localised, db.Model):
     name_th: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str | None] = mapped_column(String(255))
     goal_th: Mapped[str | None] = mapped_column(Text)
+    goal_en: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def number(self) -> str:
+        """The track's number in the BMA plan: T3 -> 3."""
+        return self.code.removeprefix("T")
+
+    def goal(self, locale: str = "th") -> str:
+        """The goal the BMA plan sets for the track, falling back to Thai."""
+        return (self.goal_en if locale == "en" else None) or self.goal_th or ""
 
 
 class RoleGroup(Localised, db.Model):

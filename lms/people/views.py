@@ -15,13 +15,13 @@ from lms.assessments.services import (
     top_gaps,
 )
 from lms.charts import radar_png
-from lms.cycles import cycle_or_404, open_cycle
+from lms.cycles import area_tracks, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.feedback.services import counts_by_target
 from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
-from lms.models import Unit
+from lms.models import RoleGroup, Unit
 from lms.people import bp
 from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.people.services import (
@@ -120,6 +120,8 @@ def assessment_results(employee_no: str, be_year: int):
         assessment=assessment,
         rows=rows,
         gaps=top_gaps(rows, limit=len(rows)),
+        served=area_tracks(cycle),
+        role_group=db.session.get(RoleGroup, assessment.role_group_id),
         history=history,
         is_self=person.id == current_user.id,
         can_review=can_review_plans_of(current_user, person),
