@@ -99,7 +99,7 @@ def test_not_found_page_is_friendly_and_thai_by_default(client):
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert 'lang="th"' in page
-    assert "ไม่พบหน้าที่คุณต้องการ" in page
+    assert "ไม่พบหน้าที่ท่านต้องการ" in page
 
 
 def test_production_refuses_default_secret_key(monkeypatch):

@@ -39,16 +39,16 @@ def test_an_area_without_a_target_is_never_a_gap(client, cycle):
 
     login(client, officer)
     shown = client.get(f"/people/{officer.employee_no}/assessments/2566").get_data(as_text=True)
-    assert shown.count("ไม่กำหนดสำหรับกลุ่มบทบาทนี้") == 2  # DLEAD and DTRANS
+    assert shown.count("ไม่กำหนดสำหรับกลุ่มภารกิจนี้") == 2  # DLEAD and DTRANS
 
 
 def test_a_colleague_starting_out_sees_which_areas_are_not_required(app, client, cycle):
     colleague = PersonFactory(group="ACAD")
     login(client, colleague)
     overview = client.get("/assessment/2566/").get_data(as_text=True)
-    assert overview.count("ไม่กำหนดสำหรับกลุ่มบทบาทของท่าน") == 2  # DLEAD and DTRANS
+    assert overview.count("ไม่กำหนดสำหรับกลุ่มภารกิจของท่าน") == 2  # DLEAD and DTRANS
     area = client.get("/assessment/2566/areas/DLEAD").get_data(as_text=True)
-    assert "ไม่ใช่ทักษะที่กำหนดสำหรับกลุ่มบทบาทของท่าน" in area  # and it may still be rated
+    assert "ไม่ใช่ทักษะที่กำหนดสำหรับกลุ่มภารกิจของท่าน" in area  # and it may still be rated
     assert 'name="level"' in area
 
 

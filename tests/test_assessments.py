@@ -65,7 +65,7 @@ def test_the_area_page_shows_description_scale_and_target(client, person):
     page = client.get("/assessment/2566/areas/DLIT").get_data(as_text=True)
     assert "ความเข้าใจและใช้เทคโนโลยีดิจิทัล" in page
     assert "ทำได้ด้วยตนเอง" in page  # a level descriptor
-    assert "ระดับ 3" in page  # ACAD target for DLIT
+    assert "ระดับเป้าหมายของกลุ่มภารกิจของท่าน (" in page and "): 3" in page  # ACAD, DLIT
     assert "ค่าเริ่มต้นที่ฝ่ายบุคคลปรับได้" in page
     assert "การใช้งานคอมพิวเตอร์" in page  # a sub-skill
 
@@ -243,7 +243,7 @@ def test_the_result_shows_levels_targets_gaps_and_history(client, person, cycle,
     client.post("/assessment/2566/review")
     page = client.get(f"/people/{person.employee_no}/assessments/2566").get_data(as_text=True)
     assert "ปีงบประมาณ 2565" in page and "ปีงบประมาณ 2566" in page  # history columns
-    assert "ต่ำกว่าเป้าหมาย 1 จาก 7 ด้าน" in page  # ACAD target DLIT 3 > level 2
+    assert "ต่ำกว่าระดับเป้าหมาย 1 จาก 7 ด้าน" in page  # ACAD target DLIT 3 > level 2
     radar = client.get(f"/people/{person.employee_no}/assessments/2566/radar.png")
     assert radar.status_code == 200 and radar.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert radar.headers["Content-Type"] == "image/png"

@@ -92,7 +92,7 @@ def test_typing_is_kept_in_the_browser_when_saving_fails(page):
     page.reload()
     assert page.input_value("#justification") == "ข้อความที่ยังไม่ได้บันทึก"
     assert page.is_checked("#level-1")
-    assert "นำคำตอบที่คุณพิมพ์ไว้" in page.inner_text("[data-autosave-status]")
+    assert "นำคำตอบที่ท่านพิมพ์ไว้" in page.inner_text("[data-autosave-status]")
     page.unroute(url)
     page.click("button[value=next]")
     page.wait_for_url(page.base + "/assessment/2566/areas/DTECH")

@@ -77,7 +77,7 @@ def test_dgp_framework_has_core_and_optional_areas():
     dgp = db.session.scalars(select(Framework).where(Framework.code == "DGP-2566")).one()
     # TPQI's official name, and the app says it maps IT/non-IT x level onto the OCSC groups
     assert dgp.name_th.startswith("สมรรถนะสนับสนุนการทำงานด้านดิจิทัลสำหรับข้าราชการและบุคลากรภาครัฐ")
-    assert "กลุ่มบทบาท 6 กลุ่ม" in dgp.note_th and "six OCSC role groups" in dgp.note_en
+    assert "กลุ่มภารกิจ 6 กลุ่ม" in dgp.note_th and "six OCSC role groups" in dgp.note_en
     assert {a.code for a in dgp.areas if a.category == "core"} == {"DLIT", "DGOV", "DLEAD"}
     assert {a.code for a in dgp.areas if a.category == "optional"} == {
         "DTECH",

@@ -19,7 +19,7 @@ def test_first_visit_invites_to_start_the_self_assessment(client, cycle):
     assert "เริ่มประเมินตนเอง" in page
     assert "ปีงบประมาณ 2566" in page
     assert "30 พ.ย. 2565" in page  # the self-assessment deadline, in BE
-    assert "ช่องว่างทักษะของคุณจะแสดงที่นี่" in page
+    assert "ช่องว่างทักษะของท่านจะแสดงที่นี่" in page
 
 
 def test_a_draft_shows_progress_and_continue(client, cycle):
@@ -50,7 +50,7 @@ def test_meeting_every_target_is_celebrated(client, cycle):
     person = PersonFactory(group="OTHER")
     submitted_assessment(person, cycle, level=4)
     login(client, person)
-    assert "ถึงเป้าหมายครบทุกด้านแล้ว" in client.get("/").get_data(as_text=True)
+    assert "ถึงระดับเป้าหมายครบทุกด้านแล้ว" in client.get("/").get_data(as_text=True)
 
 
 def test_overdue_milestones_are_marked(cycle, monkeypatch):
@@ -79,7 +79,7 @@ def test_without_an_open_cycle_home_is_not_a_dead_end(client, ocsc):
     db.session.commit()
     login(client, person)
     page = client.get("/").get_data(as_text=True)
-    assert "ขณะนี้ยังไม่มีรอบการพัฒนาที่เปิดอยู่" in page
+    assert "ขณะนี้ยังไม่มีรอบการประเมินที่เปิดอยู่" in page
     assert "ปีงบประมาณ 2565" in page  # gaps of the last submitted cycle still show
 
 

@@ -66,7 +66,7 @@ def version(person, cycle):
 
 def test_building_from_gaps_prefills_goals_largest_gap_first(client, person, cycle):
     page = client.get("/plan/2566/").get_data(as_text=True)
-    assert "สร้างแผนจากช่องว่างทักษะของฉัน" in page
+    assert "สร้างแผนพัฒนาจากช่องว่างทักษะของฉัน" in page
     response = client.post("/plan/2566/build", follow_redirects=True)
     assert "เพิ่มเป้าหมาย 5 ข้อจากช่องว่างทักษะแล้ว" in response.get_data(as_text=True)
     plan = plan_of(person, cycle)
@@ -165,7 +165,7 @@ def activity_data(**extra):
         ({"hours": "1001"}, "จำนวนชั่วโมงต้องมากกว่า 0 และไม่เกิน 1,000"),
         ({"hours": "สิบ"}, "กรุณาระบุจำนวนชั่วโมงเป็นตัวเลข"),
         ({"bucket": "10", "title": ""}, "เลือกหลักสูตรจากรายการ หรือเขียนชื่อการเรียนรู้"),
-        ({"bucket": "20", "title": ""}, "กรุณาเขียนสิ่งที่คุณจะทำ"),
+        ({"bucket": "20", "title": ""}, "กรุณาเขียนสิ่งที่ท่านจะทำ"),
         ({"bucket": "30"}, "เลือก 70, 20 หรือ 10"),
     ],
 )
