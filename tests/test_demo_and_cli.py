@@ -10,14 +10,19 @@ from lms.demo import DEMO_PASSWORD, build_demo
 from lms.extensions import db
 from lms.inbox.services import inbox
 from lms.models import (
+    Course,
     Cycle,
     FeedbackMessage,
+    Goal,
     LearningActivity,
     Notification,
     Person,
     Plan,
+    PlannedActivity,
+    Rating,
     RoleAssignment,
     SelfAssessment,
+    SkillArea,
     SupervisorRating,
     Unit,
 )
@@ -33,7 +38,9 @@ def test_demo_builds_a_lived_in_organisation_once(app, client, frozen_clock):
     frozen_clock(datetime(2026, 11, 24, 10, 0))
     assert build_demo() is True
     db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Person)) == 30
+    assert (
+        db.session.scalar(select(func.count()).select_from(Person)) == 31
+    )  # with the deputy above
     codes = set(db.session.scalars(select(Unit.code)))
     assert {"IAO", "IAO-ADM", "IAO-CR", "IAO-PP"} <= codes
     cycles = {c.be_year: c.status for c in db.session.scalars(select(Cycle))}
@@ -49,7 +56,7 @@ def test_demo_builds_a_lived_in_organisation_once(app, client, frozen_clock):
         client.post("/logout")
     result = app.test_cli_runner().invoke(args=["lms", "demo"])
     assert "already loaded" in result.output
-    assert db.session.scalar(select(func.count()).select_from(Person)) == 30
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 31
 
 
 def test_demo_roles_are_scoped_as_promised(app):
@@ -170,3 +177,76 @@ def test_moving_a_person_keeps_their_unit_history_and_their_development(app):
     assert db.session.scalars(
         select(SelfAssessment).where(SelfAssessment.person_id == person.id)
     ).one()
+
+
+def _demo_on(day: datetime, frozen_clock) -> None:
+    frozen_clock(day)
+    assert build_demo() is True
+    db.session.commit()
+
+
+def test_demo_people_sit_in_the_groups_and_grades_of_the_seed_study(app, frozen_clock):
+    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
+    people = db.session.scalars(select(Person)).all()
+    director = next(p for p in people if p.position_th == "ผู้อำนวยการสำนักงาน")
+    assert director.role_group.code == "MGMT"  # อำนวยการ, not the executive group
+    assert director.supervisor is not None and director.supervisor.role_group.code == "EXEC"
+    head = next(p for p in people if p.position_th == "หัวหน้าฝ่ายบริหารงานทั่วไป")
+    assert head.role_group.code != "MGMT"
+    officers = [p.position_th for p in people if p.position_th.startswith("นักวิเทศสัมพันธ์")]
+    assert len(officers) == 13
+    assert all(p.endswith(("ปฏิบัติการ", "ชำนาญการ")) for p in officers)
+
+
+def test_demo_history_reads_true(app, frozen_clock):
+    """Learning is verified after it ends; completed plans are mostly achieved; a person's
+    note on their level is one someone at that level would write."""
+    from lms.demo.organisation import justification
+
+    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
+    verified = db.session.scalars(
+        select(LearningActivity).where(LearningActivity.verified_at.is_not(None))
+    ).all()
+    assert verified
+    for activity in verified:
+        assert activity.verified_at.date() > (activity.ended_on or activity.occurred_on)
+    closed = db.session.scalars(select(Cycle).where(Cycle.be_year == 2569)).one()
+    outcomes = db.session.scalars(
+        select(Goal.supervisor_outcome).join(Plan).where(Plan.cycle_id == closed.id)
+    ).all()
+    assert outcomes.count("achieved") > len(outcomes) / 2
+    notes = db.session.execute(
+        select(Rating.level, Rating.justification, SkillArea.code)
+        .join(SkillArea, SkillArea.id == Rating.area_id)
+        .where(Rating.justification.is_not(None))
+    ).all()
+    assert notes
+    assert all(note == justification(code, level) for level, note, code in notes)
+
+
+def test_demo_shows_the_seed_studys_own_practices(app, frozen_clock):
+    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
+    titles = " ".join(
+        db.session.scalars(select(LearningActivity.title)).all()
+        + [t or "" for t in db.session.scalars(select(PlannedActivity.title)).all()]
+    )
+    for practice in ("Canva", "Trello", "Jamboard", "Innovation-Based KPI", "ที่ประชุมส่วน"):
+        assert practice in titles, practice
+    courses = db.session.scalars(
+        select(Course.code).join(PlannedActivity, PlannedActivity.course_id == Course.id)
+    ).all()
+    assert "WEGO-TRAINING" in courses
+
+
+def test_no_generative_ai_course_is_planned_before_late_2565(app, frozen_clock):
+    """Built in FY 2565 (before ChatGPT), no plan of either year has a generative-AI course."""
+    _demo_on(datetime(2022, 3, 1, 10, 0), frozen_clock)
+    planned = db.session.execute(
+        select(Course.keywords, Cycle.ends_on)
+        .join(PlannedActivity, PlannedActivity.course_id == Course.id)
+        .join(Goal, Goal.id == PlannedActivity.goal_id)
+        .join(Plan, Plan.id == Goal.plan_id)
+        .join(Cycle, Cycle.id == Plan.cycle_id)
+    ).all()
+    assert planned and {ends.year for _keywords, ends in planned} == {2021, 2022}
+    assert [k for k, _ends in planned if "generative" in (k or "")] == []

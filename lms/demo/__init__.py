@@ -54,10 +54,14 @@ def build_demo() -> bool:
             name_en=f"{first_en} {last_en}",
             position_th=position,
             role_group_id=groups[group].id,
-            supervisor=people[boss] if boss is not None else None,
+            supervisor=people[boss] if boss is not None and boss < index else None,
             password_hash=password_hash if login else None,
         )
         people.append(person)
+    for person, row in zip(people, PEOPLE, strict=True):
+        boss = row[4]
+        if boss is not None and person.supervisor is None:  # reports to someone listed later
+            person.supervisor = people[boss]
 
     # The demo lives in the current fiscal year, with last year closed behind it. Both cycles
     # are open while the ratings are written, as they were in real life.

@@ -38,12 +38,15 @@ LAST = [
     ("พรหมมา", "Phromma"), ("เพชรรัตน์", "Phetcharat"), ("มั่นคง", "Mankong"), ("ชัยมงคล", "Chaimongkol"),
 ]  # fmt: skip
 
-# (login or None, unit, role group, position, reports to (index), roles)
+# (login or None, unit, role group, position, reports to (index), roles). The office director is
+# in the management group (อำนวยการ) and reports to a deputy permanent secretary (the last row);
+# the head of general administration is a senior professional, not management; practitioners
+# are at the practitioner and professional levels (ปฏิบัติการ / ชำนาญการ), as in the seed study.
 PEOPLE = [
-    ("executive", "IAO", "EXEC", "ผู้อำนวยการสำนักงาน", None, (("supervisor", None), ("executive", "IAO"))),
+    ("executive", "IAO", "MGMT", "ผู้อำนวยการสำนักงาน", 30, (("supervisor", None), ("executive", "IAO"))),
     ("supervisor", "IAO-CR", "MGMT", "ผู้อำนวยการส่วน", 0, (("supervisor", None),)),
     (None, "IAO-PP", "MGMT", "ผู้อำนวยการส่วน", 0, (("supervisor", None),)),
-    (None, "IAO-ADM", "MGMT", "หัวหน้าฝ่ายบริหารงานทั่วไป", 0, (("supervisor", None),)),
+    (None, "IAO-ADM", "ACAD", "หัวหน้าฝ่ายบริหารงานทั่วไป", 0, (("supervisor", None),)),
     (None, "IAO-CR", "ACAD", "หัวหน้ากลุ่มงาน", 1, (("supervisor", None),)),
     (None, "IAO-CR", "ACAD", "หัวหน้ากลุ่มงาน", 1, (("supervisor", None),)),
     (None, "IAO-PP", "ACAD", "หัวหน้ากลุ่มงาน", 2, (("supervisor", None),)),
@@ -52,12 +55,12 @@ PEOPLE = [
     (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ปฏิบัติการ", 4, ()),
     (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ปฏิบัติการ", 4, ()),
     (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการ", 4, ()),
-    (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการพิเศษ", 5, ()),
+    (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการ", 5, ()),
     (None, "IAO-CR", "ACAD", "นักวิเทศสัมพันธ์ปฏิบัติการ", 5, ()),
     (None, "IAO-CR", "SERV", "นักวิเทศสัมพันธ์ปฏิบัติการ", 5, ()),
     (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการ", 6, ()),
     (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ปฏิบัติการ", 6, ()),
-    (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการพิเศษ", 6, ()),
+    (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการ", 6, ()),
     (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ปฏิบัติการ", 7, ()),
     (None, "IAO-PP", "ACAD", "นักวิเทศสัมพันธ์ชำนาญการ", 7, ()),
     (None, "IAO-PP", "SERV", "นักวิเทศสัมพันธ์ปฏิบัติการ", 7, ()),
@@ -70,17 +73,54 @@ PEOPLE = [
     ("admin", "SED-CSD", "TECH", "นักวิชาการคอมพิวเตอร์ชำนาญการ", 26, (("admin", None),)),
     (None, "SED-CSD", "TECH", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ", 26, ()),
     (None, "HRDI", "ACAD", "นักทรัพยากรบุคคลชำนาญการพิเศษ", None, ()),
+    (None, "OPS", "EXEC", "รองปลัดกรุงเทพมหานคร", None, (("supervisor", None),)),
 ]  # fmt: skip
 
+# Why this level, in the person's words: what someone at a low (0-1), middle (2) or high (3-4)
+# level of each area would write.
 JUSTIFICATIONS = {
-    "DLIT": "ใช้ Excel และ Google Sheets ทำรายงานสรุปการประชุมเมืองพี่เมืองน้องทุกเดือน",
-    "DGOV": "ตรวจสอบการเผยแพร่ข้อมูลส่วนบุคคลของคณะผู้แทนต่างประเทศก่อนส่งต่อ",
-    "DTECH": "เคยใช้แดชบอร์ดข้อมูลแต่ยังไม่เคยเลือกเทคโนโลยีให้หน่วยงานเอง",
-    "DPSD": "ปรับแบบฟอร์มขอความร่วมมือจากเมืองต่างประเทศให้กรอกออนไลน์ได้",
-    "SPM": "ร่วมวางแผนโครงการประชุมนานาชาติ แต่ยังไม่ได้เป็นผู้จัดการโครงการ",
-    "DLEAD": "ชวนทีมทดลองใช้ระบบนัดหมายออนไลน์แทนการโทรศัพท์",
-    "DTRANS": "เข้าใจนโยบายรัฐบาลดิจิทัล แต่ยังไม่ได้ขับเคลื่อนงานในหน่วยงาน",
+    "DLIT": (
+        "ยังต้องให้เพื่อนช่วยจัดรูปแบบตารางใน Excel อยู่บ่อย ๆ",
+        "ใช้ Google Sheets ทำรายงานสรุปการประชุมเมืองพี่เมืองน้องได้เอง",
+        "ทำแม่แบบรายงานใน Excel ให้ทั้งส่วนใช้ และสอนเพื่อนใช้ Canva ทำสื่อ",
+    ),
+    "DGOV": (
+        "ยังไม่แน่ใจว่าข้อมูลใดของคณะผู้แทนต่างประเทศเป็นข้อมูลส่วนบุคคล",
+        "ตรวจข้อมูลส่วนบุคคลของคณะผู้แทนต่างประเทศก่อนส่งต่อได้เอง",
+        "ให้คำแนะนำเพื่อนร่วมงานเรื่อง พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคลเป็นประจำ",
+    ),
+    "DTECH": (
+        "เคยเห็นแดชบอร์ดข้อมูล แต่ยังไม่เคยใช้ในงาน",
+        "ใช้แดชบอร์ดติดตามโครงการได้ แต่ยังไม่เคยเลือกเทคโนโลยีให้หน่วยงาน",
+        "ร่วมเลือกและทดสอบเครื่องมือวิเคราะห์ข้อมูลให้สำนักงาน",
+    ),
+    "DPSD": (
+        "ยังรับคำขอจากเมืองต่างประเทศทางอีเมลและกระดาษเป็นหลัก",
+        "ปรับแบบฟอร์มขอความร่วมมือจากเมืองต่างประเทศให้กรอกออนไลน์ได้",
+        "ออกแบบบริการรับคำขอศึกษาดูงานออนไลน์ทั้งระบบร่วมกับผู้ใช้บริการ",
+    ),
+    "SPM": (
+        "ยังไม่เคยร่วมวางแผนโครงการด้านดิจิทัล",
+        "ร่วมวางแผนโครงการประชุมนานาชาติ แต่ยังไม่ได้เป็นผู้จัดการโครงการ",
+        "เป็นผู้จัดการโครงการประชุมนานาชาติ ติดตามงานด้วย Trello",
+    ),
+    "DLEAD": (
+        "ยังไม่เคยชวนทีมเปลี่ยนวิธีทำงานด้วยเครื่องมือดิจิทัล",
+        "ชวนทีมทดลองใช้ระบบนัดหมายออนไลน์แทนการโทรศัพท์",
+        "นำทีมใช้ Jamboard ระดมความคิดและเปลี่ยนขั้นตอนงานทั้งส่วน",
+    ),
+    "DTRANS": (
+        "เข้าใจนโยบายรัฐบาลดิจิทัลเพียงบางส่วน",
+        "เข้าใจนโยบายรัฐบาลดิจิทัล แต่ยังไม่ได้ขับเคลื่อนงานในหน่วยงาน",
+        "ขับเคลื่อนโครงการตามตัวชี้วัด Innovation-Based KPI ของสำนักงาน",
+    ),
 }
+
+
+def justification(area_code: str, level: int) -> str | None:
+    """What a person at `level` in the area would write about themselves."""
+    notes = JUSTIFICATIONS.get(area_code)
+    return notes[0 if level <= 1 else 1 if level == 2 else 2] if notes else None
 
 
 def assess_everyone(people, closed, current, rng: random.Random) -> None:
@@ -104,7 +144,7 @@ def assess_everyone(people, closed, current, rng: random.Random) -> None:
 def _rate(person, cycle, areas, levels, *, submit: bool, rng: random.Random) -> SelfAssessment:
     assessment = start_assessment(person, cycle, by=person)
     for area in areas:
-        note = JUSTIFICATIONS.get(area.code) if rng.random() < 0.6 else None
+        note = justification(area.code, levels[area.id]) if rng.random() < 0.6 else None
         subs = {
             s.id: max(0, min(4, levels[area.id] + rng.choice((-1, 0, 0, 1))))
             for s in area.sub_skills[:3]

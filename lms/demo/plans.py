@@ -35,22 +35,30 @@ S = PlanStatus
 # This year's plans, a couple of months into the year, in every state a plan can be in by then
 # (None: not started yet). Completed plans are in last year's closed cycle.
 CURRENT_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.SUBMITTED, S.APPROVED, None)
-OUTCOMES = (Outcome.ACHIEVED, Outcome.PARTLY, Outcome.NOT_ACHIEVED)
+A, P, N = Outcome.ACHIEVED, Outcome.PARTLY, Outcome.NOT_ACHIEVED
+# Completed plans are mostly done: most goals achieved, some partly, a few not.
+SELF_OUTCOMES = (A, A, P, A, A, A, P, A)
+SUPERVISOR_OUTCOMES = (A, A, P, A, N, A, P, A)
 
+# The seed study's own practices: Canva, Jamboard and Trello in daily work, the office's
+# Innovation-Based KPI project, sharing at unit meetings, WeGO's training (see _course_for).
 ON_THE_JOB = {
-    "DLIT": "ทำรายงานสรุปการประชุมด้วย Google Sheets แทนการพิมพ์ตาราง",
+    "DLIT": "ทำสื่อประชาสัมพันธ์กิจกรรมเมืองพี่เมืองน้องด้วย Canva และสรุปรายงานด้วย Google Sheets",
     "DGOV": "ตรวจรายชื่อผู้เข้าร่วมประชุมนานาชาติตาม พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล",
     "DTECH": "ทดลองทำแดชบอร์ดติดตามโครงการเมืองพี่เมืองน้อง",
-    "DPSD": "ออกแบบแบบฟอร์มออนไลน์รับคำขอศึกษาดูงานจากต่างประเทศ",
-    "SPM": "ร่วมวางแผนโครงการประชุมนายกเทศมนตรีอาเซียน",
-    "DLEAD": "นำทีมทดลองใช้ระบบนัดหมายออนไลน์",
-    "DTRANS": "เสนอแนวทางลดการใช้กระดาษในงานสารบรรณของส่วน",
+    "DPSD": "ออกแบบแบบฟอร์มออนไลน์รับคำขอศึกษาดูงาน ในโครงการตามตัวชี้วัด Innovation-Based KPI ของสำนักงาน",
+    "SPM": "ติดตามงานโครงการประชุมนายกเทศมนตรีอาเซียนด้วย Trello",
+    "DLEAD": "ใช้ Jamboard ระดมความคิดกับทีมเพื่อปรับขั้นตอนงานของส่วน",
+    "DTRANS": "ขับเคลื่อนโครงการ Innovation-Based KPI ของสำนักงาน: ลดการใช้กระดาษในงานสารบรรณ",
 }
 FROM_OTHERS = {
     "COACHING": "รับการสอนงานจากผู้อำนวยการส่วนเรื่องการวิเคราะห์ข้อมูล",
-    "COP": "เข้าร่วมชุมชนนักปฏิบัติด้านดิจิทัลของสำนักงาน",
+    "COP": "เข้าร่วมชุมชนนักปฏิบัติด้านดิจิทัลของสำนักงาน ระดมความคิดด้วย Jamboard",
     "STUDY-VISIT": "ศึกษาดูงานศูนย์ข้อมูลของสำนักยุทธศาสตร์และประเมินผล",
+    "SHARING": "เล่าสิ่งที่ได้เรียนรู้ให้เพื่อนร่วมงานฟังในที่ประชุมส่วนประจำเดือน",
 }
+# Generative-AI courses appeared in late 2565 (after ChatGPT): no plan before then has one.
+GENERATIVE_AI_FROM = date(2022, 12, 1)
 
 
 def build_demo_learning(people: list[Person], closed: Cycle, current: Cycle, rng: random.Random):
@@ -61,7 +69,10 @@ def build_demo_learning(people: list[Person], closed: Cycle, current: Cycle, rng
             continue
         reviewer = _reviewer(person, people)
         old = _plan(person, closed, kinds, rng)
-        _learn(person, closed, old, kinds, rng, evidence=False, reviewer=reviewer)
+        planned = sum(len(g.activities) for g in old.goals)
+        _learn(
+            person, closed, old, kinds, rng, evidence=False, count=planned - 1, reviewer=reviewer
+        )
         _review(old, reviewer, PlanStatus.APPROVED, cycle=closed)
         if old.status == PlanStatus.APPROVED:
             _evaluate_year(old, reviewer, number)
@@ -77,7 +88,10 @@ def _evaluate_year(plan: Plan, reviewer: Person, number: int) -> None:
         save_self_evaluation(
             plan,
             {
-                g.id: (OUTCOMES[i % 2], "นำไปใช้ในงานจริงแล้ว มีผลงานให้ดู" if i % 2 == 0 else None)
+                g.id: (
+                    outcome := SELF_OUTCOMES[(i + number) % len(SELF_OUTCOMES)],
+                    "นำไปใช้ในงานจริงแล้ว มีผลงานให้ดู" if outcome == A else None,
+                )
                 for i, g in enumerate(plan.goals)
             },
             by=owner,
@@ -93,7 +107,10 @@ def _evaluate_year(plan: Plan, reviewer: Person, number: int) -> None:
         note = "ประเมินตนเองสูงกว่าผลงานที่เห็น" if adjusted < level else None
         ratings[area.id] = (adjusted, note)
     outcomes = {
-        g.id: (OUTCOMES[(i + number) % 3], "เห็นผลงานชัดเจน" if (i + number) % 3 == 0 else None)
+        g.id: (
+            outcome := SUPERVISOR_OUTCOMES[(i + number) % len(SUPERVISOR_OUTCOMES)],
+            "เห็นผลงานชัดเจน" if outcome == A else "ควรฝึกต่อในปีหน้า",
+        )
         for i, g in enumerate(plan.goals)
     }
     with frozen_at(moment(cycle, 0.96)):
@@ -171,7 +188,7 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
             },
             by=person,
         )
-        course = _course_for(goal.area.code, rng)
+        course = _course_for(goal.area.code, cycle, rng)
         if course is not None:
             add_planned_activity(
                 goal,
@@ -204,13 +221,20 @@ def _grow_beyond_targets(person: Person, cycle: Cycle, plan: Plan) -> None:
         )
 
 
-def _course_for(area_code: str, rng: random.Random) -> Course | None:
+def _course_for(area_code: str, cycle: Cycle, rng: random.Random) -> Course | None:
+    """A course for the area that existed in the cycle's year; IAO people who work on service
+    design take WeGO's training for member cities every other time, as in the seed study."""
     courses = db.session.scalars(
         select(Course)
         .join(CourseArea)
-        .where(CourseArea.area_code == area_code)
+        .where(CourseArea.area_code == area_code, Course.active.is_(True))
         .order_by(Course.code)
     ).all()
+    if cycle.ends_on < GENERATIVE_AI_FROM:
+        courses = [c for c in courses if "generative" not in (c.keywords or "").lower()]
+    wego = [c for c in courses if c.provider.code == "WEGO"]
+    if wego and rng.random() < 0.5:
+        return wego[0]
     return rng.choice(courses) if courses else None
 
 
@@ -254,9 +278,10 @@ def _learn(
             by=person,
         )
         logged.append(activity)
-        if reviewer is not None and on_the_job and rng.random() < 0.5:
-            seen = past(datetime.combine(min(day + timedelta(days=3), last), time(14)))
-            with frozen_at(seen):
+        finished = activity.ended_on or activity.occurred_on
+        seen_on = finished + timedelta(days=3)  # the supervisor looks once it is over
+        if reviewer is not None and on_the_job and seen_on <= last and rng.random() < 0.5:
+            with frozen_at(past(datetime.combine(seen_on, time(14)))):
                 verify_activity(activity, by=reviewer, applied=rng.random() < 0.7)
         if evidence and is_course:
             attach_evidence(
