@@ -222,6 +222,9 @@ def test_demo_history_reads_true(app, frozen_clock):
     ).all()
     assert notes
     assert all(note == justification(code, level) for level, note, code in notes)
+    planned = db.session.scalars(select(PlannedActivity)).all()  # the IDP form's columns
+    assert planned and all(a.starts_on and a.ends_on and a.starts_on <= a.ends_on for a in planned)
+    assert all(g.support_needed for g in db.session.scalars(select(Goal)))
 
 
 def test_demo_shows_the_seed_studys_own_practices(app, frozen_clock):

@@ -57,6 +57,18 @@ FROM_OTHERS = {
     "STUDY-VISIT": "ศึกษาดูงานศูนย์ข้อมูลของสำนักยุทธศาสตร์และประเมินผล",
     "SHARING": "เล่าสิ่งที่ได้เรียนรู้ให้เพื่อนร่วมงานฟังในที่ประชุมส่วนประจำเดือน",
 }
+# What a person asks of their unit or supervisor to reach the goal (the IDP form's column).
+SUPPORT = {
+    "DLIT": "ขอเวลาเรียนหลักสูตรออนไลน์ในเวลาราชการ สัปดาห์ละ 2 ชั่วโมง",
+    "DGOV": "ขอคำแนะนำจากเจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคลของสำนักงาน",
+    "DTECH": "ขอสิทธิ์ใช้เครื่องมือทำแดชบอร์ด และผู้สอนงานจากกองพัฒนาระบบคอมพิวเตอร์",
+    "DPSD": "ขอให้ได้ทดลองปรับแบบฟอร์มจริงกับผู้ใช้บริการ",
+    "SPM": "ขอรับมอบหมายงานประสานโครงการหนึ่งโครงการในปีนี้",
+    "DLEAD": "ขอเวลาในที่ประชุมส่วนเดือนละครั้งเพื่อทดลองวิธีทำงานใหม่กับทีม",
+    "DTRANS": "ขอการสนับสนุนจากผู้บริหารให้โครงการนำร่องลดการใช้กระดาษ",
+}
+# When each kind of learning is planned, in days from the first day of the fiscal year.
+PERIODS = {Bucket.ON_THE_JOB: (45, 240), Bucket.FROM_OTHERS: (60, 150), Bucket.FORMAL: (30, 90)}
 # Generative-AI courses appeared in late 2565 (after ChatGPT): no plan before then has one.
 GENERATIVE_AI_FROM = date(2022, 12, 1)
 
@@ -167,6 +179,7 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
         plan.goals.remove(goal)
     for goal in plan.goals:
         goal.success_criteria = "นำทักษะไปใช้ในงานจริงอย่างน้อย 1 ชิ้นงาน และผู้บังคับบัญชารับรอง"
+        goal.support_needed = SUPPORT.get(goal.area.code)
         add_planned_activity(
             goal,
             {
@@ -174,6 +187,7 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
                 "kind": kinds["APPLY"],
                 "hours": Decimal(20),
                 "title": ON_THE_JOB.get(goal.area.code, "ลงมือทำงานจริง"),
+                **_period(cycle, Bucket.ON_THE_JOB),
             },
             by=person,
         )
@@ -185,22 +199,34 @@ def _plan(person: Person, cycle: Cycle, kinds, rng: random.Random, limit: int = 
                 "kind": kinds[code],
                 "hours": Decimal(6),
                 "title": FROM_OTHERS[code],
+                **_period(cycle, Bucket.FROM_OTHERS),
             },
             by=person,
         )
-        course = _course_for(goal.area.code, cycle, rng)
+        course = _course_for(goal.area.code, person.role_group.track, cycle, rng)
         if course is not None:
             add_planned_activity(
                 goal,
                 {
                     "bucket": Bucket.FORMAL,
-                    "kind": kinds["ELEARNING"],
+                    "kind": kinds[
+                        "CLASSROOM" if course.provider.code in ("HRDI", "WEGO") else "ELEARNING"
+                    ],
                     "course": course,
                     "hours": course.hours or Decimal(3),
+                    **_period(cycle, Bucket.FORMAL),
                 },
                 by=person,
             )
     return plan
+
+
+def _period(cycle: Cycle, bucket: Bucket) -> dict:
+    start, end = PERIODS[bucket]
+    return {
+        "starts_on": cycle.starts_on + timedelta(days=start),
+        "ends_on": cycle.starts_on + timedelta(days=end),
+    }
 
 
 def _grow_beyond_targets(person: Person, cycle: Cycle, plan: Plan) -> None:
@@ -221,15 +247,18 @@ def _grow_beyond_targets(person: Person, cycle: Cycle, plan: Plan) -> None:
         )
 
 
-def _course_for(area_code: str, cycle: Cycle, rng: random.Random) -> Course | None:
-    """A course for the area that existed in the cycle's year; IAO people who work on service
-    design take WeGO's training for member cities every other time, as in the seed study."""
+def _course_for(area_code: str, track, cycle: Cycle, rng: random.Random) -> Course | None:
+    """A course of the person's track for the area, that existed in the cycle's year; IAO
+    people who work on service design take WeGO's training every other time, as in the seed
+    study."""
     courses = db.session.scalars(
         select(Course)
         .join(CourseArea)
         .where(CourseArea.area_code == area_code, Course.active.is_(True))
         .order_by(Course.code)
     ).all()
+    if track is not None:
+        courses = [c for c in courses if track.code in {t.track_code for t in c.tracks}]
     if cycle.ends_on < GENERATIVE_AI_FROM:
         courses = [c for c in courses if "generative" not in (c.keywords or "").lower()]
     wego = [c for c in courses if c.provider.code == "WEGO"]

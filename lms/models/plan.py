@@ -55,6 +55,7 @@ class Goal(db.Model):
     current_level: Mapped[int | None]
     target_level: Mapped[int]
     success_criteria: Mapped[str | None] = mapped_column(Text)
+    support_needed: Mapped[str | None] = mapped_column(Text)  # from the unit or the supervisor
     due_on: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
@@ -95,6 +96,8 @@ class PlannedActivity(db.Model):
     title: Mapped[str] = mapped_column(String(500))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    starts_on: Mapped[date | None]  # the period in which it will be done (the IDP form's column)
+    ends_on: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
 
     goal: Mapped[Goal] = relationship(back_populates="activities")

@@ -26,6 +26,12 @@ class GoalForm(VersionedForm):
         _l("What success looks like"),
         description=_l("How you and your supervisor will know the goal is reached."),
     )
+    support_needed = TextAreaField(
+        _l("Support I need"),
+        description=_l(
+            "From your unit or your supervisor, e.g. time for a course, a coach, a tool."
+        ),
+    )
     due_on = date_field(_l("Due date"), validators=[Optional()])
 
 
@@ -35,6 +41,8 @@ class PlannedActivityForm(VersionedForm):
     title = StringField(_l("What I will do"))
     course_id = id_select(_l("Course from the catalogue"))
     hours = hours_field(_l("Planned hours"), validators=[Optional()])
+    starts_on = date_field(_l("From"), validators=[Optional()])
+    ends_on = date_field(_l("Until"), validators=[Optional()])
 
 
 class PlanActionForm(VersionedForm):

@@ -18,19 +18,31 @@ from lms.models import ActivityKind, Person, Plan
 
 def render_plan_pdf(plan: Plan) -> bytes:
     """The plan as PDF bytes (a Thai form, whatever the reader's language)."""
+    return HTML(string=plan_form_html(plan)).write_pdf()
+
+
+def plan_form_html(plan: Plan) -> str:
+    """The IDP form as the HTML the PDF is printed from."""
     kinds = {k.id: k for k in db.session.scalars(db.select(ActivityKind))}
     with force_locale("th"):
-        html = render_template(
+        return render_template(
             "plans/pdf.html",
             plan=plan,
             person=plan.person,
             cycle=plan.cycle,
             balance=planned_balance(plan),
+            reviewer=_reviewer(plan),
             kinds=kinds,
             font_dir=FONT_DIR.as_uri(),
             printed=today(),
         )
-    return HTML(string=html).write_pdf()
+
+
+def _reviewer(plan: Plan) -> Person | None:
+    """Who signs as the supervisor: whoever approved the plan, else the person's supervisor."""
+    if plan.reviewed_by_id is not None:
+        return db.session.get(Person, plan.reviewed_by_id)
+    return plan.person.supervisor
 
 
 def cached_plan_pdf(plan: Plan) -> bytes:

@@ -142,14 +142,13 @@ def _clean_goal(cycle: Cycle, values: dict) -> dict:
         errors["target_level"] = _l("The target cannot be below the current level.")
     due = values.get("due_on")
     if due is not None and not cycle.starts_on <= due <= cycle.ends_on:
-        errors["due_on"] = _l(
-            "Choose a date within the fiscal year (%(start)s – %(end)s).",
-            start=format_be_date(cycle.starts_on),
-            end=format_be_date(cycle.ends_on),
-        )
+        errors["due_on"] = _within_the_year(cycle)
     criteria = (values.get("success_criteria") or "").strip()
     if len(criteria) > 2000:
         errors["success_criteria"] = _l("At most 2,000 characters.")
+    support = (values.get("support_needed") or "").strip()
+    if len(support) > 2000:
+        errors["support_needed"] = _l("At most 2,000 characters.")
     if errors:
         raise PlanError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
     return {
@@ -158,6 +157,7 @@ def _clean_goal(cycle: Cycle, values: dict) -> dict:
         "target_level": target,
         "due_on": due,
         "success_criteria": criteria or None,
+        "support_needed": support or None,
     }
 
 
@@ -224,13 +224,19 @@ def move_goal(goal: Goal, step: int, *, by: Person, version: int | None = None) 
         db.session.flush()
 
 
-def _clean_activity(values: dict) -> dict:
+def _clean_activity(cycle: Cycle, values: dict) -> dict:
     errors = {}
     title = check_learning_item(values, errors, _l("Please write what you will do."))
     bucket, kind, course = values.get("bucket"), values.get("kind"), values.get("course")
     hours = values.get("hours")
     if hours is not None and not Decimal(0) < hours <= MAX_HOURS:
         errors["hours"] = _l("Hours must be more than 0 and at most 1,000.")
+    starts, ends = values.get("starts_on"), values.get("ends_on")
+    for name, day in (("starts_on", starts), ("ends_on", ends)):
+        if day is not None and not cycle.starts_on <= day <= cycle.ends_on:
+            errors[name] = _within_the_year(cycle)
+    if starts and ends and ends < starts and "ends_on" not in errors:
+        errors["ends_on"] = _l("The period cannot end before it starts.")
     if errors:
         raise PlanError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
     return {
@@ -239,7 +245,17 @@ def _clean_activity(values: dict) -> dict:
         "title": title,
         "hours": hours,
         "course": course,
+        "starts_on": starts,
+        "ends_on": ends,
     }
+
+
+def _within_the_year(cycle: Cycle):
+    return _l(
+        "Choose a date within the fiscal year (%(start)s – %(end)s).",
+        start=format_be_date(cycle.starts_on),
+        end=format_be_date(cycle.ends_on),
+    )
 
 
 def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int | None = None):
@@ -254,7 +270,8 @@ def add_planned_activity(goal: Goal, values: dict, *, by: Person, version: int |
                 num=MAX_PLANNED_PER_GOAL,
             )
         )
-    activity = PlannedActivity(**_clean_activity(values), position=len(goal.activities))
+    clean = _clean_activity(plan.cycle, values)
+    activity = PlannedActivity(**clean, position=len(goal.activities))
     goal.activities.append(activity)
     touch(plan)
     db.session.flush()
@@ -279,7 +296,7 @@ def update_planned_activity(
     plan = activity.goal.plan
     check_editable(plan, plan.cycle, plan.person, by)
     check_version(plan, version)
-    for name, value in _clean_activity(values).items():
+    for name, value in _clean_activity(plan.cycle, values).items():
         setattr(activity, name, value)
     touch(plan)
     db.session.flush()
@@ -337,6 +354,14 @@ def carry_over_candidates(
     ]
 
 
+def _moved(day: date | None, old: Cycle, new: Cycle) -> date | None:
+    """A planned day moved to the same point of the new fiscal year (None if it falls out)."""
+    if day is None:
+        return None
+    moved = day + (new.starts_on - old.starts_on)
+    return moved if new.starts_on <= moved <= new.ends_on else None
+
+
 def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
     """Copy the unfinished goals of the previous cycle (with their planned activities) into
     this cycle's plan. A goal already carried, or whose area the plan already has, is not
@@ -355,6 +380,7 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
             current_level=old.current_level,
             target_level=old.target_level,
             success_criteria=old.success_criteria,
+            support_needed=old.support_needed,
             due_on=default_due(cycle),
             position=len(plan.goals),
             carried_from_id=old.id,
@@ -366,6 +392,8 @@ def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
                 title=a.title,
                 hours=a.hours,
                 course_id=a.course_id,
+                starts_on=_moved(a.starts_on, earlier.cycle, cycle),
+                ends_on=_moved(a.ends_on, earlier.cycle, cycle),
                 position=a.position,
             )
             for a in old.activities

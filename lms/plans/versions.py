@@ -25,8 +25,12 @@ GOAL_FIELDS = (
     ("current_level", _l("Level now")),
     ("target_level", _l("Target level")),
     ("success_criteria", _l("What success looks like")),
+    ("support_needed", _l("Support I need")),
     ("due_on", _l("Due date")),
 )
+
+
+ACTIVITY_FIELDS = ("hours", "course_id", "starts_on", "ends_on")
 
 
 def version_pair(
@@ -82,9 +86,7 @@ def compare(older: PlanVersion, newer: PlanVersion, areas: dict) -> list[GoalCha
             change.changed = [
                 (before[k], a)
                 for k, a in after.items()
-                if k in before
-                and (before[k].get("hours"), before[k].get("course_id"))
-                != (a.get("hours"), a.get("course_id"))
+                if k in before and any(before[k].get(f) != a.get(f) for f in ACTIVITY_FIELDS)
             ]
             if change.fields or change.added or change.removed or change.changed:
                 change.state = "changed"

@@ -218,6 +218,7 @@ def _goal_values(form) -> dict:
         "current_level": form.current_level.data,
         "target_level": form.target_level.data,
         "success_criteria": form.success_criteria.data,
+        "support_needed": form.support_needed.data,
         "due_on": form.due_on.data,
     }
 
@@ -319,6 +320,8 @@ def _activity_values(form) -> dict:
         "title": form.title.data,
         "hours": form.hours.data,
         "course": db.session.get(Course, form.course_id.data) if form.course_id.data else None,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
     }
 
 

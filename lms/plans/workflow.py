@@ -83,6 +83,7 @@ def plan_snapshot(plan: Plan, action: str) -> dict:
                 "current_level": goal.current_level,
                 "target_level": goal.target_level,
                 "success_criteria": goal.success_criteria,
+                "support_needed": goal.support_needed,
                 "due_on": goal.due_on.isoformat() if goal.due_on else None,
                 "carried_from_id": goal.carried_from_id,
                 "activities": [
@@ -92,6 +93,8 @@ def plan_snapshot(plan: Plan, action: str) -> dict:
                         "title": a.title,
                         "hours": None if a.hours is None else str(a.hours),
                         "course_id": a.course_id,
+                        "starts_on": a.starts_on.isoformat() if a.starts_on else None,
+                        "ends_on": a.ends_on.isoformat() if a.ends_on else None,
                     }
                     for a in goal.activities
                 ],
