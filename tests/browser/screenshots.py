@@ -43,6 +43,7 @@ SHOTS = [
     ("staff", "/learning/{Y}/new?bucket=10", "learning-form"),
     ("staff", "/courses/", "courses"),
     ("staff", "/courses/?q=คุมครอง", "courses-search"),
+    ("staff", "/courses/?track=T2", "courses-track"),
     ("supervisor", "/people/D0009", "person"),
     ("supervisor", "/plan/{Y}/", "supervisor-plan"),
     ("supervisor", "/", "supervisor-home"),
