@@ -5,6 +5,7 @@ Skipped where Chromium is not installed (`apt-get install chromium`); CI's machi
 
 import os
 import shutil
+import subprocess
 import threading
 
 import pytest
@@ -150,12 +151,19 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
         staff.click("a:has-text('(20)') >> nth=0")
         staff.fill("#title", "รับการสอนงาน")
         staff.fill("#hours", "3")
+        staff.fill("#starts_on", "1/12/2565")  # the IDP form's period
+        staff.fill("#ends_on", "31/1/2566")
+        staff.click("button.button-large")
+        staff.click("text=แก้ไขเป้าหมาย >> nth=0")
+        staff.fill("#support_needed", "ขอเวลาเข้าอบรมครึ่งวัน")
         staff.click("button.button-large")
         staff.click(f"text=เสนอแผนต่อ {supervisor.name_th}")
         assert status() == "submitted"
 
         boss.goto(live_server + "/inbox/")
         boss.click("text=เปิดพิจารณา")
+        seen = boss.inner_text("main")
+        assert "1 ธ.ค. 2565 – 31 ม.ค. 2566" in seen and "ขอเวลาเข้าอบรมครึ่งวัน" in seen
         boss.click("button[value=approve]")
         assert status() == "approved"
 
@@ -191,4 +199,13 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
         assert status() == "completed"
         staff.goto(live_server + "/plan/2566/evaluation")
         assert "บรรลุบางส่วน" in staff.inner_text("main")
+        form = staff.request.get(live_server + "/plan/2566/plan.pdf")  # the signed form
+        assert form.ok and form.body().startswith(b"%PDF")
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext:
+            words = subprocess.run(
+                [pdftotext, "-", "-"], input=form.body(), capture_output=True, check=True
+            ).stdout.decode()
+            for shown in ("ขอเวลาเข้าอบรมครึ่งวัน", "บรรลุบางส่วน", "ลงชื่อ", "วันที่"):
+                assert shown in words, shown
         browser.close()

@@ -4,7 +4,6 @@ and date, and hours that read the same on screen and in the PDF."""
 
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -13,17 +12,12 @@ from lms.plans.pdf import plan_form_html
 from lms.plans.services import add_planned_activity
 from lms.plans.workflow import approve_plan, submit_plan
 from lms.review.services import save_self_evaluation, save_supervisor_evaluation
+from tests import test_plans
 from tests.conftest import login
-from tests.factories import PersonFactory, submitted_assessment
+from tests.factories import PersonFactory
 from tests.test_plans import activity_data, built, plan_of, version
 
-
-@pytest.fixture
-def person(client, cycle):
-    someone = PersonFactory(supervisor=PersonFactory())
-    submitted_assessment(someone, cycle, level=1)
-    login(client, someone)
-    return someone
+person = test_plans.person  # an academic officer at level 1 everywhere, with a boss, logged in
 
 
 def goal_form(**extra):
