@@ -156,3 +156,45 @@ def test_a_carried_over_activity_keeps_its_period_in_the_new_year(person, cycle,
     moved, undated = plan.goals[0].activities
     assert (moved.starts_on, moved.ends_on) == (date(2022, 12, 1), date(2023, 9, 30))
     assert (undated.starts_on, undated.ends_on) == (None, None)
+
+
+def test_what_changed_between_versions_names_a_moved_period(app, client, person, cycle):
+    from datetime import date
+
+    from lms.plans.services import update_planned_activity
+    from lms.plans.workflow import return_plan
+
+    plan = built(client, person, cycle)
+    for g in plan.goals:
+        add_planned_activity(
+            g,
+            {
+                "bucket": "70",
+                "title": f"ลงมือทำ {g.area.code}",
+                "hours": Decimal(20),
+                "starts_on": date(2022, 11, 1),
+                "ends_on": date(2023, 1, 31),
+            },
+            by=person,
+        )
+    submit_plan(plan, by=person)
+    return_plan(plan, by=person.supervisor, comment="เลื่อนให้เริ่มหลังปีใหม่")
+    first = plan.goals[0].activities[0]
+    update_planned_activity(
+        first,
+        {
+            "bucket": "70",
+            "title": first.title,
+            "hours": Decimal(20),
+            "starts_on": date(2023, 1, 3),
+            "ends_on": date(2023, 3, 31),
+        },
+        by=person,
+    )
+    submit_plan(plan, by=person)
+    db.session.commit()
+    boss = app.test_client()
+    login(boss, person.supervisor)
+    diff = boss.get(f"/review/{person.employee_no}/2566/versions").get_data(as_text=True)
+    assert "20 ชั่วโมง" in diff and "20.0" not in diff
+    assert "1 พ.ย. 2565" in diff and "3 ม.ค. 2566" in diff  # before → after

@@ -5,6 +5,8 @@ activities within a goal by type and title.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
@@ -46,8 +48,23 @@ def version_pair(
     return (None, kept[-1]) if kept else (None, None)
 
 
+def _readable(activity: dict) -> dict:
+    """A kept activity with its hours and period as numbers and dates again, for display."""
+    shown = dict(activity)
+    if shown.get("hours") is not None:
+        shown["hours"] = Decimal(shown["hours"])
+    for name in ("starts_on", "ends_on"):
+        if shown.get(name):
+            shown[name] = date.fromisoformat(shown[name])
+    return shown
+
+
 def _key(activity: dict) -> tuple:
     return (activity.get("bucket"), (activity.get("title") or "").strip())
+
+
+def _with_readable_activities(goal: dict) -> dict:
+    return goal | {"activities": [_readable(a) for a in goal.get("activities", [])]}
 
 
 def _pair_goals(old: list[dict], new: list[dict]):
@@ -64,8 +81,8 @@ def _pair_goals(old: list[dict], new: list[dict]):
 def compare(older: PlanVersion, newer: PlanVersion, areas: dict) -> list[GoalChange]:
     """Goal by goal, what changed from `older` to `newer`."""
     changes = []
-    old_goals = older.snapshot.get("goals", [])
-    new_goals = newer.snapshot.get("goals", [])
+    old_goals = [_with_readable_activities(g) for g in older.snapshot.get("goals", [])]
+    new_goals = [_with_readable_activities(g) for g in newer.snapshot.get("goals", [])]
     for old, new in _pair_goals(old_goals, new_goals):
         goal = new or old
         change = GoalChange(area=areas.get(goal["area"], goal["area"]), state="same")
