@@ -198,3 +198,16 @@ def test_what_changed_between_versions_names_a_moved_period(app, client, person,
     diff = boss.get(f"/review/{person.employee_no}/2566/versions").get_data(as_text=True)
     assert "20 ชั่วโมง" in diff and "20.0" not in diff
     assert "1 พ.ย. 2565" in diff and "3 ม.ค. 2566" in diff  # before → after
+
+
+def test_a_course_without_stated_hours_asks_for_an_estimate(client, person, cycle):
+    from lms.models import Course
+    from lms.plans.services import add_course_to_goal
+
+    goal = built(client, person, cycle).goals[0]
+    course = db.session.scalars(select(Course).where(Course.code == "DS13")).one()
+    assert course.hours is None  # OCSC does not state it
+    add_course_to_goal(goal, course, by=person)
+    db.session.commit()
+    page = client.get("/plan/2566/").get_data(as_text=True)
+    assert "ใส่ชั่วโมงโดยประมาณ" in page  # so the goal's progress can be counted
