@@ -41,6 +41,7 @@ def test_an_area_without_a_target_is_never_a_gap(client, cycle):
     shown = client.get(f"/people/{officer.employee_no}/assessments/2566").get_data(as_text=True)
     assert shown.count("ไม่กำหนดสำหรับกลุ่มภารกิจนี้") == 2  # DLEAD and DTRANS
     assert shown.count('<tr class="not-required">') == 2  # not marked as below a target
+    assert "ไม่มีจุดระดับเป้าหมาย" in shown  # and the radar chart says why its line skips them
 
 
 def test_a_colleague_starting_out_sees_which_areas_are_not_required(app, client, cycle):
