@@ -20,7 +20,7 @@ from lms.demo.certificates import certificate_png
 from lms.demo.timeline import moment, past
 from lms.extensions import db
 from lms.feedback.services import Target, post
-from lms.models import ActivityKind, Course, CourseArea, Cycle, Person, Plan
+from lms.models import ActivityKind, Course, CourseArea, CourseTrack, Cycle, Person, Plan
 from lms.plans.services import add_goal, add_planned_activity, build_from_gaps, carry_over
 from lms.plans.workflow import approve_plan, return_plan, submit_plan
 from lms.review.services import (
@@ -251,14 +251,17 @@ def _course_for(area_code: str, track, cycle: Cycle, rng: random.Random) -> Cour
     """A course of the person's track for the area, that existed in the cycle's year; IAO
     people who work on service design take WeGO's training every other time, as in the seed
     study."""
-    courses = db.session.scalars(
+    query = (
         select(Course)
         .join(CourseArea)
         .where(CourseArea.area_code == area_code, Course.active.is_(True))
         .order_by(Course.code)
-    ).all()
+    )
     if track is not None:
-        courses = [c for c in courses if track.code in {t.track_code for t in c.tracks}]
+        query = query.where(
+            Course.id.in_(select(CourseTrack.course_id).where(CourseTrack.track_code == track.code))
+        )
+    courses = db.session.scalars(query).all()
     if cycle.ends_on < GENERATIVE_AI_FROM:
         courses = [c for c in courses if "generative" not in (c.keywords or "").lower()]
     wego = [c for c in courses if c.provider.code == "WEGO"]

@@ -14,6 +14,7 @@ from lms.extensions import db, limiter
 from lms.fonts import FONT_DIR
 from lms.learning import planned_balance
 from lms.models import ActivityKind, Person, Plan
+from lms.permissions import review_route
 
 
 def render_plan_pdf(plan: Plan) -> bytes:
@@ -39,10 +40,11 @@ def plan_form_html(plan: Plan) -> str:
 
 
 def _reviewer(plan: Plan) -> Person | None:
-    """Who signs as the supervisor: whoever approved the plan, else the person's supervisor."""
+    """Who signs as the supervisor: whoever reviewed the plan, else whom it goes to when sent
+    (the same route the plan page names: the supervisor, a stand-in, HR or an administrator)."""
     if plan.reviewed_by_id is not None:
         return db.session.get(Person, plan.reviewed_by_id)
-    return plan.person.supervisor
+    return review_route(plan.person).reviewer
 
 
 def cached_plan_pdf(plan: Plan) -> bytes:
