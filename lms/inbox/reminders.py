@@ -170,8 +170,8 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
             notify(route.reviewer, "reminder", message, link=link, dedupe_key=key),
         )
         if plan.submitted_at < now - timedelta(days=2 * waiting_days):
-            up = permissions.review_route(route.reviewer).reviewer
-            if up is None or up.id == plan.person_id:
+            up = permissions.escalation_route(plan.person).reviewer
+            if up is None:
                 continue
             message = _l(
                 "The development plan of %(name)s has waited %(days)d days for %(reviewer)s: "

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms import permissions
 from lms.clock import today, utcnow
@@ -18,46 +18,18 @@ from lms.models import (
     LearningActivity,
     Person,
     Plan,
-    RoleAssignment,
     SelfAssessment,
-    Unit,
 )
 from lms.notifications import unread_count as unread_notifications
-from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus, Role
+from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
 
 DEADLINE_WINDOW = 30  # days before a deadline from which it shows in the inbox
 EVALUATION_WINDOW = 45  # days before the evaluation deadline from which evaluations are due
 
 
 def reviewees_query(reviewer: Person) -> Select:
-    """Ids of the people whose plans go to `reviewer` now: their direct reports and those of
-    the supervisors they stand in for; for HR, the people at the top of a reporting line in
-    their units; for an administrator, those whom no HR covers."""
-    heads = [reviewer.id, *permissions.delegator_ids(reviewer)]
-    # Reports of someone below who has left count as direct reports (review_route sends their
-    # plans one level up) until HR names a new supervisor.
-    departed = select(Person.id).where(
-        Person.supervisor_id.in_(heads), Person.deactivated_on.is_not(None)
-    )
-    conditions = [Person.supervisor_id.in_(heads), Person.supervisor_id.in_(departed)]
-    hr_units = permissions.scope_units(reviewer, roles=(Role.HR,))
-    top = Person.supervisor_id.is_(None)
-    for unit in hr_units:
-        conditions.append(and_(top, Unit.path.startswith(unit.path)))
-    if permissions.is_admin(reviewer):
-        scope = aliased(Unit)
-        covered = (
-            select(RoleAssignment.id)
-            .join(scope, RoleAssignment.scope_unit_id == scope.id)
-            .where(RoleAssignment.role == Role.HR, Unit.path.startswith(scope.path))
-            .exists()
-        )
-        conditions.append(and_(top, ~covered))
-    return (
-        select(Person.id)
-        .join(Unit, Person.unit_id == Unit.id)
-        .where(or_(*conditions), Person.id != reviewer.id, Person.deactivated_on.is_(None))
-    )
+    """Ids of the people whose plans go to `reviewer` now (permissions.reviews decides)."""
+    return permissions.waiting_for_query(reviewer)
 
 
 def _open_cycles():
@@ -77,16 +49,14 @@ def _plans_waiting(reviewer: Person) -> Select:
 
 
 def _escalated(reviewer: Person, waiting_days: int) -> Select:
-    """Plans waiting more than twice the reminder period for someone who reports to
+    """Plans waiting more than twice the reminder period for someone whose plans come to
     `reviewer`: they come up one level."""
-    below = select(Person.id).where(Person.supervisor_id == reviewer.id)
     return (
         select(Plan)
-        .join(Person, Plan.person_id == Person.id)
         .where(
             Plan.status == PlanStatus.SUBMITTED,
             Plan.cycle_id.in_(_open_cycles()),
-            Person.supervisor_id.in_(below),
+            Plan.person_id.in_(permissions.escalated_to_query(reviewer)),
             Plan.submitted_at < utcnow() - timedelta(days=2 * waiting_days),
         )
         .order_by(Plan.submitted_at)

@@ -34,5 +34,9 @@ class Unit(Localised, db.Model):
         """True when `other` is this unit or below it."""
         return bool(other.path) and other.path.startswith(self.path)
 
+    def ancestor_ids(self) -> list[int]:
+        """The ids on this unit's path, from the root down to the unit itself."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

@@ -39,8 +39,7 @@ from lms.permissions import (
     can_view_unit,
     delegator_ids,
     has_reports,
-    hr_covers,
-    is_admin,
+    may_change_supervisor,
 )
 from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import find_plan
@@ -89,7 +88,7 @@ def person_page(employee_no: str):
         "people/person.html",
         person=person,
         cycles=year_by_year(person),
-        can_change_supervisor=is_admin(current_user) or hr_covers(current_user, person),
+        can_change_supervisor=may_change_supervisor(current_user, person),
         can_review=can_review_plans_of(current_user, person),
     )
 
