@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.inbox.services import badge_count
 from lms.permissions import can_browse_people, has_reports, report_roots
+from lms.plans.actions import Action, available_actions
 
 
 @dataclass
@@ -44,7 +45,19 @@ def nav_items() -> list[NavItem]:
     return items
 
 
+def plan_actions(plan, route=None) -> dict[str, Action]:
+    """What the reader may do next with `plan`, and why not (once per plan and request): the
+    templates show buttons from this, never from the plan's status."""
+    memo = g.setdefault("_plan_actions", {})
+    key = (plan.id, plan.status, plan.version) if plan is not None else None
+    if key not in memo:
+        memo[key] = available_actions(plan, current_user, route=route)
+    return memo[key]
+
+
 def register_navigation(app: Flask) -> None:
+    app.jinja_env.globals["plan_actions"] = plan_actions
+
     @app.context_processor
     def _nav():
         return {"nav_items": nav_items}

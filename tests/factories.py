@@ -76,3 +76,16 @@ def submitted_assessment(person, cycle, level=1):
     submit_assessment(assessment, by=person)
     db.session.commit()
     return assessment
+
+
+def ready_to_send(plan) -> None:
+    """Fill what sending asks of every goal (success criteria; each activity's hours and a
+    period in the plan's year) where a test left it out."""
+    cycle = plan.cycle
+    for goal in plan.goals:
+        goal.success_criteria = goal.success_criteria or "ใช้ได้จริงในงานประจำ"
+        for activity in goal.activities:
+            activity.hours = activity.hours or 2
+            activity.starts_on = activity.starts_on or cycle.starts_on
+            activity.ends_on = activity.ends_on or cycle.ends_on
+    db.session.flush()

@@ -9,7 +9,7 @@ from lms.extensions import db
 from lms.models import SkillArea
 from lms.plans.services import build_from_gaps
 from tests.conftest import login
-from tests.factories import PersonFactory, submitted_assessment
+from tests.factories import PersonFactory, ready_to_send, submitted_assessment
 
 
 def codes(cycle, ids) -> set[str]:
@@ -70,6 +70,7 @@ def test_a_sent_plan_reads_put_up_and_a_sent_assessment_handed_in(client, cycle)
     plan, _ = build_from_gaps(officer, cycle, by=officer)
     for goal in plan.goals:
         add_planned_activity(goal, {"bucket": "70", "title": "ลงมือทำ", "hours": 4}, by=officer)
+    ready_to_send(plan)
     submit_plan(plan, by=officer)
     db.session.commit()
     login(client, boss)

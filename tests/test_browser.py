@@ -102,11 +102,15 @@ def test_typing_is_kept_in_the_browser_when_saving_fails(page):
 
 
 def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
-    """Send, return, fix, send, approve, log, verify, evaluate: two people, two browsers; then
-    HR sees the learning in the unit report and the recognition on their home page."""
+    """Send an incomplete plan (refused, with what is missing), complete it, send, return, fix,
+    send, approve, log, verify, finish the evaluation early (a reason, shown to the person):
+    two people, two browsers; HR sees the learning in the unit report and on their home page."""
+    from datetime import timedelta
+
+    from lms.clock import today
     from lms.models import LearningActivity, Plan
     from lms.plans.services import add_planned_activity, build_from_gaps
-    from tests.factories import submitted_assessment
+    from tests.factories import ready_to_send, submitted_assessment
 
     supervisor = PersonFactory()
     owner = PersonFactory(supervisor=supervisor)
@@ -115,6 +119,11 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
     plan, _ = build_from_gaps(owner, cycle, by=owner)
     for goal in plan.goals:
         add_planned_activity(goal, {"bucket": "70", "title": "ลงมือทำ", "hours": 4}, by=owner)
+    ready_to_send(plan)
+    first = plan.goals[0]
+    first.success_criteria = None  # what the staff still has to write
+    first.activities[0].starts_on = first.activities[0].ends_on = None
+    cycle.evaluation_opens = today() + timedelta(days=30)  # HR opens the evaluation later
     db.session.commit()
 
     def status():
@@ -136,6 +145,19 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
 
         staff, boss = log_in(owner), log_in(supervisor)
         staff.goto(live_server + "/plan/2566/")
+        missing = staff.inner_text("#before-sending")
+        assert "ตัวชี้วัดความสำเร็จ" in missing and "ช่วงเวลา (ตั้งแต่ ถึง) ของ 1 กิจกรรม" in missing
+        assert staff.locator(f"text=เสนอแผนต่อ {supervisor.name_th}").count() == 0
+        staff.click(f"#before-sending a[href='#goal-{first.id}']")
+        staff.click("text=แก้ไขเป้าหมาย >> nth=0")
+        staff.fill("#success_criteria", "ทำแดชบอร์ดของกองได้เอง")
+        staff.click("button.button-large")
+        activity = first.activities[0]
+        staff.goto(f"{live_server}/plan/2566/goals/{first.id}/activities/{activity.id}/edit")
+        staff.fill("#starts_on", "1/11/2565")
+        staff.fill("#ends_on", "31/12/2565")
+        staff.click("button.button-large")
+        assert staff.locator("#before-sending").count() == 0
         staff.click(f"text=เสนอแผนต่อ {supervisor.name_th}")
         assert status() == "submitted"
 
@@ -186,19 +208,22 @@ def test_the_review_loop_as_staff_and_supervisor_see_it(live_server, cycle):
         recognised = hr.inner_text("section.unit-overview")
         assert owner.name_th in recognised and "ทำแดชบอร์ด" in recognised
 
-        staff.goto(live_server + "/plan/2566/evaluation")
-        for radio in staff.locator("input[value=achieved]").all():
-            radio.check()
-        staff.click("button[name=finish]")
+        # Before the evaluation opens (and before the staff's own), finishing needs a reason.
         boss.goto(f"{live_server}/review/{owner.employee_no}/2566/evaluate")
+        assert boss.locator("button:has-text('ประเมินผลเสร็จ และปิดแผน')").count() == 0
         for levels in boss.locator("fieldset.level-inline").all():
             levels.locator("input[value='2']").check()
         for radio in boss.locator("input[value=partly]").all():
             radio.check()
-        boss.click("button[name=complete]")
+        boss.click("button:has-text('ประเมินผลเสร็จก่อนกำหนด')")
+        assert "กรุณาระบุเหตุผล" in boss.inner_text("main") and status() == "approved"
+        assert boss.locator("input[value=partly]:checked").count() > 0  # the typing is kept
+        boss.fill("#early_reason", "ย้ายไปสังกัดสำนักงานเขต 1 ม.ค.")
+        boss.click("button:has-text('ประเมินผลเสร็จก่อนกำหนด')")
         assert status() == "completed"
         staff.goto(live_server + "/plan/2566/evaluation")
-        assert "บรรลุบางส่วน" in staff.inner_text("main")
+        seen = staff.inner_text("main")
+        assert "บรรลุบางส่วน" in seen and "ย้ายไปสังกัดสำนักงานเขต 1 ม.ค." in seen
         form = staff.request.get(live_server + "/plan/2566/plan.pdf")  # the signed form
         assert form.ok and form.body().startswith(b"%PDF")
         pdftotext = shutil.which("pdftotext")

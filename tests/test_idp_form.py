@@ -14,7 +14,7 @@ from lms.plans.workflow import approve_plan, submit_plan
 from lms.review.services import save_self_evaluation, save_supervisor_evaluation
 from tests import test_plans
 from tests.conftest import login
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, ready_to_send
 from tests.test_plans import activity_data, built, plan_of, version
 
 person = test_plans.person  # an academic officer at level 1 everywhere, with a boss, logged in
@@ -112,6 +112,7 @@ def test_the_form_carries_the_year_end_result_and_a_signature_block(app, client,
     assert "ผลการพัฒนา" in form and "ความเห็นของผู้บังคับบัญชา" in form
     for g in plan.goals:
         add_planned_activity(g, {"bucket": "70", "title": "ลงมือทำ", "hours": Decimal(5)}, by=person)
+    ready_to_send(plan)
     submit_plan(plan, by=person)
     approve_plan(plan, by=boss)
     goal = plan.goals[0]
@@ -177,6 +178,7 @@ def test_what_changed_between_versions_names_a_moved_period(app, client, person,
             },
             by=person,
         )
+    ready_to_send(plan)
     submit_plan(plan, by=person)
     return_plan(plan, by=person.supervisor, comment="เลื่อนให้เริ่มหลังปีใหม่")
     first = plan.goals[0].activities[0]
@@ -191,6 +193,7 @@ def test_what_changed_between_versions_names_a_moved_period(app, client, person,
         },
         by=person,
     )
+    ready_to_send(plan)
     submit_plan(plan, by=person)
     db.session.commit()
     boss = app.test_client()

@@ -20,7 +20,7 @@ from lms.plans.workflow import (
     withdraw_plan,
 )
 from lms.vocab import PlanStatus
-from tests.factories import PersonFactory, UnitFactory, submitted_assessment
+from tests.factories import PersonFactory, UnitFactory, ready_to_send, submitted_assessment
 
 
 @pytest.fixture
@@ -65,14 +65,17 @@ def test_send_return_fix_send_approve_complete_keeps_every_version(chain, cycle,
     owner, supervisor = chain["owner"], chain["supervisor"]
     plan = ready_plan(owner, cycle)
     frozen_clock(datetime(2022, 12, 20, 9, 0))
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     return_plan(plan, by=supervisor, comment="เพิ่มกิจกรรม 20 ด้วย")
     assert plan.status == PlanStatus.RETURNED and plan.review_comment == "เพิ่มกิจกรรม 20 ด้วย"
     add_planned_activity(
         plan.goals[0], {"bucket": "20", "title": "รับการสอนงาน", "hours": Decimal(2)}, by=owner
     )
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     approve_plan(plan, by=supervisor)
+    frozen_clock(datetime(2023, 8, 15, 9, 0))  # the year-end evaluation period
     complete_plan(plan, by=supervisor)
     db.session.commit()
     assert plan.status == PlanStatus.COMPLETED
@@ -95,9 +98,11 @@ def test_send_return_fix_send_approve_complete_keeps_every_version(chain, cycle,
 def test_withdraw_and_reopen_bring_the_plan_back_to_draft(chain, cycle):
     owner, supervisor = chain["owner"], chain["supervisor"]
     plan = ready_plan(owner, cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     withdraw_plan(plan, by=owner)
     assert plan.status == PlanStatus.DRAFT
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     approve_plan(plan, by=supervisor, comment="ดีมาก")
     reopen_plan(plan, by=owner)
@@ -113,6 +118,7 @@ def test_withdraw_and_reopen_bring_the_plan_back_to_draft(chain, cycle):
 @pytest.mark.parametrize("reviewer", ["director", "supervisor"])
 def test_anyone_up_the_chain_may_review(chain, cycle, reviewer):
     plan = ready_plan(chain["owner"], cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=chain["owner"])
     approve_plan(plan, by=chain[reviewer])
     assert plan.status == PlanStatus.APPROVED and plan.reviewed_by_id == chain[reviewer].id
@@ -121,6 +127,7 @@ def test_anyone_up_the_chain_may_review(chain, cycle, reviewer):
 @pytest.mark.parametrize("who", ["owner", "colleague", "hr"])
 def test_the_owner_and_people_outside_the_chain_cannot_review(chain, cycle, who):
     plan = ready_plan(chain["owner"], cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=chain["owner"])
     db.session.commit()
     with pytest.raises(PlanError):
@@ -135,6 +142,7 @@ def test_the_top_of_a_chain_is_reviewed_by_hr_of_the_unit(chain, cycle):
     director = chain["director"]
     submitted_assessment(director, cycle, level=1)
     plan = ready_plan(director, cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=director)
     with pytest.raises(PlanError):
         approve_plan(plan, by=chain["supervisor"])  # below the director, not above
@@ -144,6 +152,7 @@ def test_the_top_of_a_chain_is_reviewed_by_hr_of_the_unit(chain, cycle):
 
 def test_a_return_needs_a_reason(chain, cycle):
     plan = ready_plan(chain["owner"], cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=chain["owner"])
     with pytest.raises(PlanError) as refused:
         return_plan(plan, by=chain["supervisor"], comment="   ")
@@ -160,8 +169,10 @@ def test_steps_the_plans_life_does_not_have_are_refused(chain, cycle):
         complete_plan(plan, by=supervisor)
     with pytest.raises(PlanError):
         reopen_plan(plan, by=owner)  # only an approved plan is reopened
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     with pytest.raises(PlanError):
+        ready_to_send(plan)
         submit_plan(plan, by=owner)  # already sent
     assert db.session.scalars(select(PlanVersion)).all() == versions_of(plan)
     assert len(versions_of(plan)) == 1
@@ -170,10 +181,12 @@ def test_steps_the_plans_life_does_not_have_are_refused(chain, cycle):
 def test_a_review_made_on_an_old_page_is_refused(chain, cycle):
     owner, supervisor = chain["owner"], chain["supervisor"]
     plan = ready_plan(owner, cycle)
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     db.session.commit()
     seen = plan.version
     withdraw_plan(plan, by=owner)
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     db.session.commit()
     with pytest.raises(PlanConflict):

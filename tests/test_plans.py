@@ -18,7 +18,7 @@ from lms.plans.services import (
 )
 from lms.plans.workflow import submit_plan
 from tests.conftest import login
-from tests.factories import PersonFactory, submitted_assessment
+from tests.factories import PersonFactory, ready_to_send, submitted_assessment
 
 
 @pytest.fixture
@@ -249,12 +249,13 @@ def test_submitting_needs_goals_with_activities_then_locks_the_plan(client, pers
     response = client.post(
         "/plan/2566/submit", data={"version": str(plan.version)}, follow_redirects=True
     )
-    assert "ยังมี 5 เป้าหมายที่ไม่มีกิจกรรม" in response.get_data(as_text=True)
+    assert "ยังมี 5 เป้าหมายที่ยังไม่ครบ" in response.get_data(as_text=True)
     assert plan_of(person, cycle).status == "draft"
     for goal in plan.goals:
         add_planned_activity(
             goal, {"bucket": "70", "title": "ลงมือทำ", "hours": Decimal(5)}, by=person
         )
+    ready_to_send(plan)
     db.session.commit()
     client.post("/plan/2566/submit", data={"version": version(person, cycle)})
     plan = plan_of(person, cycle)
@@ -275,6 +276,7 @@ def test_a_plan_without_goals_cannot_be_submitted(person, cycle):
     plan, _ = build_from_gaps(person, cycle, by=person)
     plan.goals.clear()
     with pytest.raises(PlanError):
+        ready_to_send(plan)
         submit_plan(plan, by=person)
 
 

@@ -12,7 +12,7 @@ import pytest
 from lms.demo import DEMO_PASSWORD, build_demo
 from lms.extensions import db
 from tests.conftest import login
-from tests.factories import PersonFactory, UnitFactory, submitted_assessment
+from tests.factories import PersonFactory, UnitFactory, ready_to_send, submitted_assessment
 
 # Every page adds up to four statements since issue 7: the inbox badge (unread
 # notifications, and for reviewers the plans waiting), whom the person stands in for today, and
@@ -112,6 +112,7 @@ def _inbox_statements(client, count_queries, cycle, size: int) -> int:
         plan, _added = build_from_gaps(person, cycle, by=person)
         for goal in plan.goals:
             add_planned_activity(goal, {"bucket": "70", "title": "ทำ", "hours": 2}, by=person)
+        ready_to_send(plan)
         submit_plan(plan, by=person)
     db.session.commit()
     login(client, lead)

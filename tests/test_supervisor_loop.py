@@ -22,7 +22,7 @@ from lms.models import (
 from lms.plans.services import add_planned_activity, build_from_gaps
 from lms.plans.workflow import approve_plan, submit_plan
 from tests.conftest import login
-from tests.factories import PersonFactory, UnitFactory, submitted_assessment
+from tests.factories import PersonFactory, UnitFactory, ready_to_send, submitted_assessment
 
 DAY = datetime(2023, 3, 1, 10, 0)  # in FY 2566, the open cycle of the fixtures
 
@@ -47,6 +47,7 @@ def team(cycle, frozen_clock):
         add_planned_activity(
             goal, {"bucket": "70", "title": "ลงมือทำงานจริง", "hours": Decimal(4)}, by=owner
         )
+    ready_to_send(plan)
     db.session.commit()
     return {
         "director": director,
@@ -62,6 +63,7 @@ def team(cycle, frozen_clock):
 @pytest.fixture
 def sent(team):
     """The team, with the owner's plan sent for review."""
+    ready_to_send(team["plan"])
     submit_plan(team["plan"], by=team["owner"])
     db.session.commit()
     return team
@@ -119,6 +121,7 @@ def test_the_whole_loop_send_return_fix_send_approve_log_verify_evaluate(client,
     assert "เพิ่ม 20" in inbox  # the returned plan and its comment wait for the owner
     goal = fresh(plan).goals[0]
     add_planned_activity(goal, {"bucket": "20", "title": "รับการสอนงาน", "hours": 3}, by=owner)
+    ready_to_send(fresh(plan))
     db.session.commit()
     client.post("/plan/2566/submit", data={"version": fresh(plan).version})
     assert fresh(plan).status == "submitted"
@@ -174,6 +177,7 @@ def test_the_whole_loop_send_return_fix_send_approve_log_verify_evaluate(client,
 
 def test_an_incomplete_evaluation_keeps_what_was_typed(client, team):
     owner, supervisor, plan = team["owner"], team["supervisor"], team["plan"]
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     approve_plan(plan, by=supervisor)
     db.session.commit()
@@ -197,6 +201,7 @@ def test_an_incomplete_evaluation_keeps_what_was_typed(client, team):
 @pytest.mark.parametrize("who", ["colleague", "outsider", "hr"])
 def test_nobody_outside_the_chain_sees_or_acts(client, team, who):
     owner, plan = team["owner"], team["plan"]
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     activity = log_activity(
         owner,
@@ -259,7 +264,9 @@ def test_bulk_approve_approves_what_is_current_and_says_what_is_not(client, team
     for goal in other.goals:
         add_planned_activity(goal, {"bucket": "70", "title": "ทำ", "hours": 2}, by=colleague)
     plan = team["plan"]
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
+    ready_to_send(other)
     submit_plan(other, by=colleague)
     db.session.commit()
     as_(client, supervisor)
@@ -284,6 +291,7 @@ def test_a_delegate_reviews_only_while_the_delegation_runs(client, team, frozen_
         data={"delegate": outsider.email, "starts_on": "1/3/2566", "ends_on": "3/3/2566"},
     )
     assert response.status_code == 302
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     db.session.commit()
     assert (
@@ -335,6 +343,7 @@ def test_the_top_of_a_chain_sends_to_hr_of_the_unit_or_an_administrator(client, 
     plan, _ = build_from_gaps(head, cycle, by=head)
     for goal in plan.goals:
         add_planned_activity(goal, {"bucket": "70", "title": "ทำ", "hours": 2}, by=head)
+    ready_to_send(plan)
     db.session.commit()
     as_(client, head)
     assert "ยังไม่มีผู้พิจารณาแผนของท่าน" in page(client, "/plan/2566/")
@@ -456,6 +465,7 @@ def test_deadline_reminders_speak_each_persons_language(app, cycle, frozen_clock
 
 def test_opening_the_page_a_notification_points_to_reads_it(client, team):
     owner, supervisor, plan = team["owner"], team["supervisor"], team["plan"]
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     approve_plan(plan, by=supervisor)
     db.session.commit()
@@ -540,6 +550,7 @@ def test_when_a_supervisor_leaves_their_people_show_in_the_inbox_one_level_up(cl
     )
     supervisor.deactivated_on = DAY.date()
     db.session.commit()
+    ready_to_send(plan)
     submit_plan(plan, by=owner)
     db.session.commit()
     notified = select(Notification.person_id).where(Notification.kind == "plan_submitted")

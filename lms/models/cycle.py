@@ -23,6 +23,7 @@ class Cycle(db.Model):
     idp_due: Mapped[date]
     review_due: Mapped[date]
     evaluation_due: Mapped[date]
+    evaluation_opens: Mapped[date | None]  # empty: the first day of the last two months
     status: Mapped[str] = mapped_column(String(10), default=CycleStatus.PLANNED)
     closed_at: Mapped[datetime | None]
 
@@ -36,6 +37,16 @@ class Cycle(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
+
+    @property
+    def evaluation_opens_on(self) -> date:
+        """From this day a supervisor may finish the year-end evaluation (earlier only with a
+        reason): the day HR set, or the first day of the fiscal year's last two months."""
+        if self.evaluation_opens is not None:
+            return self.evaluation_opens
+        month = self.ends_on.month - 1 or 12
+        year = self.ends_on.year - (1 if month == 12 else 0)
+        return date(year, month, 1)
 
     @property
     def is_closed(self) -> bool:

@@ -31,6 +31,7 @@ class Plan(db.Model):
     self_evaluated_at: Mapped[datetime | None]  # the person finished their year-end self-check
     evaluated_at: Mapped[datetime | None]  # the supervisor finished the year-end evaluation
     evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    closed_early_reason: Mapped[str | None] = mapped_column(Text)  # finished before the period
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

@@ -15,6 +15,7 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
 from lms.models import ActivityKind, Course, Goal, PlannedActivity, SkillArea
 from lms.plans import bp
+from lms.plans.actions import available_actions
 from lms.plans.forms import GoalForm, PlanActionForm, PlannedActivityForm
 from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import (
@@ -72,7 +73,9 @@ def show(be_year: int):
     plan = find_plan(current_user, cycle)
     earlier = previous_plan(current_user, cycle)
     locale = current_locale()
-    editable = permissions.can_edit_plan(current_user, current_user.id, cycle, plan)
+    route = permissions.review_route(current_user)
+    actions = available_actions(plan, current_user, route=route)
+    editable = actions["edit"].allowed
     latest = latest_submitted(current_user)
     suggestions = {}
     if plan is not None and editable:
@@ -95,7 +98,8 @@ def show(be_year: int):
         suggestions=suggestions,
         kinds=kind_names(locale),
         form=PlanActionForm(version=plan.version if plan else None),
-        route=permissions.review_route(current_user),
+        route=route,
+        actions=actions,
         feedback=counts_by_target(current_user, current_user, cycle.id) if plan else {},
         versions=versions_of(plan) if plan else [],
     )

@@ -6,7 +6,6 @@ reopened, and writes the audit entry, all in the caller's transaction.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from lms import permissions
@@ -15,7 +14,8 @@ from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Person, Plan, PlanVersion
 from lms.notifications import link_to, notify
-from lms.plans.services import PlanError, check_editable, check_version, touch
+from lms.plans.actions import available_actions, require
+from lms.plans.services import PlanError, check_version, touch
 from lms.text import clean_text
 from lms.vocab import PlanStatus, status_label
 
@@ -127,44 +127,19 @@ def _clean_comment(comment: str | None, *, required: bool) -> str | None:
     return text or None
 
 
-def _take_back(plan: Plan, *, by: Person, version: int | None) -> Plan:
+def _take_back(plan: Plan, action: str, *, by: Person, version: int | None) -> Plan:
     """Withdraw or reopen: the owner brings a sent plan back to draft, while the cycle is open."""
-    if not permissions.is_owner(by, plan.person_id):
-        raise PlanError(_l("Only the person themselves can change their development plan."))
-    if not permissions.cycle_accepts_changes(plan.cycle):
-        raise PlanError(_l("This cycle is not open, so the plan cannot change."))
+    require(plan, action, by)
     check_version(plan, version)
     _transition(plan, PlanStatus.DRAFT, by=by)
     return plan
 
 
-def _check_reviewer(plan: Plan, by: Person) -> None:
-    if permissions.is_owner(by, plan.person_id):
-        raise PlanError(_l("You cannot review your own development plan."))
-    if not permissions.can_review_plan(by, plan):
-        raise PlanError(_l("Only a supervisor of this person can review their plan."))
-
-
 def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner sends the plan (a draft, or a returned one) to the supervisor."""
-    check_editable(plan, plan.cycle, plan.person, by)
-    check_version(plan, version)
-    if not plan.goals:
-        raise PlanError(_l("Add at least one goal before you submit the plan."))
-    empty = [g for g in plan.goals if not g.activities]
-    if empty:
-        raise PlanError(
-            lazy_ngettext(
-                "Every goal needs at least one planned activity. %(num)d goal has none yet.",
-                "Every goal needs at least one planned activity. %(num)d goals have none yet.",
-                len(empty),
-            )
-        )
     route = permissions.review_route(plan.person)
-    if route.reviewer is None:
-        raise PlanError(
-            _l("Nobody can review your plan yet: please ask HR to name your supervisor.")
-        )
+    require(plan, "submit", by, route=route)
+    check_version(plan, version)
     plan.submitted_at = utcnow()
     _transition(plan, PlanStatus.SUBMITTED, by=by)
     notify(
@@ -190,7 +165,7 @@ def _owner_link(plan: Plan) -> str:
 
 def withdraw_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner takes back a plan nobody has reviewed yet, to change it."""
-    return _take_back(plan, by=by, version=version)
+    return _take_back(plan, "withdraw", by=by, version=version)
 
 
 def approve_plan(
@@ -207,7 +182,7 @@ def return_plan(plan: Plan, *, by: Person, comment: str, version: int | None = N
 
 def _review(plan: Plan, to: PlanStatus, *, by: Person, comment, version) -> Plan:
     """Approve or return: a reviewer's decision, with its comment (required to return)."""
-    _check_reviewer(plan, by)
+    require(plan, "approve" if to == PlanStatus.APPROVED else "return", by)
     check_version(plan, version)
     note = _clean_comment(comment, required=to == PlanStatus.RETURNED)
     plan.reviewed_at, plan.reviewed_by_id, plan.review_comment = utcnow(), by.id, note
@@ -231,12 +206,31 @@ def _review(plan: Plan, to: PlanStatus, *, by: Person, comment, version) -> Plan
 
 def reopen_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
     """The owner reopens an approved plan for revision (it is approved again after sending)."""
-    return _take_back(plan, by=by, version=version)
+    return _take_back(plan, "reopen", by=by, version=version)
 
 
-def complete_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
-    """At the end of the cycle a supervisor closes an approved plan as completed."""
-    _check_reviewer(plan, by)
+def complete_plan(
+    plan: Plan, *, by: Person, version: int | None = None, early_reason: str | None = None
+) -> Plan:
+    """At the end of the cycle a supervisor closes an approved plan as completed. Before the
+    evaluation period (and before the person's own year-end evaluation) only with a reason,
+    which the person is shown and the audit log keeps."""
+    if available_actions(plan, by)["complete"]:
+        plan.closed_early_reason = None
+    else:
+        require(plan, "complete_early", by)
+        reason = clean_text(early_reason)
+        if not reason:
+            raise PlanError(
+                _l("Please say why the evaluation is finished before its period."),
+                {"early_reason": _l("Please write the reason.")},
+            )
+        if len(reason) > MAX_COMMENT:
+            raise PlanError(
+                _l("At most 2,000 characters."), {"early_reason": _l("At most 2,000 characters.")}
+            )
+        plan.closed_early_reason = reason
+        audit("plan_closed_early", by, plan, cycle=plan.cycle.be_year, reason=reason)
     check_version(plan, version)
     _transition(plan, PlanStatus.COMPLETED, by=by)
     notify(

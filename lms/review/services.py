@@ -209,10 +209,11 @@ def save_supervisor_evaluation(
     by: Person,
     complete: bool,
     version: int | None = None,
+    early_reason: str | None = None,
 ) -> Plan:
     """The supervisor rates each skill area (0–4, with a comment) and each goal's outcome.
     With `complete`, every goal needs an outcome and every area a level; the plan then
-    completes."""
+    completes (before the evaluation period only with `early_reason`)."""
     _check_reviews(by, plan.person)
     _check_evaluable(plan)
     check_version(plan, version)
@@ -244,7 +245,7 @@ def save_supervisor_evaluation(
     if complete:
         plan.evaluated_at, plan.evaluated_by_id = utcnow(), by.id
         db.session.flush()
-        complete_plan(plan, by=by, version=plan.version)
+        complete_plan(plan, by=by, version=plan.version, early_reason=early_reason)
     db.session.flush()
     return plan
 
@@ -387,7 +388,7 @@ def cancel_delegation(delegation: Delegation, *, by: Person) -> Delegation:
 def reassign_supervisor(person: Person, supervisor: Person | None, *, by: Person) -> Person:
     """HR (of the person's unit) or an administrator names a new supervisor; what waits for
     review follows, since it is always worked out from the reporting line."""
-    if not (permissions.is_admin(by) or permissions.hr_covers(by, person)):
+    if not permissions.may_change_supervisor(by, person):
         raise ReviewError(_l("Only HR of this person's unit can change their supervisor."))
     if supervisor is not None:
         if supervisor.deactivated_on is not None:

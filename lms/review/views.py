@@ -18,6 +18,7 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import Delegation, LearningActivity, Plan
 from lms.people.lookups import visible_person_or_404, visible_plan_or_404
+from lms.plans.actions import available_actions
 from lms.plans.services import PlanConflict, PlanError, find_plan
 from lms.plans.versions import compare, version_pair
 from lms.plans.workflow import approve_plan, return_plan, versions_of
@@ -275,6 +276,7 @@ def evaluate(employee_no: str, be_year: int):
                 by=current_user,
                 complete=complete,
                 version=form.version_number(),
+                early_reason=request.form.get("early_reason"),
             )
             db.session.commit()
         except (ReviewError, PlanError) as exc:
@@ -311,11 +313,6 @@ def evaluate(employee_no: str, be_year: int):
             saved=saved,
             rows=side_by_side(plan),
             outcomes=list(Outcome),
-            can_evaluate=(
-                permissions.can_review_plan(current_user, plan)
-                and plan.status == PlanStatus.APPROVED
-                and not cycle.is_closed
-            ),
         ),
         status,
     )
@@ -353,7 +350,7 @@ def self_evaluation(be_year: int):
                 "success",
             )
             return redirect(url_for(".self_evaluation", be_year=be_year))
-    editable = plan.status == PlanStatus.APPROVED and not cycle.is_closed
+    editable = available_actions(plan, current_user)["self_evaluate"].allowed
     return (
         render_template(
             "review/self_evaluation.html",
@@ -449,7 +446,7 @@ def delegation_cancel(delegation_id: int):
 @login_required
 def supervisor(employee_no: str):
     person = visible_person_or_404(current_user, employee_no)
-    if not (permissions.is_admin(current_user) or permissions.hr_covers(current_user, person)):
+    if not permissions.may_change_supervisor(current_user, person):
         abort(403)
     form = SupervisorForm()
     if request.method == "GET":
