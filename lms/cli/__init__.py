@@ -11,7 +11,7 @@ from lms.cli.files import clean_uploads_command
 from lms.cli.generate import generate_command
 from lms.cli.people import create_admin_command
 from lms.cli.remind import remind_command
-from lms.cli.reports import rebuild_reports_command, token_group
+from lms.cli.reports import check_reports_command, rebuild_reports_command, token_group
 from lms.extensions import db
 
 
@@ -45,5 +45,6 @@ for _command in (
     token_group,
     generate_command,
     rebuild_reports_command,
+    check_reports_command,
 ):
     lms_group.add_command(_command)

@@ -1,4 +1,5 @@
-"""`flask lms token create` (API tokens) and `flask lms rebuild-reports` (the report summary)."""
+"""`flask lms token create` (API tokens), `flask lms rebuild-reports` and `flask lms check-reports`
+(the report summary)."""
 
 import time
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from lms.api.tokens import create_token, find_person
 from lms.extensions import db
 from lms.models import Cycle
-from lms.reports.summary import rebuild
+from lms.reports.summary import drift, rebuild
 
 
 @click.group("token")
@@ -48,3 +49,38 @@ def rebuild_reports_command(be_year):
         rebuild(cycle)
         db.session.commit()
         click.echo(f"FY {cycle.be_year}: rebuilt in {time.perf_counter() - started:.1f} s")
+
+
+@click.command("check-reports")
+@click.option("--cycle", "be_year", type=int, help="Only this fiscal year (BE).")
+@click.option("--repair", is_flag=True, help="Rebuild each cycle that drifted.")
+@with_appcontext
+def check_reports_command(be_year, repair):
+    """Compare the report summary with the base tables (for cron): prints any drift and exits
+    1 when there is some (0 after --repair mended it)."""
+    query = select(Cycle).order_by(Cycle.be_year)
+    if be_year:
+        query = query.where(Cycle.be_year == be_year)
+    cycles = list(db.session.scalars(query))
+    if not cycles:
+        raise click.UsageError("No such cycle.")
+    drifted = 0
+    for cycle in cycles:
+        started = time.perf_counter()
+        found = drift(cycle)
+        took = time.perf_counter() - started
+        if not found:
+            click.echo(f"FY {cycle.be_year}: exact (checked in {took:.1f} s)")
+            continue
+        click.echo(f"FY {cycle.be_year}: {len(found)} rows drifted (checked in {took:.1f} s)")
+        for line in found[:50]:
+            click.echo(f"  {line}")
+        if repair:
+            rebuild(cycle)
+            db.session.commit()
+            click.echo(f"FY {cycle.be_year}: rebuilt")
+        else:
+            drifted += 1
+    db.session.rollback()
+    if drifted:
+        raise SystemExit(1)

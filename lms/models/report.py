@@ -32,6 +32,7 @@ class ReportState(db.Model):
     )
     reference_day: Mapped[date]
     rebuilt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stale_since: Mapped[datetime | None]  # a change waits for a queued rebuild since then
 
 
 class ReportPerson(db.Model):

@@ -6,14 +6,23 @@ SQL and the tests' cross-check). The number of statements never depends on the s
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from lms.cycles import cycle_by_year
 from lms.extensions import db
-from lms.models import ALL_GROUPS, Cycle, ReportUnit, ReportUnitArea, RoleGroup, SkillArea, Unit
+from lms.models import (
+    ALL_GROUPS,
+    Cycle,
+    ReportState,
+    ReportUnit,
+    ReportUnitArea,
+    RoleGroup,
+    SkillArea,
+    Unit,
+)
 from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
 from lms.reports.population import reference_day
 from lms.reports.rows import (
@@ -49,6 +58,7 @@ class UnitReport:
     previous: Figures | None
     as_of: date
     trail: list[Unit]  # the units above, root first (breadcrumbs)
+    exact_at: datetime | None = None  # set while a rebuild is queued: when figures were exact
 
 
 def area_infos(cycle: Cycle | int, run=None) -> list[AreaInfo]:
@@ -124,7 +134,14 @@ def unit_report(
         previous=previous,
         as_of=reference_day(cycle),
         trail=units_above(unit),
+        exact_at=_exact_at(cycle),
     )
+
+
+def _exact_at(cycle: Cycle) -> datetime | None:
+    """While `cycle`'s summary waits for a queued rebuild, when its figures were last exact."""
+    state = db.session.get(ReportState, cycle.id)
+    return state.rebuilt_at if state is not None and state.stale_since is not None else None
 
 
 def units_above(unit: Unit) -> list[Unit]:

@@ -8,6 +8,7 @@ cycle's reference day on to today, re-reading only the people whose placement ch
 """
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Integer, delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -193,7 +194,30 @@ def _set_state(cycle_id: int, day: date) -> None:
     else:
         state.reference_day = day
         state.rebuilt_at = utcnow()
+        state.stale_since = None
     db.session.flush()
+
+
+def mark_stale(cycle: Cycle) -> None:
+    """Say that `cycle`'s summary waits for a rebuild (a queued task does it): report pages
+    then show when their figures were last exact. A cycle not built yet needs nothing."""
+    state = db.session.get(ReportState, cycle.id)
+    if state is not None and state.stale_since is None:
+        state.stale_since = utcnow()
+        db.session.flush()
+
+
+def rebuild_stale(cycle_id: int) -> bool:
+    """The queued rebuild: rebuild `cycle_id` if it is still stale, and commit. One worker at
+    a time (the cycle's row is the lock); False when another already did it."""
+    db.session.execute(select(Cycle.id).where(Cycle.id == cycle_id).with_for_update())
+    state = db.session.get(ReportState, cycle_id, populate_existing=True)
+    if state is None or state.stale_since is None:
+        db.session.rollback()
+        return False
+    rebuild(db.session.get(Cycle, cycle_id))
+    db.session.commit()
+    return True
 
 
 def bring_up_to_date(cycle: Cycle) -> ReportState:
@@ -213,3 +237,88 @@ def bring_up_to_date(cycle: Cycle) -> ReportState:
         refresh(cycle, moved, day)
         _set_state(cycle.id, day)
     return db.session.get(ReportState, cycle.id)
+
+
+def drift(cycle: Cycle) -> list[str]:
+    """Where the kept summary of `cycle` differs from the base tables (empty: exact), read
+    without writing: each person's rows against `person_rows`/`area_rows` on the summary's
+    reference day, and each unit's sums against the sums of the kept person rows."""
+    state = db.session.get(ReportState, cycle.id)
+    if state is None:
+        return []  # not built yet: a report builds it in full when first asked
+    day = state.reference_day
+    found = []
+    people, areas = ReportPerson.__table__, ReportArea.__table__
+    for name, kept, fresh, width in (
+        (
+            "person",
+            select(people).where(people.c.cycle_id == cycle.id),
+            person_rows(cycle.id, day),
+            2,
+        ),
+        ("area", select(areas).where(areas.c.cycle_id == cycle.id), area_rows(cycle.id, day), 3),
+    ):
+        found += _compare(name, _keyed(kept, width), _keyed(fresh, width))
+    sums = (
+        (
+            "unit",
+            ReportUnit.__table__,
+            PEOPLE_COLUMNS,
+            select(
+                people.c.cycle_id, people.c.unit_id, people.c.role_group_id, *people_sums(people)
+            )
+            .where(people.c.cycle_id == cycle.id)
+            .group_by(people.c.cycle_id, people.c.unit_id, people.c.role_group_id),
+        ),
+        (
+            "unit area",
+            ReportUnitArea.__table__,
+            AREA_COLUMNS,
+            select(
+                areas.c.cycle_id,
+                areas.c.unit_id,
+                areas.c.role_group_id,
+                areas.c.area_id,
+                *area_sums(areas),
+            )
+            .where(areas.c.cycle_id == cycle.id, areas.c.target.is_not(None))
+            .group_by(areas.c.cycle_id, areas.c.unit_id, areas.c.role_group_id, areas.c.area_id),
+        ),
+    )
+    for name, table, columns, fresh in sums:
+        keys = ["cycle_id", "unit_id", "role_group_id"] + (
+            ["area_id"] if "area_id" in table.c else []
+        )
+        kept_query = select(*[table.c[k] for k in (*keys, *columns)]).where(
+            table.c.cycle_id == cycle.id
+        )
+        kept, expected = _keyed(kept_query, len(keys)), _keyed(fresh, len(keys))
+        for key, values in list(expected.items()):  # every group's row: the groups' sum
+            every = (key[0], key[1], ALL_GROUPS, *key[3:])
+            total = expected.get(every, (0.0,) * len(values))
+            expected[every] = tuple(_number(a + b) for a, b in zip(total, values, strict=True))
+        # a unit whose people all moved away keeps a row of zeros
+        kept = {k: v for k, v in kept.items() if any(v)}
+        found += _compare(name, kept, expected)
+    return found
+
+
+def _keyed(query, width: int) -> dict[tuple, tuple]:
+    """Rows as {first `width` columns: the rest}, numbers made comparable across dialects."""
+    rows = db.session.execute(query).all()
+    return {tuple(row[:width]): tuple(_number(v) for v in row[width:]) for row in rows}
+
+
+def _number(value):
+    """Numbers as dialects return them (int, float, Decimal) made comparable; others as they are."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return round(float(value), 6)
+    return value
+
+
+def _compare(name: str, kept: dict, fresh: dict) -> list[str]:
+    out = []
+    for key in sorted(set(kept) | set(fresh), key=repr):
+        if kept.get(key) != fresh.get(key):
+            out.append(f"{name} {key}: kept {kept.get(key)}, from the base tables {fresh.get(key)}")
+    return out

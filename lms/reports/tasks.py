@@ -1,7 +1,13 @@
-"""The reports' queued work: report files too long for a web request (lms.queue runs it)."""
+"""The reports' queued work: report files and summary rebuilds too long for a web request
+(lms.queue runs it)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from lms.queue import huey, run_in_app
 from lms.reports.jobs import run_export
+from lms.reports.summary import rebuild_stale
+from lms.reports.upkeep import rebuilds_deferred
 
 
 @huey.task(retries=1, retry_delay=5)
@@ -13,3 +19,19 @@ def make_export(job_id: str) -> None:
 def queue_export(job_id: str) -> None:
     """Queue the export; call it after the job's row is committed (the consumer reads it)."""
     make_export(job_id)
+
+
+@huey.task(retries=2, retry_delay=10)
+def rebuild_summary(cycle_id: int) -> None:
+    """Rebuild a cycle's report summary marked stale by a change made on a web page."""
+    run_in_app(rebuild_stale, cycle_id)
+
+
+@contextmanager
+def rebuilt_later(session) -> Iterator[None]:
+    """Around a web request's change of a cycle's targets or dates and its commit: the summary
+    is marked stale in the same transaction and rebuilt by a queued task after the commit."""
+    with rebuilds_deferred(session) as stale:
+        yield
+    for cycle_id in sorted(stale):
+        rebuild_summary(cycle_id)

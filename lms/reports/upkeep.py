@@ -3,7 +3,14 @@
 After each flush, the people (and cycles) whose figures a change may move are noted on the
 session; just before the commit they are refreshed (`summary.refresh`), and a changed cycle or
 its targets rebuild that cycle. A rollback drops the notes with everything else.
+
+Guardrails, since only ORM flushes are heard: past `BULK_PEOPLE` people in one transaction a
+cycle is rebuilt set-based instead of person by person; a bulk UPDATE or DELETE on a watched
+model is refused unless it runs inside `bulk_changes()`, which rebuilds at its end.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -23,6 +30,10 @@ from lms.reports import summary
 
 PENDING = "report_people"  # session.info: {cycle_id or None (every cycle): {person_id, ...}}
 REBUILD = "report_cycles"  # session.info: {cycle_id, ...}
+BULK = "report_bulk"  # session.info: inside bulk_changes()
+BULK_PEOPLE = 2000  # more people than this in one transaction: rebuild the cycle set-based
+DEFER = "report_defer"  # session.info: whole-cycle rebuilds wait for a task (a web request)
+STALE = "report_stale"  # session.info: {cycle_id, ...} marked stale, to queue after the commit
 
 # The attributes whose change moves a figure (anything else, e.g. a verification, does not).
 WATCHED = {
@@ -87,12 +98,18 @@ def _refresh_before_commit(session) -> None:
     built = set(session.scalars(select(ReportState.cycle_id)))
     for cycle in session.scalars(select(Cycle).order_by(Cycle.id)):
         if cycle.id in rebuild_ids:
-            summary.rebuild(cycle)
+            if session.info.get(DEFER) and cycle.id in built:
+                summary.mark_stale(cycle)
+                session.info.setdefault(STALE, set()).add(cycle.id)
+            else:
+                summary.rebuild(cycle)
             continue
         if cycle.id not in built:
             continue  # built in full when a report first asks for it
         people = pending.get(cycle.id, set()) | pending.get(None, set())
-        if people:
+        if len(people) > BULK_PEOPLE:
+            summary.rebuild(cycle)
+        elif people:
             summary.refresh(cycle, people)
     session.flush()
 
@@ -101,3 +118,51 @@ def _refresh_before_commit(session) -> None:
 def _forget(session) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(REBUILD, None)
+    session.info.pop(BULK, None)
+    session.info.pop(STALE, None)
+
+
+@contextmanager
+def rebuilds_deferred(session) -> Iterator[set[int]]:
+    """For a web request that changes a cycle's targets or dates: the commit marks the cycle's
+    summary stale instead of rebuilding it (seconds at 100,000 people). Yields the set of cycle
+    ids marked stale, filled at the commit, for the caller to queue (reports.tasks)."""
+    session.info[DEFER] = True
+    stale: set[int] = set()
+    try:
+        yield stale
+    finally:
+        session.info.pop(DEFER, None)
+        stale.update(session.info.pop(STALE, set()))
+
+
+class BulkWriteRefused(RuntimeError):
+    """A bulk UPDATE or DELETE on a table the report summary follows, outside bulk_changes()."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_unheard_bulk_writes(state) -> None:
+    if not (state.is_update or state.is_delete) or state.session.info.get(BULK):
+        return
+    watched = [m.class_.__name__ for m in state.all_mappers if m.class_ in WATCHED]
+    if watched:
+        raise BulkWriteRefused(
+            f"A bulk {'UPDATE' if state.is_update else 'DELETE'} on {', '.join(watched)} "
+            "would leave the report summary wrong: change the objects through the session, "
+            "or run the statement inside `with bulk_changes(session):` (lms.reports.upkeep), "
+            "which rebuilds the summary of the cycles it touched before the commit."
+        )
+
+
+@contextmanager
+def bulk_changes(session, cycle_ids=None) -> Iterator[None]:
+    """Bulk statements on watched tables (importers, raw SQL): allowed inside, and the summary
+    of `cycle_ids` (every cycle when None) is rebuilt set-based before the commit."""
+    session.info[BULK] = True
+    try:
+        yield
+    finally:
+        session.info.pop(BULK, None)
+    if cycle_ids is None:
+        cycle_ids = set(session.scalars(select(Cycle.id)))
+    session.info.setdefault(REBUILD, set()).update(cycle_ids)
