@@ -6,9 +6,11 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.activities.actions import learning_actions
 from lms.inbox.services import badge_count
 from lms.permissions import can_browse_people, has_reports, report_roots
-from lms.plans.actions import Action, available_actions
+from lms.plans.actions import available_actions
+from lms.rules import Action
 
 
 @dataclass
@@ -55,8 +57,14 @@ def plan_actions(plan, route=None) -> dict[str, Action]:
     return memo[key]
 
 
+def activity_actions(activity, cycle, owner) -> dict[str, Action]:
+    """What the reader may do next with `owner`'s learning `activity` (None: a new one)."""
+    return learning_actions(activity, cycle, owner, by=current_user)
+
+
 def register_navigation(app: Flask) -> None:
     app.jinja_env.globals["plan_actions"] = plan_actions
+    app.jinja_env.globals["learning_actions"] = activity_actions
 
     @app.context_processor
     def _nav():

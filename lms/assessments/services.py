@@ -19,7 +19,7 @@ from lms.models import (
     SubSkillRating,
 )
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
-from lms.rules import RuleError
+from lms.rules import Action, RuleError
 from lms.vocab import AssessmentStatus
 
 
@@ -61,19 +61,40 @@ def find_assessment(person: Person, cycle: Cycle) -> SelfAssessment | None:
     )
 
 
-def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
+def _why_not_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
     if not permissions.is_owner(by, owner.id):
-        raise AssessmentError(_l("Only the person themselves can fill in a self-assessment."))
+        return _l("Only the person themselves can fill in a self-assessment.")
     if cycle.is_closed:
-        raise AssessmentError(
-            _l("This cycle is closed, so the self-assessment can no longer change.")
-        )
+        return _l("This cycle is closed, so the self-assessment can no longer change.")
     if not permissions.cycle_accepts_changes(cycle):
-        raise AssessmentError(_l("This cycle is not open yet. HR opens it at the start."))
+        return _l("This cycle is not open yet. HR opens it at the start.")
     if assessment is not None and assessment.is_submitted:
-        raise AssessmentError(
-            _l("This self-assessment is already submitted and cannot change any more.")
+        return _l("This self-assessment is already submitted and cannot change any more.")
+    return None
+
+
+def _check_editable(assessment: SelfAssessment | None, cycle: Cycle, by: Person, owner: Person):
+    reason = _why_not_editable(assessment, cycle, by, owner)
+    if reason is not None:
+        raise AssessmentError(reason)
+
+
+def assessment_actions(
+    assessment: SelfAssessment | None, cycle: Cycle, owner: Person, *, by: Person
+) -> dict[str, Action]:
+    """What `by` may do next with `owner`'s self-assessment of `cycle` (None: not started):
+    `rate` an area, `submit` it — each allowed, or with the reason it is not."""
+    reason = _why_not_editable(assessment, cycle, by, owner)
+    if reason is not None:
+        return {"rate": Action("rate", reason=reason), "submit": Action("submit", reason=reason)}
+    missing = missing_areas(assessment) if assessment is not None else cycle_areas(cycle)
+    submit = Action("submit", allowed=not missing, missing=missing)
+    if missing:
+        submit.reason = _l(
+            "Please rate every skill area before you submit. %(count)d still to rate.",
+            count=len(missing),
         )
+    return {"rate": Action("rate", allowed=True), "submit": submit}
 
 
 def start_assessment(person: Person, cycle: Cycle, *, by: Person) -> SelfAssessment:
@@ -170,15 +191,9 @@ def missing_areas(assessment: SelfAssessment) -> list[SkillArea]:
 
 def submit_assessment(assessment: SelfAssessment, *, by: Person) -> SelfAssessment:
     """Lock the assessment; every area must have a level."""
-    _check_editable(assessment, assessment.cycle, by, assessment.person)
-    missing = missing_areas(assessment)
-    if missing:
-        raise AssessmentError(
-            _l(
-                "Please rate every skill area before you submit. %(count)d still to rate.",
-                count=len(missing),
-            )
-        )
+    submit = assessment_actions(assessment, assessment.cycle, assessment.person, by=by)["submit"]
+    if not submit:
+        raise AssessmentError(submit.reason)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.role_group_id = assessment.person.role_group_id

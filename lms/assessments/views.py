@@ -8,6 +8,7 @@ from lms.assessments import bp
 from lms.assessments.forms import SubmitForm, area_form_class
 from lms.assessments.services import (
     AssessmentError,
+    assessment_actions,
     find_assessment,
     missing_areas,
     rated_area_ids,
@@ -186,6 +187,7 @@ def review(be_year: int):
             assessment=assessment,
             rows=results(assessment),
             missing=missing_areas(assessment),
+            submit=assessment_actions(assessment, cycle, current_user, by=current_user)["submit"],
             form=form,
             error=error,
         ),

@@ -2,7 +2,7 @@
 `available_actions`, and the workflow refuses with the same reasons (`require`), so a button
 is never shown for a step the server would refuse, nor hidden for one it allows."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from lms.clock import today
 from lms.i18n import format_be_date
 from lms.models import Goal, Person, Plan
 from lms.plans.services import PlanError
+from lms.rules import Action
 from lms.vocab import PLAN_EDITABLE, PlanStatus
 
 S = PlanStatus
@@ -41,22 +42,6 @@ class GoalMissing:
 
     goal: Goal
     problems: list[str]
-
-
-@dataclass
-class Action:
-    """One step: `allowed`, or `reason` says why not. `missing` lists, goal by goal, what a
-    plan lacks before it can be sent; `needs_reason` marks a step that asks the actor to say why
-    (finishing the year-end evaluation before its period)."""
-
-    name: str
-    allowed: bool = False
-    reason: str | None = None
-    missing: list[GoalMissing] = field(default_factory=list)
-    needs_reason: bool = False
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def missing_for_sending(plan: Plan) -> list[GoalMissing]:
