@@ -37,9 +37,9 @@ LINKED_ENDPOINTS = frozenset(
         "feedback.thread",
         "inbox.index",
         "plans.show",
-        "review.evaluate",
-        "review.plan",
-        "review.self_evaluation",
+        "evaluations.evaluate",
+        "reviews.plan",
+        "evaluations.self_evaluation",
     }
 )
 EMAIL_MAX_AGE = timedelta(days=3)  # older unsent notifications stay in the app only

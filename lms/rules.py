@@ -3,6 +3,8 @@ Action: a step a person may take next, or why not (pages and the API render from
 
 from dataclasses import dataclass, field
 
+from lms.extensions import db
+
 
 class RuleError(ValueError):
     """Raised by services; `message` (lazy, translated when shown) says why, and
@@ -36,3 +38,31 @@ class Action:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+
+@dataclass
+class Attempt:
+    """How a change asked for on a page went: `result` when it was saved, or the `refusal`
+    (a RuleError) and its `message` for the page, after the transaction was rolled back."""
+
+    result: object = None
+    refusal: RuleError | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def attempt(action, form=None) -> Attempt:
+    """Run `action()` and commit the request's one transaction. When a rule refuses it, roll
+    back and say why, with the field errors put beside `form`'s fields, so the page can show
+    the form again with what the person typed."""
+    try:
+        result = action()
+        db.session.commit()
+    except RuleError as refusal:
+        db.session.rollback()
+        message = show_on_form(form, refusal) if form is not None else str(refusal.message)
+        return Attempt(refusal=refusal, message=message)
+    return Attempt(result=result)

@@ -59,9 +59,7 @@ def test_demo_builds_a_lived_in_organisation_once(app, client, frozen_clock):
     assert db.session.scalar(select(func.count()).select_from(Person)) == 31
 
 
-def test_demo_roles_are_scoped_as_promised(app):
-    build_demo()
-    db.session.commit()
+def test_demo_roles_are_scoped_as_promised(demo_world):
     hr = db.session.scalars(select(Person).where(Person.email == "hr@demo.local")).one()
     scopes = {(r.role, r.scope_unit.code if r.scope_unit else None) for r in hr.roles}
     assert scopes == {("hr", "IAO")}
@@ -108,13 +106,10 @@ def test_demo_lives_in_the_current_year_whatever_the_day(app, frozen_clock, day)
         assert latest is None or latest <= now, column
 
 
-def test_demo_has_plans_in_every_state_and_learning_with_evidence(app, frozen_clock):
+def test_demo_has_plans_in_every_state_and_learning_with_evidence(demo_world):
     from lms.activities.evidence import stored_path
     from lms.models import EvidenceFile
 
-    frozen_clock(datetime(2026, 11, 24, 10, 0))
-    build_demo()
-    db.session.commit()
     current = db.session.scalars(select(Cycle).where(Cycle.be_year == 2570)).one()
     states = set(db.session.scalars(select(Plan.status).where(Plan.cycle_id == current.id)))
     assert states == {"draft", "submitted", "returned", "approved"}
@@ -131,10 +126,7 @@ def test_demo_has_plans_in_every_state_and_learning_with_evidence(app, frozen_cl
     assert files and all(stored_path(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
 
 
-def test_demo_gives_every_role_something_real_to_do(app, frozen_clock):
-    frozen_clock(datetime(2026, 11, 24, 10, 0))
-    build_demo()
-    db.session.commit()
+def test_demo_gives_every_role_something_real_to_do(demo_world):
 
     def who(login):
         return db.session.scalars(select(Person).where(Person.email == f"{login}@demo.local")).one()
@@ -185,8 +177,7 @@ def _demo_on(day: datetime, frozen_clock) -> None:
     db.session.commit()
 
 
-def test_demo_people_sit_in_the_groups_and_grades_of_the_seed_study(app, frozen_clock):
-    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
+def test_demo_people_sit_in_the_groups_and_grades_of_the_seed_study(demo_world):
     people = db.session.scalars(select(Person)).all()
     director = next(p for p in people if p.position_th == "ผู้อำนวยการสำนักงาน")
     assert director.role_group.code == "MGMT"  # อำนวยการ, not the executive group
@@ -198,12 +189,11 @@ def test_demo_people_sit_in_the_groups_and_grades_of_the_seed_study(app, frozen_
     assert all(p.endswith(("ปฏิบัติการ", "ชำนาญการ")) for p in officers)
 
 
-def test_demo_history_reads_true(app, frozen_clock):
+def test_demo_history_reads_true(demo_world):
     """Learning is verified after it ends; completed plans are mostly achieved; a person's
     note on their level is one someone at that level would write."""
     from lms.demo.organisation import justification
 
-    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
     verified = db.session.scalars(
         select(LearningActivity).where(LearningActivity.verified_at.is_not(None))
     ).all()
@@ -227,8 +217,7 @@ def test_demo_history_reads_true(app, frozen_clock):
     assert all(g.support_needed for g in db.session.scalars(select(Goal)))
 
 
-def test_demo_shows_the_seed_studys_own_practices(app, frozen_clock):
-    _demo_on(datetime(2026, 11, 24, 10, 0), frozen_clock)
+def test_demo_shows_the_seed_studys_own_practices(demo_world):
     titles = " ".join(
         db.session.scalars(select(LearningActivity.title)).all()
         + [t or "" for t in db.session.scalars(select(PlannedActivity.title)).all()]

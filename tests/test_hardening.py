@@ -281,7 +281,7 @@ def test_a_save_that_loses_a_race_gets_the_conflict_message_r08(client, cycle, m
     from sqlalchemy.orm.exc import StaleDataError
 
     from lms.cycles import cycle_areas
-    from lms.plans import views
+    from lms.plans.views import editing
 
     person = PersonFactory()
     login(client, person)
@@ -289,7 +289,7 @@ def test_a_save_that_loses_a_race_gets_the_conflict_message_r08(client, cycle, m
     def raced(*_args, **_kwargs):
         raise StaleDataError("UPDATE statement on table 'plans' expected to update 1 row(s)")
 
-    monkeypatch.setattr(views, "add_goal", raced)
+    monkeypatch.setattr(editing, "add_goal", raced)
     area = cycle_areas(cycle)[0]
     response = client.post(
         "/plan/2566/goals/new",

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from lms.evaluations.services import save_self_evaluation, save_supervisor_evaluation
 from lms.extensions import db
 from lms.models import PlannedActivity
 from lms.plans.pdf import plan_form_html
 from lms.plans.services import add_planned_activity
 from lms.plans.workflow import approve_plan, submit_plan
-from lms.review.services import save_self_evaluation, save_supervisor_evaluation
 from tests import test_plans
 from tests.conftest import login
 from tests.factories import PersonFactory, ready_to_send

@@ -5,11 +5,9 @@ goals, learning with evidence). Before the budgets the staff home ran 29 stateme
 page 34.
 """
 
-from datetime import datetime
-
 import pytest
 
-from lms.demo import DEMO_PASSWORD, build_demo
+from lms.demo import DEMO_PASSWORD
 from lms.extensions import db
 from tests.conftest import login
 from tests.factories import PersonFactory, UnitFactory, ready_to_send, submitted_assessment
@@ -29,10 +27,8 @@ BUDGETS = {
 
 
 @pytest.fixture
-def demo(app, frozen_clock):
-    frozen_clock(datetime(2026, 11, 24, 10, 0))  # FY 2570, as BUDGETS's addresses say
-    build_demo()
-    db.session.commit()
+def demo(demo_world):
+    """The demo on 24 November 2026 (FY 2570, as BUDGETS's addresses say)."""
 
 
 def _log_in_demo(client, who):

@@ -558,3 +558,31 @@ def test_when_a_supervisor_leaves_their_people_show_in_the_inbox_one_level_up(cl
     as_(client, director)
     inbox = page(client, "/inbox/")
     assert owner.name_th in inbox and "เปิดพิจารณา" in inbox
+
+
+def test_bulk_approve_names_nobody_it_may_not_review_and_says_it_once(client, sent, cycle):
+    supervisor, plan = sent["supervisor"], sent["plan"]
+    stranger = PersonFactory(supervisor=PersonFactory())
+    submitted_assessment(stranger, cycle, level=1)
+    theirs, _ = build_from_gaps(stranger, cycle, by=stranger)
+    for goal in theirs.goals:
+        add_planned_activity(goal, {"bucket": "70", "title": "ทำ", "hours": 2}, by=stranger)
+    ready_to_send(theirs)
+    submit_plan(theirs, by=stranger)
+    db.session.commit()
+    as_(client, supervisor)
+    forged = [f"{n}:1" for n in range(1, 3001)]  # every id there is, and many that are not
+    response = client.post(
+        "/review/approve-many",
+        data={
+            "plan": [f"{theirs.id}:{theirs.version}", f"{plan.id}:{fresh(plan).version}", *forged]
+        },
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert stranger.name_th not in text and stranger.official_name() not in text
+    assert db.session.get(Plan, theirs.id).status == "submitted"
+    assert fresh(plan).status == "approved"
+    assert text.count('class="flash flash-') <= 2  # a summary, never one line per id
+    cookie = response.request.headers.get("Cookie", "")
+    assert len(cookie) < 4000

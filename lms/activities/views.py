@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from lms.activities import bp
 from lms.activities.evidence import (
-    EvidenceError,
     attach_evidence,
     remove_evidence,
     safe_filename,
@@ -17,7 +16,6 @@ from lms.activities.evidence import (
 )
 from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
 from lms.activities.services import (
-    ActivityError,
     activities_of,
     default_date,
     delete_activity,
@@ -34,7 +32,7 @@ from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivit
 from lms.permissions import can_view_evidence
 from lms.plans.services import find_plan
 from lms.requests import whole_number
-from lms.rules import show_on_form
+from lms.rules import attempt
 
 
 def _my_activity_or_404(cycle, activity_id: int) -> LearningActivity:
@@ -131,22 +129,22 @@ def edit(be_year: int, activity_id: int | None = None):
         form.course_id.data = whole_number(request.args.get("course"))
     error = None
     if form.validate_on_submit():
-        try:
+
+        def save():
             if activity is None:
-                activity = log_activity(
+                return log_activity(
                     current_user,
                     cycle,
                     _values(form),
                     by=current_user,
                     key=form.submission_key.data,
                 )
-            else:
-                update_activity(activity, _values(form), by=current_user)
-            db.session.commit()
-        except ActivityError as exc:
-            db.session.rollback()
-            error = show_on_form(form, exc)
-        else:
+            return update_activity(activity, _values(form), by=current_user)
+
+        done = attempt(save, form)
+        error = done.message
+        if done.ok:
+            activity = done.result
             flash(
                 _(
                     "Saved to your learning log. "
@@ -188,14 +186,11 @@ def delete(be_year: int, activity_id: int):
     activity = _my_activity_or_404(cycle, activity_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
-    try:
-        files = [stored_path(e) for e in delete_activity(activity, by=current_user)]
-        db.session.commit()
-    except ActivityError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+    done = attempt(lambda: [stored_path(e) for e in delete_activity(activity, by=current_user)])
+    if not done.ok:
+        flash(done.message, "error")
         return redirect(url_for(".detail", be_year=be_year, activity_id=activity_id))
-    for path in files:
+    for path in done.result:
         path.unlink(missing_ok=True)
     flash(_("The activity is deleted."), "success")
     return redirect(url_for(".log", be_year=be_year))
@@ -210,22 +205,21 @@ def upload(be_year: int, activity_id: int):
     error = None
     if form.validate_on_submit():
         upload_file = form.file.data
-        try:
-            data = upload_file.read() if upload_file else b""
-            attach_evidence(
+        data = upload_file.read() if upload_file else b""
+        done = attempt(
+            lambda: attach_evidence(
                 activity,
                 data,
                 upload_file.filename if upload_file else "",
                 form.kind.data,
                 by=current_user,
-            )
-            db.session.commit()
-        except EvidenceError as exc:
-            db.session.rollback()
-            error = show_on_form(form, exc)
-        else:
+            ),
+            form,
+        )
+        if done.ok:
             flash(_("The file is attached."), "success")
             return redirect(url_for(".detail", be_year=be_year, activity_id=activity_id))
+        error = done.message
     else:
         error = _("Please check the highlighted answers. Nothing was saved yet.")
     return (
@@ -271,13 +265,10 @@ def evidence_delete(evidence_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     activity = item.activity
-    try:
-        path = remove_evidence(item, by=current_user)
-        db.session.commit()
-    except EvidenceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        path.unlink(missing_ok=True)
+    done = attempt(lambda: remove_evidence(item, by=current_user))
+    if done.ok:
+        done.result.unlink(missing_ok=True)
         flash(_("The file is removed."), "success")
+    else:
+        flash(done.message, "error")
     return redirect(url_for(".detail", be_year=activity.cycle.be_year, activity_id=activity.id))

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from lms.assessments import bp
 from lms.assessments.forms import SubmitForm, area_form_class
 from lms.assessments.services import (
-    AssessmentError,
     assessment_actions,
     find_assessment,
     missing_areas,
@@ -19,9 +18,8 @@ from lms.assessments.services import (
     submitted_history,
 )
 from lms.cycles import area_tracks, cycle_areas, cycle_or_404, open_cycle, targets_for
-from lms.extensions import db
 from lms.i18n import format_be_datetime
-from lms.rules import show_on_form
+from lms.rules import attempt
 
 
 def _results_url(cycle):
@@ -98,21 +96,23 @@ def area(be_year: int, code: str):
     autosave = request.headers.get("X-Autosave") == "1"
     error = None
     if form.validate_on_submit():
-        try:
-            assessment = start_assessment(current_user, cycle, by=current_user)
+
+        def save():
+            mine = start_assessment(current_user, cycle, by=current_user)
             save_area(
-                assessment,
+                mine,
                 skill_area,
                 level=form.level.data,
                 justification=form.justification.data,
                 sub_levels={sub.id: form[f"sub_{sub.id}"].data for sub in skill_area.sub_skills},
                 by=current_user,
             )
-            db.session.commit()
-        except AssessmentError as exc:
-            db.session.rollback()
-            error = show_on_form(form, exc)
-        else:
+            return mine
+
+        done = attempt(save, form)
+        error = done.message
+        if done.ok:
+            assessment = done.result
             if autosave:
                 return jsonify(
                     ok=True,
@@ -171,15 +171,11 @@ def review(be_year: int):
     form = SubmitForm()
     error = None
     if form.validate_on_submit():
-        try:
-            submit_assessment(assessment, by=current_user)
-            db.session.commit()
-        except AssessmentError as exc:
-            db.session.rollback()
-            error = str(exc.message)
-        else:
+        done = attempt(lambda: submit_assessment(assessment, by=current_user))
+        if done.ok:
             flash(_("Thank you! Your self-assessment is submitted."), "success")
             return redirect(_results_url(cycle))
+        error = done.message
     return (
         render_template(
             "assessments/review.html",

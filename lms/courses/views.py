@@ -12,8 +12,9 @@ from lms.extensions import db
 from lms.models import Course, Goal, SkillArea
 from lms.permissions import can_edit_plan
 from lms.plans.forms import PlanActionForm
-from lms.plans.services import PlanError, add_course_to_goal, find_plan
+from lms.plans.services import add_course_to_goal, find_plan
 from lms.requests import whole_number
+from lms.rules import attempt
 
 
 def _area_names(cycle) -> dict[str, SkillArea]:
@@ -84,12 +85,11 @@ def add_to_plan(course_id: int):
         abort(400)
     if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:
         abort(404)
-    try:
-        add_course_to_goal(goal, course, by=current_user, version=form.version_number())
-        db.session.commit()
-    except PlanError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+    done = attempt(
+        lambda: add_course_to_goal(goal, course, by=current_user, version=form.version_number())
+    )
+    if not done.ok:
+        flash(done.message, "error")
         return redirect(url_for(".detail", course_id=course_id))
     flash(_("The course is added to your plan."), "success")
     return redirect(url_for("plans.show", be_year=cycle.be_year, _anchor=f"goal-{goal.id}"))

@@ -13,13 +13,13 @@ from sqlalchemy import select, update
 from lms.auth.services import hash_password
 from lms.clock import frozen_at, today
 from lms.cycles import close_cycle, create_cycle, fiscal_be_year
+from lms.delegations.services import delegate_review
 from lms.demo.organisation import FIRST, LAST, PEOPLE, UNITS, assess_everyone
 from lms.demo.plans import build_demo_learning
 from lms.demo.timeline import past
 from lms.extensions import db
 from lms.models import Framework, Notification, Person, RoleGroup
 from lms.people.org import add_person, add_unit, unit_by_code
-from lms.review.services import delegate_review
 from lms.vocab import CycleStatus
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo only, published in the README

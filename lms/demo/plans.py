@@ -18,16 +18,13 @@ from lms.clock import frozen_at, today
 from lms.cycles import cycle_areas
 from lms.demo.certificates import certificate_png
 from lms.demo.timeline import moment, past
+from lms.evaluations.services import save_self_evaluation, save_supervisor_evaluation
 from lms.extensions import db
 from lms.feedback.services import Target, post
 from lms.models import ActivityKind, Course, CourseArea, CourseTrack, Cycle, Person, Plan
 from lms.plans.services import add_goal, add_planned_activity, build_from_gaps, carry_over
 from lms.plans.workflow import approve_plan, return_plan, submit_plan
-from lms.review.services import (
-    save_self_evaluation,
-    save_supervisor_evaluation,
-    verify_activity,
-)
+from lms.reviews.services import verify_activity
 from lms.vocab import Bucket, Outcome, PlanStatus
 
 RETURN_COMMENT = "เพิ่มกิจกรรมเรียนรู้จากการลงมือปฏิบัติ (70) ให้มากขึ้น และระบุตัวชี้วัดให้ชัดเจน"

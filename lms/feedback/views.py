@@ -10,7 +10,6 @@ from lms.feedback import bp
 from lms.feedback.forms import MessageForm
 from lms.feedback.services import (
     KINDS,
-    FeedbackError,
     can_read,
     can_take_part,
     mark_thread_read,
@@ -20,7 +19,7 @@ from lms.feedback.services import (
     threads_for,
 )
 from lms.i18n import current_locale
-from lms.rules import show_on_form
+from lms.rules import attempt
 
 
 @bp.route("/")
@@ -50,15 +49,11 @@ def thread(kind: str, target_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            post(on, form.body.data, by=current_user)
-            db.session.commit()
-        except FeedbackError as exc:
-            db.session.rollback()
-            error, status = show_on_form(form, exc), 422
-        else:
+        done = attempt(lambda: post(on, form.body.data, by=current_user), form)
+        if done.ok:
             flash(_("Your message is sent."), "success")
             return redirect(request.path)
+        error, status = done.message, 422
     existing = thread_on(on)
     new_ids = set()
     if existing is not None and request.method == "GET":

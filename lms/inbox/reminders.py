@@ -111,7 +111,7 @@ def _deadlines(run: ReminderRun, cycle: Cycle, days_before: int) -> None:
             year=cycle.be_year,
             date=BEDate(cycle.evaluation_due),
         )
-        link = link_to("review.self_evaluation", be_year=cycle.be_year)
+        link = link_to("evaluations.self_evaluation", be_year=cycle.be_year)
         plans = db.session.scalars(
             select(Plan)
             .where(
@@ -156,7 +156,7 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
         if route.reviewer is None:
             continue
         link = link_to(
-            "review.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year
+            "reviews.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year
         )
         days = (now - plan.submitted_at).days
         message = _l(

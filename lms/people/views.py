@@ -1,10 +1,11 @@
 """My team, people of my units, a person's page, and assessment results with the radar chart."""
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms import permissions
 from lms.activities.services import activities_of
 from lms.assessments.services import (
     find_assessment,
@@ -14,6 +15,7 @@ from lms.assessments.services import (
     submitted_history,
     top_gaps,
 )
+from lms.auth.services import find_by_login
 from lms.charts import radar_png
 from lms.cycles import area_tracks, cycle_or_404, open_cycle
 from lms.extensions import db
@@ -23,6 +25,7 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import RoleGroup, Unit
 from lms.people import bp
+from lms.people.forms import SupervisorForm
 from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.people.services import (
     TEAM_FILTERS,
@@ -31,6 +34,7 @@ from lms.people.services import (
     team_page,
     year_by_year,
 )
+from lms.people.supervisors import reassign_supervisor
 from lms.permissions import (
     can_browse_people,
     can_edit_plan,
@@ -43,6 +47,7 @@ from lms.permissions import (
 )
 from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import find_plan
+from lms.rules import attempt
 
 
 @bp.route("/team")
@@ -206,4 +211,32 @@ def learning_view(employee_no: str, be_year: int):
         actual=actual_balance(person, cycle),
         show_evidence=can_view_evidence(current_user, person),
         kinds=kind_names(locale),
+    )
+
+
+@bp.route("/review/people/<employee_no>/supervisor", methods=["GET", "POST"])
+@login_required
+def supervisor(employee_no: str):
+    person = visible_person_or_404(current_user, employee_no)
+    if not permissions.may_change_supervisor(current_user, person):
+        abort(403)
+    form = SupervisorForm()
+    if request.method == "GET":
+        form.supervisor.data = person.supervisor.employee_no if person.supervisor else ""
+    error, status = None, 200
+    if form.validate_on_submit():
+        text = (form.supervisor.data or "").strip()
+        new = find_by_login(text) if text else None
+        if text and new is None:
+            form.supervisor.errors = [_("No active person has this employee number or e-mail.")]
+            error, status = _("Please check the highlighted answers. Nothing was saved yet."), 422
+        else:
+            done = attempt(lambda: reassign_supervisor(person, new, by=current_user), form)
+            if done.ok:
+                flash(_("The supervisor is changed. What waited for review follows."), "success")
+                return redirect(url_for("people.person_page", employee_no=employee_no))
+            error, status = done.message, 422
+    return (
+        render_template("people/supervisor.html", person=person, form=form, error=error),
+        status,
     )

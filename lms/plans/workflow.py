@@ -156,7 +156,7 @@ def submit_plan(plan: Plan, *, by: Person, version: int | None = None) -> Plan:
 
 
 def _review_link(plan: Plan) -> str:
-    return link_to("review.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year)
+    return link_to("reviews.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year)
 
 
 def _owner_link(plan: Plan) -> str:
@@ -241,6 +241,6 @@ def complete_plan(
             name=by.name_th,
             year=plan.cycle.be_year,
         ),
-        link=link_to("review.self_evaluation", be_year=plan.cycle.be_year),
+        link=link_to("evaluations.self_evaluation", be_year=plan.cycle.be_year),
     )
     return plan

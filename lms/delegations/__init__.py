@@ -1,0 +1,5 @@
+"""Handing review over while on leave."""
+
+from flask import Blueprint
+
+bp = Blueprint("delegations", __name__)
