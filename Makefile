@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots bench loadtest clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai
 
 bench: install  ## unit reports at 100,000 people on SQLite and PostgreSQL (BENCH_DATABASE_URL)
 	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
+
+bench-bulk: install  ## one transaction changing 10,000 of 100,000 people on PostgreSQL: the summary's upkeep
+	$(BIN)/python tests/bench/bulk.py $(BENCH_ARGS)
 
 loadtest: install  ## 20 people for 60 s on gunicorn + a fresh local PostgreSQL (locust, headless)
 	bash tests/load/run.sh

@@ -138,7 +138,7 @@ def test_a_carried_over_activity_keeps_its_period_in_the_new_year(person, cycle,
 
     from lms.cycles import cycle_areas
     from lms.models import Goal, Plan
-    from lms.plans.services import carry_over
+    from lms.plans.carry_over import carry_over
 
     area = cycle_areas(closed_cycle)[0]
     old = Plan(person=person, cycle=closed_cycle, status="completed")

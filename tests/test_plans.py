@@ -10,11 +10,11 @@ from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
 from lms.learning import planned_balance
 from lms.models import ActivityKind, AuditEvent, Course, Goal, Plan, PlannedActivity
+from lms.plans.carry_over import carry_over
 from lms.plans.services import (
     PlanError,
     add_planned_activity,
     build_from_gaps,
-    carry_over,
 )
 from lms.plans.workflow import submit_plan
 from tests.conftest import login

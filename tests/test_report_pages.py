@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lms.api.tokens import create_token
 from lms.extensions import db
-from lms.models import AuditEvent, Course, ExportJob
+from lms.models import AuditEvent, Course, Job
 from lms.people.org import add_unit
 from tests.conftest import PASSWORD, csrf_token, login
 from tests.factories import PersonFactory
@@ -206,7 +206,7 @@ def test_a_queued_file_is_only_its_owners(client, app, org):
     job_url = client.post("/reports/units/DEPT/export/people?cycle=2566").headers["Location"]
     rows = client.get(job_url + "/file").data.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("employee_no,unit_code,role_group") and len(rows) == 7
-    job = db.session.scalars(select(ExportJob)).one()
+    job = db.session.scalars(select(Job)).one()
     assert job.status == "done" and job.progress == 100
     assert db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "export_report")

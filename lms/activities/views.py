@@ -15,6 +15,7 @@ from lms.activities.evidence import (
     stored_path,
 )
 from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
+from lms.activities.lookups import my_activity_or_404
 from lms.activities.services import (
     activities_of,
     default_date,
@@ -28,18 +29,11 @@ from lms.feedback.services import counts_by_target
 from lms.forms import options
 from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, kinds_in_order, planned_balance
-from lms.models import ActivityKind, Course, EvidenceFile, Goal, LearningActivity
+from lms.models import ActivityKind, Course, EvidenceFile, Goal
 from lms.permissions import can_view_evidence
 from lms.plans.services import find_plan
 from lms.requests import whole_number
 from lms.rules import attempt
-
-
-def _my_activity_or_404(cycle, activity_id: int) -> LearningActivity:
-    activity = db.session.get(LearningActivity, activity_id)
-    if activity is None or activity.person_id != current_user.id or activity.cycle_id != cycle.id:
-        abort(404)
-    return activity
 
 
 @bp.route("/")
@@ -116,7 +110,7 @@ def _values(form) -> dict:
 @login_required
 def edit(be_year: int, activity_id: int | None = None):
     cycle = cycle_or_404(be_year)
-    activity = _my_activity_or_404(cycle, activity_id) if activity_id else None
+    activity = my_activity_or_404(current_user, cycle, activity_id) if activity_id else None
     if not cycle.is_open:
         flash(_("This cycle is closed, so its learning log cannot change."), "error")
         return redirect(url_for(".log", be_year=be_year))
@@ -167,7 +161,7 @@ def edit(be_year: int, activity_id: int | None = None):
 @login_required
 def detail(be_year: int, activity_id: int):
     cycle = cycle_or_404(be_year)
-    activity = _my_activity_or_404(cycle, activity_id)
+    activity = my_activity_or_404(current_user, cycle, activity_id)
     return render_template(
         "activities/detail.html",
         cycle=cycle,
@@ -183,7 +177,7 @@ def detail(be_year: int, activity_id: int):
 @login_required
 def delete(be_year: int, activity_id: int):
     cycle = cycle_or_404(be_year)
-    activity = _my_activity_or_404(cycle, activity_id)
+    activity = my_activity_or_404(current_user, cycle, activity_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
     done = attempt(lambda: [stored_path(e) for e in delete_activity(activity, by=current_user)])
@@ -200,7 +194,7 @@ def delete(be_year: int, activity_id: int):
 @login_required
 def upload(be_year: int, activity_id: int):
     cycle = cycle_or_404(be_year)
-    activity = _my_activity_or_404(cycle, activity_id)
+    activity = my_activity_or_404(current_user, cycle, activity_id)
     form = EvidenceForm()
     error = None
     if form.validate_on_submit():

@@ -9,9 +9,10 @@ from lms.courses import bp
 from lms.courses.services import providers, search_courses, tracks
 from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
-from lms.models import Course, Goal, SkillArea
+from lms.models import Course, SkillArea
 from lms.permissions import can_edit_plan
 from lms.plans.forms import PlanActionForm
+from lms.plans.lookups import my_goal_or_404
 from lms.plans.services import add_course_to_goal, find_plan
 from lms.requests import whole_number
 from lms.rules import attempt
@@ -80,11 +81,9 @@ def add_to_plan(course_id: int):
     if course is None or not course.active or cycle is None:
         abort(404)
     form = PlanActionForm()
-    goal = db.session.get(Goal, whole_number(request.form.get("goal")) or 0)
     if not form.validate_on_submit():
         abort(400)
-    if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:
-        abort(404)
+    goal = my_goal_or_404(current_user, cycle, whole_number(request.form.get("goal")))
     done = attempt(
         lambda: add_course_to_goal(goal, course, by=current_user, version=form.version_number())
     )

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 
 from lms.auth.services import set_password
 from lms.cycles import create_cycle
+from lms.demo.generated_year import cycle_rows
 from lms.extensions import db
 from lms.models import (
     Course,
@@ -89,14 +90,6 @@ LAST = (
     "ศักดิ์ดี",
     "ประเสริฐศรี",
 )
-PLAN_SHARES = {  # (closed year, open year)
-    "none": (0.10, 0.30),
-    "draft": (0.02, 0.20),
-    "submitted": (0.03, 0.15),
-    "returned": (0.01, 0.05),
-    "approved": (0.14, 0.30),
-    "completed": (0.70, 0.0),
-}
 
 
 @dataclass
@@ -174,7 +167,7 @@ def generate(
     placed = _people(writer, rng, people, units, groups)
     say("people", people)
     for year, cycle in cycles.items():
-        _cycle_rows(writer, rng, cycle, placed, areas, courses, closed=(year == CLOSED_YEAR))
+        cycle_rows(writer, rng, cycle, placed, areas, courses, closed=(year == CLOSED_YEAR))
         say(f"FY {year}", people)
     writer.reset_sequences(
         [
@@ -399,123 +392,3 @@ def _head_above(unit_id, parents, heads):
             return heads[parent]
         parent = parents[parent]
     return None
-
-
-def _cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> None:
-    """Assessments, ratings, plans, learning and (closed year) supervisor ratings."""
-    assessment_id = writer.next_id(SelfAssessment)
-    rating_id = writer.next_id(Rating)
-    plan_id = writer.next_id(Plan)
-    activity_id = writer.next_id(LearningActivity)
-    sup_id = writer.next_id(SupervisorRating)
-    assessments, ratings, plans, activities, sup = [], [], [], [], []
-    statuses = list(PLAN_SHARES)
-    weights = [share[0 if closed else 1] for share in PLAN_SHARES.values()]
-    start = cycle.starts_on
-    stamp = datetime.combine(start + timedelta(days=40), datetime.min.time())
-    assess_share = 0.82 if closed else 0.58
-    for p in people:
-        if p.left_on is not None and p.left_on < start:
-            continue
-        levels = None
-        if rng.random() < assess_share:
-            submitted = rng.random() < 0.95
-            assessments.append(
-                (
-                    assessment_id,
-                    p.id,
-                    cycle.id,
-                    "submitted" if submitted else "draft",
-                    p.group_id,
-                    stamp,
-                    stamp,
-                    stamp if submitted else None,
-                    1,
-                )
-            )
-            levels = {}
-            for area in areas:
-                level = min(4, max(0, round(rng.gauss(2.0 if closed else 2.2, 1.0))))
-                levels[area.id] = level
-                ratings.append((rating_id, assessment_id, area.id, level))
-                rating_id += 1
-            assessment_id += 1
-        status = rng.choices(statuses, weights)[0]
-        if levels is None and status != "none":
-            status = "draft" if rng.random() < 0.5 else "none"
-        if status != "none":
-            plans.append((plan_id, p.id, cycle.id, status, stamp, stamp, 1))
-            plan_id += 1
-        busy = status in ("approved", "completed") or rng.random() < 0.15
-        for _ in range(rng.choice((1, 2, 3, 4, 5)) if busy else 0):
-            bucket = rng.choices(("70", "20", "10"), (0.62, 0.22, 0.16))[0]
-            course = (
-                rng.choice(courses) if bucket == "10" and courses and rng.random() < 0.7 else None
-            )
-            day = start + timedelta(days=rng.randint(10, 350))
-            activities.append(
-                (
-                    activity_id,
-                    p.id,
-                    cycle.id,
-                    bucket,
-                    "กิจกรรมการเรียนรู้",
-                    day,
-                    round(rng.uniform(1, 24), 1),
-                    course,
-                    course is not None and rng.random() < 0.8,
-                    False,
-                    stamp,
-                    stamp,
-                )
-            )
-            activity_id += 1
-        if closed and levels and rng.random() < 0.55:
-            for area_id, level in levels.items():
-                their = min(4, max(0, level + rng.choice((-1, 0, 0, 0, 1))))
-                sup.append((sup_id, p.id, cycle.id, area_id, p.supervisor or p.id, their, stamp))
-                sup_id += 1
-    writer.write(
-        SelfAssessment,
-        [
-            "id",
-            "person_id",
-            "cycle_id",
-            "status",
-            "role_group_id",
-            "created_at",
-            "updated_at",
-            "submitted_at",
-            "version",
-        ],
-        assessments,
-    )
-    writer.write(Rating, ["id", "assessment_id", "area_id", "level"], ratings)
-    writer.write(
-        Plan,
-        ["id", "person_id", "cycle_id", "status", "created_at", "updated_at", "version"],
-        plans,
-    )
-    writer.write(
-        LearningActivity,
-        [
-            "id",
-            "person_id",
-            "cycle_id",
-            "bucket",
-            "title",
-            "occurred_on",
-            "hours",
-            "course_id",
-            "completed",
-            "applied_at_work",
-            "created_at",
-            "updated_at",
-        ],
-        activities,
-    )
-    writer.write(
-        SupervisorRating,
-        ["id", "person_id", "cycle_id", "area_id", "rater_id", "level", "rated_at"],
-        sup,
-    )

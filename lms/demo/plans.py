@@ -22,7 +22,8 @@ from lms.evaluations.services import save_self_evaluation, save_supervisor_evalu
 from lms.extensions import db
 from lms.feedback.services import Target, post
 from lms.models import ActivityKind, Course, CourseArea, CourseTrack, Cycle, Person, Plan
-from lms.plans.services import add_goal, add_planned_activity, build_from_gaps, carry_over
+from lms.plans.carry_over import carry_over
+from lms.plans.services import add_goal, add_planned_activity, build_from_gaps
 from lms.plans.workflow import approve_plan, return_plan, submit_plan
 from lms.reviews.services import verify_activity
 from lms.vocab import Bucket, Outcome, PlanStatus

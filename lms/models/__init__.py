@@ -16,12 +16,12 @@ from lms.models.framework import (
     SubSkill,
     Track,
 )
+from lms.models.job import Job
 from lms.models.org import Unit
 from lms.models.person import Person, RoleAssignment, UnitMembership
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
 from lms.models.report import (
     ALL_GROUPS,
-    ExportJob,
     ReportArea,
     ReportPerson,
     ReportState,
@@ -41,12 +41,12 @@ __all__ = [
     "CycleTarget",
     "Delegation",
     "EvidenceFile",
-    "ExportJob",
     "FeedbackMessage",
     "FeedbackThread",
     "Framework",
     "FrameworkTarget",
     "Goal",
+    "Job",
     "LearningActivity",
     "Notification",
     "Person",

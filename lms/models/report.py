@@ -12,7 +12,7 @@ Every sum is additive (counts and integer sums of levels), so averages are exact
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
@@ -128,29 +128,3 @@ class ReportUnitArea(db.Model):
     supervisor_sum: Mapped[int] = mapped_column(default=0)
     both_rated: Mapped[int] = mapped_column(default=0)
     difference_sum: Mapped[int] = mapped_column(default=0)  # self - supervisor, where both
-
-
-class ExportJob(db.Model):
-    """A report file made by the task queue for one person: its progress, then the file."""
-
-    __tablename__ = "export_jobs"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: the download's name
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"))
-    role_group_id: Mapped[int | None] = mapped_column(ForeignKey("role_groups.id"))
-    kind: Mapped[str] = mapped_column(String(10))  # pdf, people
-    locale: Mapped[str] = mapped_column(String(5), default="th")
-    status: Mapped[str] = mapped_column(String(10), default="queued")
-    progress: Mapped[int] = mapped_column(default=0)  # percent
-    file_name: Mapped[str | None] = mapped_column(String(200))
-    error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        CheckConstraint("kind IN ('pdf', 'people')", name="kind_known"),
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
-        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
-    )

@@ -47,13 +47,13 @@ class Line:
 
 
 def line_of(person: Person) -> Line:
+    """One walk up `person`'s reporting line, past the people who left."""
+    last = person
     for boss in above(person):
         if is_here(boss):
             return Line(boss, False)
-    # the walk ended: at the top, or where a circle came back
-    last = person
-    for boss in above(person):
         last = boss
+    # the walk ended: at the top, or where a circle came back
     return Line(None, last.supervisor_id is None)
 
 

@@ -160,12 +160,14 @@ def _reviewer_actions(acts, plan: Plan, status: S, cycle, by: Person) -> None:
     for name in OWNER:
         acts[name].reason = _l("Only the person themselves can change their development plan.")
     if not permissions.can_review_plan(by, plan):
-        for name in NAMES[5:]:
+        for name in REVIEWER:
             acts[name].reason = _l("Only a supervisor of this person can review their plan.")
         return
     closed = None if not cycle.is_closed else _l("The cycle is closed.")
     acts["approve"] = _when(status == S.SUBMITTED, "approve", closed)
     acts["return"] = _when(status == S.SUBMITTED, "return", closed)
+    if not permissions.may_evaluate(by, plan, cycle):
+        closed = closed or _l("Only a supervisor of this person can review their plan.")
     acts["evaluate"] = _when(status == S.APPROVED, "evaluate", closed)
     if status != S.APPROVED or closed is not None:
         acts["complete"] = acts["complete_early"] = _when(status == S.APPROVED, "complete", closed)

@@ -15,10 +15,10 @@ from lms.cycles import cycle_areas
 from lms.extensions import db
 from lms.i18n import format_be_date
 from lms.learning import MAX_HOURS, check_learning_item, kind_by_code
-from lms.models import Course, Cycle, Goal, Person, Plan, PlannedActivity, SkillArea
+from lms.models import Course, Cycle, Goal, Person, Plan, PlannedActivity
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.rules import RuleError
-from lms.vocab import Bucket, Outcome
+from lms.vocab import Bucket
 
 
 class PlanError(RuleError):
@@ -29,7 +29,7 @@ class PlanConflict(PlanError):
     """Someone (another window) changed the plan since this page was loaded."""
 
 
-def _with_content(query):
+def with_content(query):
     """Load a plan with its goals, their areas, planned activities and courses in one query."""
     goals = joinedload(Plan.goals)
     return query.options(
@@ -40,7 +40,7 @@ def _with_content(query):
 
 def find_plan(person: Person, cycle: Cycle) -> Plan | None:
     query = select(Plan).where(Plan.person_id == person.id, Plan.cycle_id == cycle.id)
-    return db.session.scalars(_with_content(query)).unique().first()
+    return db.session.scalars(with_content(query)).unique().first()
 
 
 def check_editable(plan: Plan | None, cycle: Cycle, owner: Person, by: Person) -> None:
@@ -310,95 +310,3 @@ def delete_planned_activity(activity: PlannedActivity, *, by: Person, version: i
     goal.activities.remove(activity)
     touch(goal.plan)
     db.session.flush()
-
-
-def previous_plan(person: Person, cycle: Cycle) -> Plan | None:
-    """The person's plan of the latest earlier cycle, with its content."""
-    latest = (
-        select(Plan.id)
-        .join(Plan.cycle)
-        .where(Plan.person_id == person.id, Cycle.be_year < cycle.be_year)
-        .order_by(Cycle.be_year.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = select(Plan).where(Plan.id == latest).options(joinedload(Plan.cycle))
-    return db.session.scalars(_with_content(query)).unique().first()
-
-
-def unfinished_goals(plan: Plan) -> list[Goal]:
-    """Goals not marked achieved (by the supervisor, or by the person when nobody rated)."""
-    unfinished = []
-    for goal in plan.goals:
-        outcome = goal.supervisor_outcome or goal.self_outcome
-        if outcome != Outcome.ACHIEVED:
-            unfinished.append(goal)
-    return unfinished
-
-
-def carry_over_candidates(
-    earlier: Plan | None, plan: Plan | None, areas: list[SkillArea]
-) -> list[Goal]:
-    """Unfinished goals of the `earlier` plan not yet in `plan` (by link or area) whose area is
-    among the cycle's `areas`. Reads only what it is given."""
-    if earlier is None:
-        return []
-    goals = plan.goals if plan else []
-    carried = {g.carried_from_id for g in goals if g.carried_from_id}
-    present = {g.area.code for g in goals}
-    codes = {a.code for a in areas}
-    return [
-        g
-        for g in unfinished_goals(earlier)
-        if g.id not in carried and g.area.code not in present and g.area.code in codes
-    ]
-
-
-def _moved(day: date | None, old: Cycle, new: Cycle) -> date | None:
-    """A planned day moved to the same point of the new fiscal year (None if it falls out)."""
-    if day is None:
-        return None
-    moved = day + (new.starts_on - old.starts_on)
-    return moved if new.starts_on <= moved <= new.ends_on else None
-
-
-def carry_over(person: Person, cycle: Cycle, *, by: Person) -> tuple[Plan, int]:
-    """Copy the unfinished goals of the previous cycle (with their planned activities) into
-    this cycle's plan. A goal already carried, or whose area the plan already has, is not
-    added again. Returns (plan, added)."""
-    earlier = previous_plan(person, cycle)
-    if earlier is None:
-        raise PlanError(_l("There is no plan from an earlier cycle to carry over."))
-    plan = start_plan(person, cycle, by=by)
-    check_editable(plan, cycle, person, by)
-    cycle_area_list = cycle_areas(cycle)
-    candidates = carry_over_candidates(earlier, plan, cycle_area_list)
-    areas = {a.code: a for a in cycle_area_list}
-    for old in candidates:
-        goal = Goal(
-            area=areas[old.area.code],
-            current_level=old.current_level,
-            target_level=old.target_level,
-            success_criteria=old.success_criteria,
-            support_needed=old.support_needed,
-            due_on=default_due(cycle),
-            position=len(plan.goals),
-            carried_from_id=old.id,
-        )
-        goal.activities = [
-            PlannedActivity(
-                bucket=a.bucket,
-                kind_id=a.kind_id,
-                title=a.title,
-                hours=a.hours,
-                course_id=a.course_id,
-                starts_on=_moved(a.starts_on, earlier.cycle, cycle),
-                ends_on=_moved(a.ends_on, earlier.cycle, cycle),
-                position=a.position,
-            )
-            for a in old.activities
-        ]
-        plan.goals.append(goal)
-    touch(plan)
-    db.session.flush()
-    return plan, len(candidates)

@@ -51,33 +51,39 @@ def rebuild(cycle: Cycle, day: date | None = None) -> None:
         insert(ReportPerson).from_select(_PERSON_COLUMNS, person_rows(cycle.id, day))
     )
     db.session.execute(insert(ReportArea).from_select(_AREA_ROW_COLUMNS, area_rows(cycle.id, day)))
-    people, areas = ReportPerson.__table__, ReportArea.__table__
-    db.session.execute(
-        insert(ReportUnit).from_select(
-            ["cycle_id", "unit_id", "role_group_id", *PEOPLE_COLUMNS],
-            select(
-                people.c.cycle_id, people.c.unit_id, people.c.role_group_id, *people_sums(people)
+    for model in (ReportUnit, ReportUnitArea):
+        db.session.execute(
+            insert(model).from_select(
+                [*UNIT_KEYS[model], *UNIT_COLUMNS[model]], _sums_per_unit(model, cycle.id)
             )
-            .where(people.c.cycle_id == cycle.id)
-            .group_by(people.c.cycle_id, people.c.unit_id, people.c.role_group_id),
         )
-    )
-    db.session.execute(
-        insert(ReportUnitArea).from_select(
-            ["cycle_id", "unit_id", "role_group_id", "area_id", *AREA_COLUMNS],
-            select(
-                areas.c.cycle_id,
-                areas.c.unit_id,
-                areas.c.role_group_id,
-                areas.c.area_id,
-                *area_sums(areas),
-            )
-            .where(areas.c.cycle_id == cycle.id, areas.c.target.is_not(None))
-            .group_by(areas.c.cycle_id, areas.c.unit_id, areas.c.role_group_id, areas.c.area_id),
-        )
-    )
     _add_group_totals(cycle.id)
     _set_state(cycle.id, day)
+
+
+UNIT_KEYS = {
+    ReportUnit: ("cycle_id", "unit_id", "role_group_id"),
+    ReportUnitArea: ("cycle_id", "unit_id", "role_group_id", "area_id"),
+}
+UNIT_COLUMNS = {ReportUnit: PEOPLE_COLUMNS, ReportUnitArea: AREA_COLUMNS}
+
+
+def _sums_per_unit(model, cycle_id: int):
+    """The per-unit sums `model` (ReportUnit or ReportUnitArea) keeps for each role group, as a
+    SELECT over the per-person rows (UNIT_KEYS, then UNIT_COLUMNS)."""
+    if model is ReportUnit:
+        people = ReportPerson.__table__
+        keys = [people.c[k] for k in UNIT_KEYS[model]]
+        return (
+            select(*keys, *people_sums(people)).where(people.c.cycle_id == cycle_id).group_by(*keys)
+        )
+    areas = ReportArea.__table__
+    keys = [areas.c[k] for k in UNIT_KEYS[model]]
+    return (
+        select(*keys, *area_sums(areas))
+        .where(areas.c.cycle_id == cycle_id, areas.c.target.is_not(None))
+        .group_by(*keys)
+    )
 
 
 def _add_group_totals(cycle_id: int) -> None:
@@ -259,39 +265,12 @@ def drift(cycle: Cycle) -> list[str]:
         ("area", select(areas).where(areas.c.cycle_id == cycle.id), area_rows(cycle.id, day), 3),
     ):
         found += _compare(name, _keyed(kept, width), _keyed(fresh, width))
-    sums = (
-        (
-            "unit",
-            ReportUnit.__table__,
-            PEOPLE_COLUMNS,
-            select(
-                people.c.cycle_id, people.c.unit_id, people.c.role_group_id, *people_sums(people)
-            )
-            .where(people.c.cycle_id == cycle.id)
-            .group_by(people.c.cycle_id, people.c.unit_id, people.c.role_group_id),
-        ),
-        (
-            "unit area",
-            ReportUnitArea.__table__,
-            AREA_COLUMNS,
-            select(
-                areas.c.cycle_id,
-                areas.c.unit_id,
-                areas.c.role_group_id,
-                areas.c.area_id,
-                *area_sums(areas),
-            )
-            .where(areas.c.cycle_id == cycle.id, areas.c.target.is_not(None))
-            .group_by(areas.c.cycle_id, areas.c.unit_id, areas.c.role_group_id, areas.c.area_id),
-        ),
-    )
-    for name, table, columns, fresh in sums:
-        keys = ["cycle_id", "unit_id", "role_group_id"] + (
-            ["area_id"] if "area_id" in table.c else []
-        )
-        kept_query = select(*[table.c[k] for k in (*keys, *columns)]).where(
+    for name, model in (("unit", ReportUnit), ("unit area", ReportUnitArea)):
+        table, keys = model.__table__, UNIT_KEYS[model]
+        kept_query = select(*[table.c[k] for k in (*keys, *UNIT_COLUMNS[model])]).where(
             table.c.cycle_id == cycle.id
         )
+        fresh = _sums_per_unit(model, cycle.id)
         kept, expected = _keyed(kept_query, len(keys)), _keyed(fresh, len(keys))
         for key, values in list(expected.items()):  # every group's row: the groups' sum
             every = (key[0], key[1], ALL_GROUPS, *key[3:])

@@ -7,11 +7,11 @@ from lms.audit import audit
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import current_locale
-from lms.models import Cycle, Unit
+from lms.jobs import file_path, job_of, mimetype
 from lms.permissions import report_roots
 from lms.reports import bp
 from lms.reports.export import report_csv, report_xlsx
-from lms.reports.jobs import KINDS, download_name, file_path, job_of, request_export
+from lms.reports.jobs import KINDS, download_name, request_export, subject_of
 from lms.reports.lookups import (
     ReportNotFound,
     cycles,
@@ -126,28 +126,25 @@ def export(code: str, fmt: str):
 @bp.route("/exports/<job_id>")
 @login_required
 def export_job(job_id: str):
-    job = job_of(current_user, job_id)
+    job = job_of(current_user, job_id, tuple(KINDS.values()))
     if job is None:
         abort(404)
     db.session.refresh(job)
+    unit, cycle = subject_of(job)
     return render_template(
-        "reports/job.html",
-        job=job,
-        unit=db.session.get(Unit, job.unit_id),
-        cycle=db.session.get(Cycle, job.cycle_id),
-        name=download_name(job),
+        "reports/job.html", job=job, unit=unit, cycle=cycle, name=download_name(job)
     )
 
 
 @bp.route("/exports/<job_id>/file")
 @login_required
 def export_file(job_id: str):
-    job = job_of(current_user, job_id)
+    job = job_of(current_user, job_id, tuple(KINDS.values()))
     if job is None or job.status != "done" or not file_path(job).is_file():
         abort(404)
     return send_file(
         file_path(job),
-        mimetype=KINDS[job.kind][1],
+        mimetype=mimetype(job),
         as_attachment=True,
         download_name=download_name(job),
         max_age=0,

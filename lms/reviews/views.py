@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import permissions
+from lms.activities.lookups import visible_activity_or_404
 from lms.cycles import cycle_areas, cycle_or_404
 from lms.extensions import db
 from lms.feedback.services import counts_by_target
@@ -154,13 +155,6 @@ def versions(employee_no: str, be_year: int):
 # -- verification --------------------------------------------------------------------------------
 
 
-def _activity_or_404(activity_id: int) -> LearningActivity:
-    activity = db.session.get(LearningActivity, activity_id)
-    if activity is None or not permissions.can_view_person(current_user, activity.person):
-        abort(404)
-    return activity
-
-
 def _back_to_log(activity):
     return redirect(
         url_for(
@@ -175,7 +169,7 @@ def _back_to_log(activity):
 @bp.route("/review/activities/<int:activity_id>/verify", methods=["POST"])
 @login_required
 def verify(activity_id: int):
-    activity = _activity_or_404(activity_id)
+    activity = visible_activity_or_404(current_user, activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     applied = {"1": True, "0": False}.get(request.form.get("applied", ""))

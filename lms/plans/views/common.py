@@ -1,21 +1,11 @@
-"""What the plan's pages share: my goal or 404, the plan's address, one step posted from a
-button (committed, or refused with the reason)."""
+"""What the plan's pages share: the plan's address, the version a form was opened on, one step
+posted from a button (committed, or refused with the reason)."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
 
-from lms.extensions import db
-from lms.models import Goal
 from lms.plans.forms import PlanActionForm
 from lms.requests import whole_number
 from lms.rules import attempt
-
-
-def my_goal_or_404(cycle, goal_id: int) -> Goal:
-    goal = db.session.get(Goal, goal_id)
-    if goal is None or goal.plan.person_id != current_user.id or goal.plan.cycle_id != cycle.id:
-        abort(404)
-    return goal
 
 
 def plan_url(cycle, anchor: str | None = None) -> str:

@@ -12,6 +12,7 @@ from lms.learning import kinds_in_order
 from lms.models import ActivityKind, Course, PlannedActivity, SkillArea
 from lms.plans import bp
 from lms.plans.forms import GoalForm, PlannedActivityForm
+from lms.plans.lookups import my_goal_or_404
 from lms.plans.services import (
     add_course_to_goal,
     add_goal,
@@ -25,7 +26,7 @@ from lms.plans.services import (
     update_planned_activity,
 )
 from lms.plans.suggestions import suggest_courses
-from lms.plans.views.common import my_goal_or_404, plan_action, plan_url, version_of
+from lms.plans.views.common import plan_action, plan_url, version_of
 from lms.rules import attempt
 
 
@@ -54,7 +55,7 @@ def _goal_values(form) -> dict:
 @login_required
 def goal_form(be_year: int, goal_id: int | None = None):
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id) if goal_id else None
+    goal = my_goal_or_404(current_user, cycle, goal_id) if goal_id else None
     plan = goal.plan if goal else find_plan(current_user, cycle)
     form = _goal_form(cycle, goal)
     if request.method == "GET":
@@ -88,7 +89,7 @@ def goal_form(be_year: int, goal_id: int | None = None):
 @login_required
 def goal_delete(be_year: int, goal_id: int):
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id)
+    goal = my_goal_or_404(current_user, cycle, goal_id)
     return plan_action(
         cycle,
         lambda version: delete_goal(goal, by=current_user, version=version),
@@ -100,7 +101,7 @@ def goal_delete(be_year: int, goal_id: int):
 @login_required
 def goal_move(be_year: int, goal_id: int, direction: str):
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id)
+    goal = my_goal_or_404(current_user, cycle, goal_id)
     step = {"up": -1, "down": 1}.get(direction)
     if step is None:
         abort(404)
@@ -158,7 +159,7 @@ def _activity_values(form) -> dict:
 @login_required
 def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id)
+    goal = my_goal_or_404(current_user, cycle, goal_id)
     activity = None
     if activity_id is not None:
         activity = db.session.get(PlannedActivity, activity_id)
@@ -206,7 +207,7 @@ def activity_form(be_year: int, goal_id: int, activity_id: int | None = None):
 @login_required
 def activity_delete(be_year: int, goal_id: int, activity_id: int):
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id)
+    goal = my_goal_or_404(current_user, cycle, goal_id)
     activity = db.session.get(PlannedActivity, activity_id)
     if activity is None or activity.goal_id != goal.id:
         abort(404)
@@ -222,7 +223,7 @@ def activity_delete(be_year: int, goal_id: int, activity_id: int):
 def add_course(be_year: int, goal_id: int, course_id: int):
     """Add a catalogue course to a goal as formal (10) learning."""
     cycle = cycle_or_404(be_year)
-    goal = my_goal_or_404(cycle, goal_id)
+    goal = my_goal_or_404(current_user, cycle, goal_id)
     course = db.session.get(Course, course_id)
     if course is None or not course.active:
         abort(404)

@@ -14,14 +14,12 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.plans import bp
 from lms.plans.actions import available_actions
+from lms.plans.carry_over import carry_over, carry_over_candidates, previous_plan
 from lms.plans.forms import PlanActionForm
 from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
 from lms.plans.services import (
     build_from_gaps,
-    carry_over,
-    carry_over_candidates,
     find_plan,
-    previous_plan,
 )
 from lms.plans.suggestions import suggestions_for_plan
 from lms.plans.views.common import plan_action
