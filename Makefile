@@ -42,11 +42,13 @@ format: install
 	$(BIN)/ruff format lms tests
 	$(BIN)/ruff check --fix lms tests
 
+PYTEST := $(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),auto) --dist loadscope
+
 test: lint  ## the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest -q; \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL, a database per worker)"; \
+		$(PYTEST); \
 	fi
 
 screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai and English

@@ -18,7 +18,7 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import bindparam, event, func, select, text
+from sqlalchemy import bindparam, create_engine, event, func, select, text
 
 from lms import create_app
 from lms.content import load_all
@@ -78,6 +78,7 @@ def _no_waiting_for_the_disk(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
     else:
         cursor.execute("SET synchronous_commit TO OFF")
     cursor.close()
@@ -85,8 +86,27 @@ def _no_waiting_for_the_disk(dbapi_connection, _record) -> None:
         dbapi_connection.commit()
 
 
+def _database_of_this_worker() -> None:
+    """Under pytest-xdist (`make test` runs two workers) each worker gets its own PostgreSQL
+    database, `<TEST_DATABASE_URL's>_<worker>`, created on first use; SQLite files are already
+    per worker (each has its own temporary folder)."""
+    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return
+    server, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+        if exists.scalar() is None:
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = f"{server}/{own}"
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    _database_of_this_worker()
     instance = tmp_path_factory.mktemp("instance")
     os.environ["INSTANCE_PATH"] = str(instance)
     application = create_app({"ENV_NAME": "testing", "UPLOAD_DIR": str(instance / "uploads")})
