@@ -52,6 +52,7 @@ SHOTS = [
     ("supervisor", "/review/D0005/{Y}", "review-plan"),
     ("supervisor", "/people/D0009/learning/{Y}", "verify-learning"),
     ("supervisor", "/review/D0006/{P}/evaluate", "evaluation"),
+    ("supervisor", "/review/D0006/{Y}/evaluate", "evaluation-before-its-period"),
     ("supervisor", "/team/evaluation/{P}", "team-evaluation"),
     ("supervisor", "/review/delegation", "delegation"),
     ("staff", "/inbox/", "staff-inbox"),
