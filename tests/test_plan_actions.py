@@ -163,3 +163,10 @@ def test_roles_see_only_their_own_steps(drafted):
     assert not available_actions(plan, boss)["edit"]
     assert not any(available_actions(plan, stranger).values())
     assert "ผู้บังคับบัญชา" in str(available_actions(plan, stranger)["approve"].reason)
+
+
+def test_without_a_plan_one_may_be_started_only_while_the_cycle_is_open(cycle, closed_cycle):
+    person = PersonFactory()
+    assert available_actions(None, person, cycle=cycle)["edit"]
+    assert not available_actions(None, person, cycle=closed_cycle)["edit"]
+    assert not available_actions(None, person, cycle=cycle)["submit"]

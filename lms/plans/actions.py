@@ -83,13 +83,17 @@ def evaluation_is_due(plan: Plan, day: date | None = None) -> bool:
     )
 
 
-def available_actions(plan: Plan | None, by: Person, *, route=None) -> dict[str, Action]:
-    """Every step of `NAMES` for `by` on `plan` (None: not started), each allowed or with the
-    reason it is not. `route` (the owner's review route) saves a look-up when known."""
+def available_actions(
+    plan: Plan | None, by: Person, *, route=None, cycle=None
+) -> dict[str, Action]:
+    """Every step of `NAMES` for `by` on `plan`, each allowed or with the reason it is not.
+    No plan yet: `by`'s own in `cycle`, which they may start while the cycle is open. `route`
+    (the owner's review route) saves a look-up when known."""
     acts = {name: Action(name) for name in NAMES}
     if plan is None:
-        acts["edit"].allowed = True
-        acts["submit"].reason = _l("Add at least one goal before you submit the plan.")
+        closed = _closed(cycle) if cycle is not None else None
+        acts["edit"] = Action("edit", allowed=closed is None, reason=closed)
+        acts["submit"].reason = closed or _l("Add at least one goal before you submit the plan.")
         return acts
     status, cycle = S(plan.status), plan.cycle
     owner = permissions.is_owner(by, plan.person_id)

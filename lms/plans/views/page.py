@@ -43,7 +43,7 @@ def show(be_year: int):
     earlier = previous_plan(current_user, cycle)
     locale = current_locale()
     route = permissions.review_route(current_user)
-    actions = available_actions(plan, current_user, route=route)
+    actions = available_actions(plan, current_user, route=route, cycle=cycle)
     editable = actions["edit"].allowed
     latest = latest_submitted(current_user)
     suggestions = {}
