@@ -104,8 +104,11 @@ def approve_many():
         plan_id, version = whole_number(plan_id), whole_number(version)
         if plan_id is not None and version is not None:
             choices.append((plan_id, version))
-    result = approve_many_plans(choices, by=current_user)
-    db.session.commit()
+    done = attempt(lambda: approve_many_plans(choices, by=current_user))
+    if not done.ok:
+        flash(done.message, "error")
+        return redirect(url_for("inbox.index"))
+    result = done.result
     if result.approved:
         flash(
             ngettext("%(num)d plan approved.", "%(num)d plans approved.", result.approved),
