@@ -19,7 +19,6 @@ from lms.permissions.changes import (
 from lms.permissions.people import (
     MAX_CHAIN,
     above,
-    active_delegation,
     below_query,
     can_browse_people,
     can_view_evidence,
@@ -63,7 +62,6 @@ __all__ = [
     "Line",
     "Route",
     "above",
-    "active_delegation",
     "below_query",
     "can_browse_people",
     "can_edit_learning",

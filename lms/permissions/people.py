@@ -117,12 +117,6 @@ def running_delegations(delegator: Person, day: date | None = None) -> list[Dele
     )
 
 
-def active_delegation(delegator: Person, day: date | None = None) -> Delegation | None:
-    """The delegation `delegator` has running on `day` (today), the latest made if several."""
-    running = running_delegations(delegator, day)
-    return running[0] if running else None
-
-
 def reviews_as_delegate(reviewer: Person, person: Person) -> bool:
     """Is `reviewer` standing in today for someone above `person`?"""
     ids = delegator_ids(reviewer)

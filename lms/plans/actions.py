@@ -99,9 +99,7 @@ def available_actions(
     owner = permissions.is_owner(by, plan.person_id)
     if owner:
         _owner_actions(acts, plan, status, cycle, route)
-    else:
-        _reviewer_actions(acts, plan, status, cycle, by)
-    reviews = not owner and permissions.can_review_plan(by, plan)
+    reviews = not owner and _reviewer_actions(acts, plan, status, cycle, by)
     if owner or reviews:
         evaluated = status in (S.APPROVED, S.COMPLETED)
         acts["evaluation"] = _when(evaluated, "evaluation", None)
@@ -160,13 +158,14 @@ def _submit(plan: Plan, closed, route) -> Action:
     return Action("submit", True)
 
 
-def _reviewer_actions(acts, plan: Plan, status: S, cycle, by: Person) -> None:
+def _reviewer_actions(acts, plan: Plan, status: S, cycle, by: Person) -> bool:
+    """The reviewer's steps; False when `by` does not review this plan's owner."""
     for name in OWNER:
         acts[name].reason = _l("Only the person themselves can change their development plan.")
     if not permissions.can_review_plan(by, plan):
         for name in REVIEWER:
             acts[name].reason = _l("Only a supervisor of this person can review their plan.")
-        return
+        return False
     closed = None if not cycle.is_closed else _l("The cycle is closed.")
     acts["approve"] = _when(status == S.SUBMITTED, "approve", closed)
     acts["return"] = _when(status == S.SUBMITTED, "return", closed)
@@ -186,6 +185,7 @@ def _reviewer_actions(acts, plan: Plan, status: S, cycle, by: Person) -> None:
         )
         acts["complete"] = Action("complete", reason=early)
         acts["complete_early"] = Action("complete_early", True, early, needs_reason=True)
+    return True
 
 
 class ActionRefused(PlanError):
