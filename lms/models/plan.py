@@ -37,7 +37,7 @@ class Plan(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     cycle: Mapped[Cycle] = relationship()
     goals: Mapped[list["Goal"]] = relationship(
-        back_populates="plan", order_by="Goal.position", cascade="all, delete-orphan"
+        back_populates="plan", order_by="(Goal.position, Goal.id)", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -68,7 +68,9 @@ class Goal(db.Model):
     plan: Mapped[Plan] = relationship(back_populates="goals")
     area: Mapped[SkillArea] = relationship()
     activities: Mapped[list["PlannedActivity"]] = relationship(
-        back_populates="goal", order_by="PlannedActivity.position", cascade="all, delete-orphan"
+        back_populates="goal",
+        order_by="(PlannedActivity.position, PlannedActivity.id)",
+        cascade="all, delete-orphan",
     )
 
     __table_args__ = (
