@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk loadtest clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk loadtest faults clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ demo: init  ## load the demo organisation and its five demo log-ins
 
 run: demo  ## serve the demo on http://127.0.0.1:5000, with the task queue's consumer beside it
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEV) $(BIN)/huey_consumer lms.worker.huey -k thread -w 2 -d 0.1 -m 1 -q & \
+	$(DEV) $(BIN)/huey_consumer lms.worker.huey -k thread -w 2 -d 0.1 -m 1 -q --graceful-signal TERM --shutdown-timeout 20 & \
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: install  ## ruff, and the import contracts of pyproject.toml (dependencies point down)
@@ -62,6 +62,9 @@ bench-bulk: install  ## one transaction changing 10,000 of 100,000 people on Pos
 
 loadtest: install  ## 20 people for 60 s on gunicorn + a fresh local PostgreSQL (locust, headless)
 	bash tests/load/run.sh
+
+faults: install  ## Redis stopped, the consumer killed, a table locked: gunicorn + PostgreSQL + Redis
+	$(BIN)/python tests/faults/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

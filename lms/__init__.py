@@ -92,15 +92,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def _database_timeouts(app: Flask) -> None:
-    """On PostgreSQL: bounded waits to connect, to get a pooled connection and per statement
-    (JIT off: it costs more than it saves on the app's short queries)."""
+    """On PostgreSQL: bounded waits to connect, to get a pooled connection, per statement and
+    for a lock (JIT off: it costs more than it saves on the app's short queries)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     options["pool_timeout"] = app.config["DB_POOL_TIMEOUT"]
     options["connect_args"] = {
         "connect_timeout": app.config["DB_CONNECT_TIMEOUT"],
-        "options": f"-c statement_timeout={app.config['DB_STATEMENT_TIMEOUT_MS']} -c jit=off",
+        "options": (
+            f"-c statement_timeout={app.config['DB_STATEMENT_TIMEOUT_MS']} "
+            f"-c lock_timeout={app.config['DB_LOCK_TIMEOUT_MS']} -c jit=off"
+        ),
     }
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

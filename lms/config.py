@@ -42,6 +42,9 @@ class Config:
         # Report files made by the task queue (lms.tasks), kept EXPORT_KEEP_HOURS for download.
         self.EXPORT_DIR = env.get("EXPORT_DIR", str(Path(instance_path) / "exports"))
         self.EXPORT_KEEP_HOURS = int(env.get("EXPORT_KEEP_HOURS", "24"))
+        # A running job without a heartbeat for this long lost its consumer (killed): its page
+        # says "try again", and the next consumer to start (or any within a minute) re-runs it.
+        self.JOB_STALE_SECONDS = int(env.get("JOB_STALE_SECONDS", "180"))
         # Tests run queued tasks at once, in the process that queues them.
         self.TASKS_IMMEDIATE = _bool("TASKS_IMMEDIATE", False)
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
@@ -61,6 +64,12 @@ class Config:
         self.REMIND_WAITING_DAYS = int(env.get("REMIND_WAITING_DAYS", "7"))
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: log-in goes on, each process counting for itself (logged once), and the
+        # shared counters come back by themselves when Redis does. A second's wait at most.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")  # per address
         # Per account: slows guessing down to 5 a minute, and the real owner waits a minute at
         # most (never locked out for an hour by someone else's wrong tries).
@@ -82,6 +91,16 @@ class Config:
         # A stalled database answers 503 within seconds instead of holding workers (PostgreSQL).
         self.DB_CONNECT_TIMEOUT = int(env.get("DB_CONNECT_TIMEOUT", "3"))  # seconds
         self.DB_STATEMENT_TIMEOUT_MS = int(env.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+        # A page waits this long for a lock (a table locked by a migration or a stuck
+        # transaction), then answers 503: its worker thread is free again in a second.
+        # Commands and the task queue's consumer wait as long as it takes.
+        self.DB_LOCK_TIMEOUT_MS = int(env.get("DB_LOCK_TIMEOUT_MS", "1000"))
+        # While the database stalls, at most this many page requests of a process wait on it;
+        # the others answer 503 at once, so a thread stays free for /healthz (one less than
+        # gunicorn's threads per worker).
+        self.STALL_SLOTS = int(
+            env.get("STALL_SLOTS", str(max(int(env.get("GUNICORN_THREADS", "4")) - 1, 1)))
+        )
         self.DB_POOL_TIMEOUT = int(env.get("DB_POOL_TIMEOUT", "5"))  # seconds to get a connection
         # How many reverse proxies set X-Forwarded-For/-Proto in front of the app (0: none).
         self.PROXY_FIX_X_FOR = int(env.get("PROXY_FIX_X_FOR", "0"))

@@ -1,8 +1,20 @@
 """Friendly error pages in the user's language (JSON for API and autosave calls)."""
 
+import threading
+import time
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -11,7 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.auth.services import safe_next
-from lms.extensions import db
+from lms.extensions import db, login_manager
+from lms.rules import CHANGED_MEANWHILE
 
 MESSAGES = {
     400: (_l("Something in the request was not right"), _l("Please go back and try again.")),
@@ -40,10 +53,7 @@ MESSAGES = {
 }
 
 
-CONFLICT = _l(
-    "This was changed in another window or by a second click a moment ago. The first change "
-    "is saved; please look at the page again before changing more."
-)
+CONFLICT = CHANGED_MEANWHILE
 
 
 def _same_site_path(referrer: str | None) -> str | None:
@@ -95,7 +105,70 @@ def error_response(status: int, detail: str | None = None):
     )
 
 
+class StallGuard:
+    """While the database stalls (a lock or statement timeout, an outage, in the last
+    REMEMBER seconds), this process lets at most `slots` page requests wait on it at once and
+    answers the others 503 at once, without the database: a worker thread stays free for
+    /healthz and for the pages that still work, and the queue of requests drains in
+    milliseconds instead of a lock timeout each. Outside a stall it does nothing."""
+
+    REMEMBER = 5.0  # seconds after the last database failure
+
+    def __init__(self, slots: int):
+        self.slots = threading.BoundedSemaphore(max(slots, 1))
+        self.until = 0.0
+
+    def noticed(self) -> None:
+        self.until = time.monotonic() + self.REMEMBER
+
+    def admit(self) -> bool:
+        """May this request go to the database? (It then holds a slot until it ends.)"""
+        if time.monotonic() >= self.until:
+            return True
+        if not self.slots.acquire(blocking=False):
+            return False
+        g.stall_slot = True
+        return True
+
+    def release(self) -> None:
+        if g.pop("stall_slot", False):
+            self.slots.release()
+
+
+UNGUARDED = {"main.healthz", "static", "main.font"}  # never wait on the database
+
+
+def unavailable(app: Flask):
+    """The 503 page, rendered without touching the database again (not even to ask who is
+    logged in): the same lock or outage would hold it, and the worker, once more."""
+    g.database_down = True
+    g._login_user = login_manager.anonymous_user()  # Flask-Login: loaded, as nobody
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: the pool replaces it
+        app.logger.warning("Rollback failed after a database error", exc_info=True)
+    response = make_response(error_response(503))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def register(app: Flask) -> None:
+    guard = StallGuard(app.config["STALL_SLOTS"])
+    app.extensions["stall_guard"] = guard
+
+    @app.before_request
+    def _shed_while_stalled():
+        if request.endpoint in UNGUARDED or guard.admit():
+            return None
+        app.logger.warning(
+            "Database stalled: %s %s answered 503 at once", request.method, request.path
+        )
+        return unavailable(app)
+
+    @app.teardown_request
+    def _free_the_slot(_error=None):
+        guard.release()
+
     @app.errorhandler(CSRFError)
     def _csrf(error):
         db.session.rollback()
@@ -114,10 +187,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(SQLAlchemyTimeoutError)
     def _database_unavailable(_error):
-        """The database is down, stalled or too slow: say so quickly instead of a 500."""
-        db.session.rollback()
+        """The database is down, stalled, locked or too slow: say so at once instead of a 500
+        (and shed the requests that would wait the same way, for a few seconds)."""
+        guard.noticed()
         app.logger.error("Database unavailable on %s %s", request.method, request.path)
-        return error_response(503)
+        return unavailable(app)
 
     @app.errorhandler(StaleDataError)
     def _changed_meanwhile(_error: StaleDataError):

@@ -28,7 +28,7 @@ class NavItem:
 
 
 def nav_items() -> list[NavItem]:
-    if not current_user.is_authenticated:
+    if g.get("database_down") or not current_user.is_authenticated:
         return []
     items = [
         NavItem("main.home", _l("Home"), "/"),

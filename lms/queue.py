@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask, has_app_context
 from huey import RedisHuey, SqliteHuey
+from redis import ConnectionPool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def _make_huey():
     url = os.environ.get("REDIS_URL")
     if url:
-        return RedisHuey("thaksa", url=url)
+        # Bounded waits: a Redis that is down or unreachable fails a web request's enqueue in
+        # seconds (the job is then failed, lms.jobs.queue), never holds it.
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        return RedisHuey("thaksa", connection_pool=pool)
     folder = Path(os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
     folder.mkdir(parents=True, exist_ok=True)
     path = os.environ.get("HUEY_SQLITE", str(folder / "tasks.sqlite"))

@@ -3,7 +3,15 @@ Action: a step a person may take next, or why not (pages and the API render from
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
 from lms.extensions import db
+
+CHANGED_MEANWHILE = _l(
+    "This was changed in another window or by a second click a moment ago. The first change "
+    "is saved; please look at the page again before changing more."
+)
 
 
 class RuleError(ValueError):
@@ -22,6 +30,13 @@ def show_on_form(form, error: RuleError) -> str:
         if name in form:
             form[name].errors = [*form[name].errors, str(message)]
     return str(error.message)
+
+
+class ChangedMeanwhile(RuleError):
+    """Two saves of one row at once (two reviewers, a double-click): the first one won."""
+
+    def __init__(self, message=CHANGED_MEANWHILE):
+        super().__init__(message)
 
 
 @dataclass
@@ -54,13 +69,20 @@ class Attempt:
         return self.refusal is None
 
 
-def attempt(action, form=None) -> Attempt:
+def attempt(action, form=None, *, raced: bool = False) -> Attempt:
     """Run `action()` and commit the request's one transaction. When a rule refuses it, roll
     back and say why, with the field errors put beside `form`'s fields, so the page can show
-    the form again with what the person typed."""
+    the form again with what the person typed. `raced`: a write that lost a race with another
+    transaction (StaleDataError) is a ChangedMeanwhile refusal the view explains (who won);
+    otherwise the app's conflict handler sends the person back to the page."""
     try:
-        result = action()
-        db.session.commit()
+        try:
+            result = action()
+            db.session.commit()
+        except StaleDataError as lost:
+            if not raced:
+                raise
+            raise ChangedMeanwhile() from lost
     except RuleError as refusal:
         db.session.rollback()
         message = show_on_form(form, refusal) if form is not None else str(refusal.message)

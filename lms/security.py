@@ -1,7 +1,6 @@
 """Security headers: a Content-Security-Policy without inline script, and friends."""
 
 from flask import Flask, g, request
-from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -25,7 +24,10 @@ def register_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        personal = current_user and current_user.is_authenticated
+        # Only a response that loaded its reader can carry personal data; asking who is logged
+        # in here would make /healthz and the 503 page wait on a stalled database.
+        reader = g.get("_login_user")  # Flask-Login's loaded user, if any
+        personal = g.get("database_down") or (reader is not None and reader.is_authenticated)
         if request.endpoint != "static" and (personal or g.get("api_person") is not None):
             # Everything a logged-in person sees is theirs or their people's: never kept by a
             # shared cache, a proxy or the browser's back-forward history on a shared PC.

@@ -10,7 +10,7 @@ from lms.extensions import db
 def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not used", "queue": "ok"}
 
 
 def test_healthz_reports_unreachable_database(client, monkeypatch):
@@ -69,6 +69,7 @@ def test_postgresql_connections_have_timeouts(app):
     db.engine.dispose()
     with db.engine.connect() as connection:
         assert connection.execute(text("SHOW statement_timeout")).scalar() == "15s"
+        assert connection.execute(text("SHOW lock_timeout")).scalar() == "1s"
         assert connection.execute(text("SHOW jit")).scalar() == "off"
 
 

@@ -16,8 +16,9 @@ from lms.extensions import db
 
 
 def no_statement_timeout() -> None:
-    """The web's per-statement limit (DB_STATEMENT_TIMEOUT_MS) does not apply to commands,
-    which may rightly run long (imports, reminders for a whole organisation)."""
+    """The web's per-statement and lock limits (DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS)
+    do not apply to commands, which may rightly run long (imports, reminders for a whole
+    organisation) or wait for a page's transaction to end."""
     engine = db.engine
     if engine.dialect.name == "postgresql" and not event.contains(engine, "connect", _unlimited):
         event.listen(engine, "connect", _unlimited)
@@ -26,6 +27,7 @@ def no_statement_timeout() -> None:
 def _unlimited(dbapi_connection, _record) -> None:
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
+        cursor.execute("SET lock_timeout = 0")
     dbapi_connection.commit()
 
 

@@ -1,6 +1,7 @@
 """Home page, /healthz, the language toggle and the Sarabun web font."""
 
 import threading
+import time
 
 from flask import (
     abort,
@@ -17,8 +18,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from lms.auth.services import safe_next
-from lms.extensions import csrf, db
+from lms.extensions import csrf, db, limiter
 from lms.fonts import FONT_DIR, WEB_FONTS
+from lms.jobs import consumer_seen
 from lms.main import bp
 from lms.main.services import home_summary
 from lms.permissions import report_roots
@@ -45,32 +47,67 @@ def home():
 MAX_OVERVIEWS = 3  # an admin sees the first roots; the reports page lists every one
 
 
-HEALTH_WAIT = 1.5  # seconds: a load balancer hears 503 within 2 s whatever the database does
+HEALTH_WAIT = 1.5  # seconds: a load balancer hears an answer within 2 s whatever happens
+CONSUMER_QUIET = 180  # seconds without a consumer's sign of life (it says so every minute)
+
+
+def _database() -> str:
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return "ok"
+
+
+def _redis() -> str:
+    if not current_app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        return "not used"
+    return "ok" if limiter.storage.check() else "unreachable"
+
+
+def _queue() -> str:
+    if current_app.config.get("TASKS_IMMEDIATE"):
+        return "ok"  # tests: tasks run in the requesting process
+    quiet = consumer_seen()
+    if quiet is None or quiet > CONSUMER_QUIET:
+        return "no consumer"  # files wait in line until a consumer runs
+    return "ok"
+
+
+CHECKS = {"database": _database, "redis": _redis, "queue": _queue}
 
 
 @bp.route("/healthz")
 @csrf.exempt
 def healthz():
-    """200 when the database answers SELECT 1 within HEALTH_WAIT seconds, else 503."""
+    """Each dependency, asked at once and each given HEALTH_WAIT seconds: the database, Redis
+    (the shared log-in counters) and the task queue (with a consumer alive). 503 only when
+    this instance cannot serve pages (no database); Redis or the queue down is "degraded": log-in
+    and pages go on (per-process counters; files fail with "try again")."""
     app = current_app._get_current_object()
-    answered: list[bool] = []
+    answers: dict[str, str] = {}
 
-    def ask() -> None:
+    def ask(name: str, check) -> None:
         with app.app_context():
             try:
-                with db.engine.connect() as connection:
-                    connection.execute(text("SELECT 1"))
-                answered.append(True)
+                answers[name] = check()
             except Exception:
-                app.logger.exception("Health check: database unreachable")
+                app.logger.warning("Health check: %s unreachable", name, exc_info=True)
+                answers[name] = "unreachable"
 
-    # A daemon thread: a database that hangs cannot hold the health check (or the worker).
-    probe = threading.Thread(target=ask, daemon=True)
-    probe.start()
-    probe.join(HEALTH_WAIT)
-    if not answered:
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    # Daemon threads: a dependency that hangs cannot hold the health check (or the worker).
+    probes = [
+        threading.Thread(target=ask, args=(name, check), daemon=True)
+        for name, check in CHECKS.items()
+    ]
+    for probe in probes:
+        probe.start()
+    deadline = time.monotonic() + HEALTH_WAIT
+    for probe in probes:
+        probe.join(max(deadline - time.monotonic(), 0))
+    report = {name: answers.get(name, "unreachable") for name in CHECKS}
+    if report["database"] != "ok":
+        return jsonify(status="error", **report), 503
+    degraded = report["redis"] == "unreachable" or report["queue"] != "ok"
+    return jsonify(status="degraded" if degraded else "ok", **report)
 
 
 @bp.route("/language", methods=["POST"])

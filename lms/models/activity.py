@@ -58,8 +58,12 @@ class LearningActivity(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic lock: a verification (or edit) made from a page showing an older version is
+    # refused, so of two reviewers at once one wins and the other is told.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    verified_by: Mapped[Person | None] = relationship(foreign_keys=[verified_by_id])
     cycle: Mapped[Cycle] = relationship()
     goal: Mapped[Goal | None] = relationship()
     kind: Mapped[ActivityKind | None] = relationship()
@@ -83,6 +87,7 @@ class LearningActivity(db.Model):
         Index("ix_learning_activities_person", "person_id"),
         UniqueConstraint("person_id", "submission_key"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
 
 class EvidenceFile(db.Model):

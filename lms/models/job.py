@@ -11,7 +11,7 @@ from lms.clock import utcnow
 from lms.extensions import db
 from lms.vocab import sql_in
 
-JOB_KINDS = ("report_pdf", "report_people")
+JOB_KINDS = ("report_pdf", "report_people", "plan_pdf")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
@@ -30,6 +30,10 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Written by the consumer while it runs the job; a running job whose heartbeat stopped
+    # belongs to a consumer that died (lms.jobs.recover_abandoned).
+    heartbeat_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # runs started
 
     __table_args__ = (
         CheckConstraint(sql_in("kind", JOB_KINDS), name="kind_known"),

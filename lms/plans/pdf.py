@@ -1,9 +1,13 @@
-"""The IDP as a print-ready PDF form in Thai (WeasyPrint, Sarabun), ready for signature."""
+"""The IDP as a print-ready PDF form in Thai (WeasyPrint, Sarabun), ready for signature.
+
+Made once per plan version and day and kept in PDF_CACHE_DIR. A large plan (more than
+LARGE_PLAN planned activities: one at its cap took 21 s) is made by the task queue: the
+request makes a job and its page says when the PDF is ready, as the report files do."""
 
 import secrets
 from pathlib import Path
 
-from flask import current_app, make_response, render_template
+from flask import current_app, make_response, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 from weasyprint import HTML
@@ -12,9 +16,10 @@ from lms.audit import audit
 from lms.clock import today
 from lms.extensions import db, limiter
 from lms.fonts import FONT_DIR
+from lms.jobs import NotAllowed, execute, progress, queue, start_job
 from lms.learning import planned_balance
-from lms.models import ActivityKind, Person, Plan
-from lms.permissions import review_route
+from lms.models import ActivityKind, Job, Person, Plan
+from lms.permissions import can_view_plan, review_route
 
 
 def render_plan_pdf(plan: Plan) -> bytes:
@@ -47,12 +52,24 @@ def _reviewer(plan: Plan) -> Person | None:
     return review_route(plan.person).reviewer
 
 
+LARGE_PLAN = 30  # planned activities; a plan with more has its PDF made by the task queue
+
+
+def is_large(plan: Plan) -> bool:
+    return sum(len(goal.activities) for goal in plan.goals) > LARGE_PLAN
+
+
+def cached_path(plan: Plan) -> Path:
+    """Where the plan's PDF of this version and day is kept."""
+    folder = Path(current_app.config["PDF_CACHE_DIR"])
+    return folder / f"plan-{plan.id}-v{plan.version}-{today().isoformat()}.pdf"
+
+
 def cached_plan_pdf(plan: Plan) -> bytes:
     """The plan's PDF, made once per version of the plan (and day, which it prints): kept in
     PDF_CACHE_DIR; earlier copies of the same plan are removed when a new one is made."""
-    folder = Path(current_app.config["PDF_CACHE_DIR"])
-    stamp = today().isoformat()
-    path = folder / f"plan-{plan.id}-v{plan.version}-{stamp}.pdf"
+    path = cached_path(plan)
+    folder = path.parent
     if path.is_file():
         return path.read_bytes()
     data = render_plan_pdf(plan)
@@ -66,7 +83,14 @@ def cached_plan_pdf(plan: Plan) -> bytes:
 
 
 def plan_pdf_response(plan: Plan, by: Person | None = None):
-    """The PDF as a download; a copy made by someone else than the owner is audited."""
+    """The PDF as a download; a copy made by someone else than the owner is audited. A large
+    plan not yet made today goes to the task queue: the answer is its job's page."""
+    reader = by or plan.person
+    if is_large(plan) and not cached_path(plan).is_file():
+        job = start_job(reader, "plan_pdf", {"plan_id": plan.id, "version": plan.version}, "th")
+        db.session.commit()
+        queue(job)  # a queue that is down fails the job at once: its page says so
+        return redirect(url_for("plans.pdf_job", job_id=job.id))
     response = make_response(cached_plan_pdf(plan))
     response.headers["Content-Type"] = "application/pdf"
     filename = f"IDP-{plan.person.employee_no}-FY{plan.cycle.be_year}.pdf"
@@ -75,6 +99,26 @@ def plan_pdf_response(plan: Plan, by: Person | None = None):
         audit("export_plan_pdf", by, plan)
         db.session.commit()
     return response
+
+
+def run_plan_pdf(job_id: str) -> None:
+    """Make a large plan's PDF into the cache (in the task queue)."""
+    execute(job_id, _make_plan_pdf)
+
+
+def _make_plan_pdf(job: Job) -> None:
+    plan = db.session.get(Plan, job.params["plan_id"])
+    reader = db.session.get(Person, job.person_id)
+    if plan is None or reader is None or not reader.is_active:
+        raise NotAllowed
+    if not can_view_plan(reader, plan):
+        raise NotAllowed
+    progress(job, 20)
+    cached_plan_pdf(plan)
+
+
+def plan_of_job(job: Job) -> Plan | None:
+    return db.session.get(Plan, job.params.get("plan_id"))
 
 
 def _pdf_key() -> str:

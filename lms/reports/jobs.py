@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from lms.audit import audit
 from lms.extensions import db
-from lms.jobs import file_path, finish, progress, start_job
+from lms.jobs import NotAllowed, execute, file_path, progress, start_job
 from lms.models import Cycle, Job, Person, RoleGroup, Unit
 from lms.permissions import can_view_unit
 from lms.reports.export import people_count, people_csv_lines
@@ -58,15 +58,14 @@ def download_name(job: Job) -> str:
 
 def run_export(job_id: str) -> None:
     """Make the job's file (in the task queue), committing progress as it goes."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.status == "done":
-        return
+    execute(job_id, _make_file)
+
+
+def _make_file(job: Job) -> None:
     person = db.session.get(Person, job.person_id)
     unit, cycle = subject_of(job)
     if person is None or not person.is_active or not can_view_unit(person, unit):
-        finish(job, "failed", error="not allowed any more")
-        return
-    progress(job, 5, status="running")
+        raise NotAllowed
     group_id = job.params.get("role_group_id")
     group = db.session.get(RoleGroup, group_id) if group_id else None
     target = file_path(job)
@@ -89,13 +88,9 @@ def run_export(job_id: str) -> None:
                     )
                 )
         partial.replace(target)
-    except Exception as problem:
-        db.session.rollback()
+    finally:
         partial.unlink(missing_ok=True)
-        finish(db.session.get(Job, job_id), "failed", error=type(problem).__name__)
-        raise
     job.file_name = target.name
-    finish(job, "done")
 
 
 def _write_people(job: Job, unit: Unit, cycle: Cycle, path: Path) -> None:

@@ -4,8 +4,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from lms.jobs import runs
 from lms.queue import huey, run_in_app
-from lms.reports.jobs import run_export
+from lms.reports.jobs import KINDS, run_export
 from lms.reports.summary import rebuild_stale
 from lms.reports.upkeep import rebuilds_deferred
 
@@ -16,9 +17,8 @@ def make_export(job_id: str) -> None:
     run_in_app(run_export, job_id)
 
 
-def queue_export(job_id: str) -> None:
-    """Queue the export; call it after the job's row is committed (the consumer reads it)."""
-    make_export(job_id)
+for _kind in KINDS.values():
+    runs(_kind, make_export)  # lms.jobs.queue(job) queues it (after the job's row is committed)
 
 
 @huey.task(retries=2, retry_delay=10)

@@ -7,9 +7,10 @@ from lms.audit import audit
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import current_locale
-from lms.jobs import file_path, job_of, mimetype
-from lms.permissions import report_roots
+from lms.jobs import QUEUE_DOWN, abandoned, file_path, job_of, mimetype, queue
+from lms.permissions import can_view_unit, report_roots
 from lms.reports import bp
+from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
 from lms.reports.export import report_csv, report_xlsx
 from lms.reports.jobs import KINDS, download_name, request_export, subject_of
 from lms.reports.lookups import (
@@ -21,7 +22,6 @@ from lms.reports.lookups import (
 )
 from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
 from lms.reports.queries import ensure_summary, unit_report
-from lms.reports.tasks import queue_export
 
 
 def _subject(code: str):
@@ -119,28 +119,43 @@ def export(code: str, fmt: str):
         abort(400)
     job = request_export(current_user, subject, fmt, current_locale())
     db.session.commit()
-    queue_export(job.id)
+    queue(job)  # a queue that is down fails the job at once: its page says so
     return redirect(url_for("reports.export_job", job_id=job.id))
+
+
+def _own_export_or_404(job_id: str):
+    """The reader's own report job, while they may still see its unit (a file made before
+    they lost the role is theirs no more), with its unit and cycle."""
+    job = job_of(current_user, job_id, tuple(KINDS.values()))
+    if job is None:
+        abort(404)
+    unit, cycle = subject_of(job)
+    if unit is None or cycle is None or not can_view_unit(current_user, unit):
+        abort(404)
+    return job, unit, cycle
 
 
 @bp.route("/exports/<job_id>")
 @login_required
 def export_job(job_id: str):
-    job = job_of(current_user, job_id, tuple(KINDS.values()))
-    if job is None:
-        abort(404)
+    job, unit, cycle = _own_export_or_404(job_id)
     db.session.refresh(job)
-    unit, cycle = subject_of(job)
     return render_template(
-        "reports/job.html", job=job, unit=unit, cycle=cycle, name=download_name(job)
+        "reports/job.html",
+        job=job,
+        unit=unit,
+        cycle=cycle,
+        name=download_name(job),
+        failed=job.status == "failed" or abandoned(job),
+        queue_down=job.error == QUEUE_DOWN,
     )
 
 
 @bp.route("/exports/<job_id>/file")
 @login_required
 def export_file(job_id: str):
-    job = job_of(current_user, job_id, tuple(KINDS.values()))
-    if job is None or job.status != "done" or not file_path(job).is_file():
+    job, _unit, _cycle = _own_export_or_404(job_id)
+    if job.status != "done" or not file_path(job).is_file():
         abort(404)
     return send_file(
         file_path(job),

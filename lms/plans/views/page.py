@@ -9,14 +9,17 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.assessments.services import latest_submitted
 from lms.cycles import cycle_areas, cycle_or_404, open_cycle
+from lms.extensions import db
 from lms.feedback.services import counts_by_target
 from lms.i18n import current_locale
+from lms.jobs import QUEUE_DOWN, abandoned, job_of
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.plans import bp
+from lms.plans import tasks as _tasks  # noqa: F401 - registers the PDF task with lms.jobs
 from lms.plans.actions import available_actions
 from lms.plans.carry_over import carry_over, carry_over_candidates, previous_plan
 from lms.plans.forms import PlanActionForm
-from lms.plans.pdf import pdf_rate_limit, plan_pdf_response
+from lms.plans.pdf import pdf_rate_limit, plan_of_job, plan_pdf_response
 from lms.plans.services import (
     build_from_gaps,
     find_plan,
@@ -170,3 +173,31 @@ def pdf(be_year: int):
     if plan is None:
         abort(404)
     return plan_pdf_response(plan)
+
+
+@bp.route("/files/<job_id>")
+@login_required
+def pdf_job(job_id: str):
+    """The page of a large plan's PDF being made by the task queue (the reader's own job, on a
+    plan they may still see)."""
+    job = job_of(current_user, job_id, ("plan_pdf",))
+    plan = plan_of_job(job) if job is not None else None
+    if plan is None or not permissions.can_view_plan(current_user, plan):
+        abort(404)
+    db.session.refresh(job)
+    if permissions.is_owner(current_user, plan.person_id):
+        download_url = url_for("plans.pdf", be_year=plan.cycle.be_year)
+        back_url = url_for("plans.show", be_year=plan.cycle.be_year)
+    else:
+        person, year = plan.person.employee_no, plan.cycle.be_year
+        download_url = url_for("people.plan_pdf", employee_no=person, be_year=year)
+        back_url = url_for("people.plan_view", employee_no=person, be_year=year)
+    return render_template(
+        "plans/pdf_job.html",
+        job=job,
+        plan=plan,
+        failed=job.status == "failed" or abandoned(job),
+        queue_down=job.error == QUEUE_DOWN,
+        download_url=download_url,
+        back_url=back_url,
+    )
