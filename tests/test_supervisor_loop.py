@@ -1,6 +1,7 @@
 """The supervisor's side of the loop, over HTTP as people use it: review, feedback,
 verification, year-end evaluation, the inbox, delegation, reassignment, and who may do what."""
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -144,7 +145,10 @@ def test_the_whole_loop_send_return_fix_send_approve_log_verify_evaluate(client,
         by=owner,
     )
     db.session.commit()
-    client.post(f"/review/activities/{activity.id}/verify", data={"applied": "1"})
+    client.post(
+        f"/review/activities/{activity.id}/verify",
+        data={"applied": "1", "version": activity.version},
+    )
     db.session.expire_all()
     activity = db.session.get(LearningActivity, activity.id)
     assert activity.verified_by_id == supervisor.id and activity.applied_at_work
@@ -586,3 +590,20 @@ def test_bulk_approve_names_nobody_it_may_not_review_and_says_it_once(client, se
     assert text.count('class="flash flash-') <= 2  # a summary, never one line per id
     cookie = response.request.headers.get("Cookie", "")
     assert len(cookie) < 4000
+
+
+def test_hr_pages_link_to_no_feedback_thread_hr_cannot_open(client, sent):
+    owner, plan, hr = sent["owner"], sent["plan"], sent["hr"]
+    log_activity(
+        owner,
+        plan.cycle,
+        {"bucket": "70", "title": "ทำรายงาน", "hours": Decimal(2), "occurred_on": date(2023, 2, 1)},
+        by=owner,
+    )
+    db.session.commit()
+    as_(client, hr)
+    for url in (f"/people/{owner.employee_no}/learning/2566", review_url(owner)):
+        text = page(client, url)
+        for link in set(re.findall(r'href="(/feedback/[^"]+)"', text)):
+            assert client.get(link).status_code == 200, (url, link)
+        assert "/feedback/" not in text

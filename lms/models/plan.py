@@ -35,6 +35,7 @@ class Plan(db.Model):
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
     cycle: Mapped[Cycle] = relationship()
     goals: Mapped[list["Goal"]] = relationship(
         back_populates="plan", order_by="(Goal.position, Goal.id)", cascade="all, delete-orphan"

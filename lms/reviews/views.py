@@ -3,6 +3,7 @@ verifying learning."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,12 +26,40 @@ from lms.reviews import bp
 from lms.reviews.forms import ReviewForm
 from lms.reviews.services import (
     MAX_BULK,
+    VerificationConflict,
     unverify_activity,
+    verification_now,
     verify_activity,
     verify_many,
 )
 from lms.reviews.services import approve_many as approve_many_plans
-from lms.rules import attempt
+from lms.rules import Attempt, ChangedMeanwhile, attempt
+from lms.vocab import PlanStatus
+
+NO_VERSION = _l(
+    "This page did not say which version of the plan it showed, so nothing was decided. "
+    "Your comment is kept: look at the plan below and decide again."
+)
+
+
+def decided_by_someone_else(plan, by):
+    """When another reviewer decided the plan first: what the one who lost the race is told."""
+    if plan is None or plan.reviewed_by_id in (None, by.id):
+        return None
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.RETURNED, PlanStatus.COMPLETED):
+        return None
+    who = plan.reviewed_by.name_th if plan.reviewed_by else ""
+    if plan.status == PlanStatus.RETURNED:
+        return _(
+            "%(name)s returned this plan a moment ago. Their decision stands; yours was not "
+            "saved. Your comment is kept below.",
+            name=who,
+        )
+    return _(
+        "%(name)s approved this plan a moment ago. Their decision stands; yours was not "
+        "saved. Your comment is kept below.",
+        name=who,
+    )
 
 
 def _review_page(person, cycle, plan, form, error=None, status=200):
@@ -71,17 +100,22 @@ def plan(employee_no: str, be_year: int):
     if decision not in ("approve", "return"):
         abort(400)
     decide = approve_plan if decision == "approve" else return_plan
-    done = attempt(
-        lambda: decide(
-            plan, by=current_user, comment=form.comment.data, version=form.version_number()
-        ),
-        form,
-    )
+    seen = form.version_number()
+    if seen is None:  # a page must say which version it showed: no blind decisions
+        done = Attempt(refusal=PlanConflict(NO_VERSION), message=str(NO_VERSION))
+    else:
+        done = attempt(
+            lambda: decide(plan, by=current_user, comment=form.comment.data, version=seen),
+            form,
+            raced=True,
+        )
     if not done.ok:
+        db.session.expire_all()
         plan = find_plan(person, cycle)
-        if isinstance(done.refusal, PlanConflict):
-            form.version.data = plan.version  # the page now shows the latest plan: decide again
-            return _review_page(person, cycle, plan, form, error=done.message, status=409)
+        stands = decided_by_someone_else(plan, current_user)
+        if stands or isinstance(done.refusal, (PlanConflict, ChangedMeanwhile)):
+            form.version.data = plan.version  # the page now shows the latest plan
+            return _review_page(person, cycle, plan, form, error=stands or done.message, status=409)
         return _review_page(person, cycle, plan, form, error=done.message, status=422)
     if decision == "approve":
         flash(_("The plan of %(name)s is approved. They are told.", name=person.name_th), "success")
@@ -172,15 +206,22 @@ def _back_to_log(activity):
 @bp.route("/review/activities/<int:activity_id>/verify", methods=["POST"])
 @login_required
 def verify(activity_id: int):
+    """Verify, mark or unmark "applied at work", or undo: at the version the page showed."""
     activity = visible_activity_or_404(current_user, activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     applied = {"1": True, "0": False}.get(request.form.get("applied", ""))
+    version = whole_number(request.form.get("version", ""))
     if request.form.get("undo") == "1":
-        done = attempt(lambda: unverify_activity(activity, by=current_user))
+        done = attempt(
+            lambda: unverify_activity(activity, by=current_user, version=version), raced=True
+        )
         message = _("The verification is taken back.")
     else:
-        done = attempt(lambda: verify_activity(activity, by=current_user, applied=applied))
+        done = attempt(
+            lambda: verify_activity(activity, by=current_user, applied=applied, version=version),
+            raced=True,
+        )
         message = (
             _("Verified and recognised as applied at work.")
             if done.ok and activity.applied_at_work
@@ -188,39 +229,73 @@ def verify(activity_id: int):
         )
     if done.ok:
         flash(message, "success")
+    elif isinstance(done.refusal, ChangedMeanwhile):  # lost a race at the same instant
+        db.session.expire_all()
+        flash(str(verification_now(activity, current_user)), "info")
     else:
-        flash(done.message, "error")
+        flash(done.message, "info" if isinstance(done.refusal, VerificationConflict) else "error")
     return _back_to_log(activity)
 
 
 @bp.route("/review/<employee_no>/<int:be_year>/verify-all", methods=["POST"])
 @login_required
 def verify_all(employee_no: str, be_year: int):
+    """Verify the ticked activities, each at the version the page showed ("id:version")."""
     person = visible_person_or_404(current_user, employee_no)
     cycle = cycle_or_404(be_year)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = [n for n in map(whole_number, request.form.getlist("activity")) if n is not None]
+    choices: dict[int, int] = {}
+    for raw in request.form.getlist("activity")[:MAX_BULK]:
+        activity_id, _sep, version = raw.partition(":")
+        activity_id, version = whole_number(activity_id), whole_number(version)
+        if activity_id is not None and version is not None:
+            choices.setdefault(activity_id, version)
     activities = list(
         db.session.scalars(
-            select(LearningActivity).where(
-                LearningActivity.id.in_(ids),
+            select(LearningActivity)
+            .where(
+                LearningActivity.id.in_(choices),
                 LearningActivity.person_id == person.id,
                 LearningActivity.cycle_id == cycle.id,
             )
+            .order_by(LearningActivity.id)
         )
     )
-    done = attempt(lambda: verify_many(activities, by=current_user))
+    done = attempt(lambda: verify_many(choices, activities, by=current_user), raced=True)
+    back = redirect(url_for("people.learning_view", employee_no=employee_no, be_year=be_year))
+    if isinstance(done.refusal, ChangedMeanwhile):
+        flash(
+            _(
+                "Someone else verified some of these activities at the same moment. Their "
+                "decisions stand and nothing of yours was saved: look at the list again."
+            ),
+            "info",
+        )
+        return back
     if not done.ok:
         flash(done.message, "error")
-    elif done.result:
+        return back
+    result = done.result
+    if result.verified:
         flash(
-            ngettext("%(num)d activity verified.", "%(num)d activities verified.", done.result),
+            ngettext("%(num)d activity verified.", "%(num)d activities verified.", result.verified),
             "success",
         )
-    else:
+    if result.left:
+        flash(
+            ngettext(
+                "%(num)d activity was left as it is: it was verified or changed by someone "
+                "else since this page showed it.",
+                "%(num)d activities were left as they are: they were verified or changed by "
+                "someone else since this page showed them.",
+                result.left,
+            ),
+            "info",
+        )
+    if not result.verified and not result.left:
         flash(_("Tick the activities you want to verify."), "error")
-    return redirect(url_for("people.learning_view", employee_no=employee_no, be_year=be_year))
+    return back
 
 
 # -- year-end evaluation -------------------------------------------------------------------------
