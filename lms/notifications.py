@@ -56,7 +56,7 @@ def notify(
 ) -> Notification | None:
     """Tell `person` something; `message` is a lazy string, rendered in both languages now.
     Returns None when there is no one to tell or `dedupe_key` was used before."""
-    if person is None or person.deactivated_on is not None:
+    if person is None or not person.is_active:
         return None
     if dedupe_key is not None:
         seen = select(Notification.id).where(Notification.dedupe_key == dedupe_key)

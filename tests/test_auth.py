@@ -173,3 +173,30 @@ def test_password_change_works_and_the_new_one_logs_in(client):
     assert response.status_code == 302
     client.post("/logout")
     login(client, person, password="a-new-password-1")
+
+
+def test_a_leaving_day_still_to_come_lets_the_person_work_until_it_passes(client, frozen_clock):
+    from datetime import date
+
+    frozen_clock(date(2026, 12, 6))
+    person = PersonFactory()
+    person.deactivated_on = date(2027, 1, 1)  # HR records the leaver ahead: gone from 1 Jan
+    db.session.commit()
+    form = {"identifier": person.email, "password": PASSWORD}
+    assert client.post("/login", data=form).status_code == 302
+    assert client.get("/").status_code == 200  # the session goes on: not ended by the record
+    frozen_clock(date(2026, 12, 31))
+    assert client.get("/").status_code == 200  # the last day at work
+    frozen_clock(date(2027, 1, 1))
+    assert client.get("/").status_code == 302  # gone: the session ends by itself
+    assert client.post("/login", data=form).status_code == 200  # and log-in is refused
+
+
+def test_a_leaving_day_already_past_refuses_log_in(client):
+    from datetime import date
+
+    person = PersonFactory()
+    person.deactivated_on = date(2020, 1, 1)
+    db.session.commit()
+    form = {"identifier": person.email, "password": PASSWORD}
+    assert client.post("/login", data=form).status_code == 200

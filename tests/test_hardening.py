@@ -452,6 +452,7 @@ def test_commands_are_not_held_to_the_web_statement_timeout(app):
     try:
         with db.engine.connect() as connection:
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "0"
+            assert connection.execute(text("SHOW lock_timeout")).scalar() == "0"
     finally:
         event.remove(db.engine, "connect", _unlimited)
         db.engine.dispose()

@@ -253,6 +253,37 @@ def test_the_token_command_prints_the_token_last(app, org):
     assert refused.exit_code != 0
 
 
+def test_a_token_ends_by_itself_and_can_be_revoked_by_the_command(app, client, org):
+    from datetime import timedelta
+
+    from lms.models import ApiToken
+
+    cli = app.test_cli_runner()
+    made = cli.invoke(args=["lms", "token", "create", org["hr"].email, "--days", "30"])
+    token_id = int(made.output.split()[1])
+    plain = made.output.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 200
+    listed = cli.invoke(args=["lms", "token", "list", org["hr"].employee_no]).output
+    assert f"{token_id}\t{plain[:12]}…" in listed and "active" in listed
+    assert cli.invoke(args=["lms", "token", "revoke", str(token_id)]).exit_code == 0
+    assert client.get("/api/v1/reports/units/DEPT", headers=headers).status_code == 401
+    assert "revoked" in cli.invoke(args=["lms", "token", "list", org["hr"].email]).output
+    assert "already ended" in cli.invoke(args=["lms", "token", "revoke", str(token_id)]).output
+    assert db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "revoke_api_token")
+    ).one()
+
+    other = bearer(org["hr"])
+    token = db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+    assert token.expires_at is not None  # every new token ends
+    token.expires_at = token.created_at - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/api/v1/reports/units/DEPT", headers=other).status_code == 401
+    too_long = cli.invoke(args=["lms", "token", "create", org["hr"].email, "--days", "5000"])
+    assert too_long.exit_code != 0
+
+
 def test_generate_builds_the_same_organisation_from_the_same_seed(app):
     from lms.demo.generate import generate, summarise
     from lms.models import Cycle, Unit

@@ -14,34 +14,72 @@ from lms.models import ApiToken, Person
 
 PREFIX = "thk_"
 TOUCH_EVERY = timedelta(minutes=5)  # last_used_at is written at most this often
+DEFAULT_DAYS = 90  # a token ends by itself; a new one is made for a longer need
+MAX_DAYS = 366
 
 
 def _digest(plain: str) -> str:
     return hashlib.sha256(plain.encode("utf-8")).hexdigest()
 
 
-def create_token(person: Person, name: str, by: Person | None = None) -> tuple[ApiToken, str]:
-    """A new token for `person`: the row, and the plain token (shown once, never stored)."""
+def create_token(
+    person: Person, name: str, by: Person | None = None, days: int = DEFAULT_DAYS
+) -> tuple[ApiToken, str]:
+    """A new token for `person`, valid `days` days (1 to MAX_DAYS): the row, and the plain
+    token (shown once, never stored)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"A token lives 1 to {MAX_DAYS} days.")
     plain = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        person_id=person.id, name=name[:120], token_hash=_digest(plain), prefix=plain[:12]
+        person_id=person.id,
+        name=name[:120],
+        token_hash=_digest(plain),
+        prefix=plain[:12],
+        expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(token)
     db.session.flush()
-    audit("create_api_token", by or person, person, token_id=token.id, name=token.name)
+    audit("create_api_token", by or person, person, token_id=token.id, name=token.name, days=days)
     return token, plain
+
+
+def tokens_of(person: Person) -> list[ApiToken]:
+    """`person`'s tokens, newest first (revoked and expired ones too, for the record)."""
+    query = select(ApiToken).where(ApiToken.person_id == person.id)
+    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def token_state(token: ApiToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return "expired"
+    return "active"
+
+
+def revoke_token(token: ApiToken, *, by: Person | None) -> bool:
+    """End a token now; False when it had already ended."""
+    if token_state(token) != "active":
+        return False
+    token.revoked_at = utcnow()
+    audit("revoke_api_token", by, token.person, token_id=token.id, name=token.name)
+    return True
 
 
 def person_for_token(plain: str | None) -> Person | None:
     """The active owner of a valid token, or None."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 200:
         return None
+    now = utcnow()
     token = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _digest(plain),
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
     ).first()
     if token is None or not token.person.is_active:
         return None
-    now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         token.last_used_at = now
         db.session.commit()

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
@@ -89,6 +90,43 @@ def fingerprint(identifier: str | None) -> str:
     return f"id:{digest[:12]}"
 
 
+# -- devices that logged in before ------------------------------------------------------------
+
+DEVICE_COOKIE = "thaksa_device"
+DEVICE_DAYS = 180
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _password_mark(person: Person) -> str:
+    """A short mark of the person's password hash: a new password forgets every device."""
+    return hashlib.sha256((person.password_hash or "").encode()).hexdigest()[:16]
+
+
+def device_mark(person: Person) -> str:
+    """The signed value of the cookie a browser keeps after `person` logged in with it."""
+    return _device_signer().dumps({"p": person.id, "m": _password_mark(person)})
+
+
+def is_known_device(person: Person | None, mark: str | None) -> bool:
+    """Did this browser log in as `person` before (since their last password change)? Its
+    owner then passes the per-account limit that slows down someone guessing their password
+    from elsewhere: a guesser can slow the account down, never lock its owner out."""
+    if person is None or not mark or len(mark) > 300:
+        return False
+    try:
+        value = _device_signer().loads(mark, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return False
+    return (
+        isinstance(value, dict)
+        and value.get("p") == person.id
+        and hmac.compare_digest(str(value.get("m", "")), _password_mark(person))
+    )
+
+
 def find_by_login(identifier: str) -> Person | None:
     """The person whose e-mail (any case) or employee number is `identifier`."""
     identifier = clean_text(identifier)
@@ -125,8 +163,8 @@ def load_user(user_id: str) -> Person | None:
         int(number),
         options=[joinedload(Person.roles).joinedload(RoleAssignment.scope_unit)],
     )
-    if person is None or not person.session_token:
-        return None
+    if person is None or not person.session_token or not person.is_active:
+        return None  # a deactivation date set ahead ends the session on that day
     if not hmac.compare_digest(person.session_token.encode(), token.encode()):
         return None
     return person

@@ -8,15 +8,25 @@ from lms.audit import audit
 from lms.auth import bp
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
 from lms.auth.services import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
     authenticate,
     check_password,
+    device_mark,
     find_by_login,
     fingerprint,
+    is_known_device,
     safe_next,
     set_password,
 )
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
+
+
+def _owners_device() -> bool:
+    """The typed account's owner, on a browser that logged in as them before."""
+    person = find_by_login(request.form.get("identifier") or "")
+    return is_known_device(person, request.cookies.get(DEVICE_COOKIE))
 
 
 def _login_account_key() -> str:
@@ -33,6 +43,7 @@ def _login_account_key() -> str:
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
     methods=["POST"],
     key_func=_login_account_key,
+    exempt_when=_owners_device,
 )
 def login():
     if current_user.is_authenticated:
@@ -52,7 +63,16 @@ def login():
             session["lang"] = person.locale
             audit("login", person, person)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device_mark(person),
+                max_age=DEVICE_DAYS * 86400,
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render_template("auth/login.html", form=form)
 
 

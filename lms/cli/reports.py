@@ -7,9 +7,17 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from lms.api.tokens import create_token, find_person
+from lms.api.tokens import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    create_token,
+    find_person,
+    revoke_token,
+    token_state,
+    tokens_of,
+)
 from lms.extensions import db
-from lms.models import Cycle
+from lms.models import ApiToken, Cycle
 from lms.reports.summary import drift, rebuild
 
 
@@ -21,16 +29,59 @@ def token_group():
 @token_group.command("create")
 @click.argument("identifier")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_DAYS),
+    default=DEFAULT_DAYS,
+    show_default=True,
+    help="Days until the token ends by itself.",
+)
 @with_appcontext
-def create_token_command(identifier, name):
+def create_token_command(identifier, name, days):
     """Make an API token for EMPLOYEE_NO_OR_EMAIL; the token is the last line printed."""
     person = find_person(identifier)
     if person is None or not person.is_active:
         raise click.UsageError(f"No active person with employee number or e-mail {identifier!r}.")
-    _, plain = create_token(person, name)
+    token, plain = create_token(person, name, days=days)
     db.session.commit()
-    click.echo(f"Token for {person.email} (it is shown once; keep it secret):")
+    ends = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"Token {token.id} for {person.email}, until {ends} (shown once; keep it secret):")
     click.echo(plain)
+
+
+@token_group.command("list")
+@click.argument("identifier")
+@with_appcontext
+def list_tokens_command(identifier):
+    """The API tokens of EMPLOYEE_NO_OR_EMAIL: id, start, name, state, last use, end."""
+    person = find_person(identifier)
+    if person is None:
+        raise click.UsageError(f"No person with employee number or e-mail {identifier!r}.")
+    tokens = tokens_of(person)
+    if not tokens:
+        click.echo(f"{person.email} has no API token.")
+    for token in tokens:
+        used = token.last_used_at.strftime("%Y-%m-%d") if token.last_used_at else "never"
+        ends = token.expires_at.strftime("%Y-%m-%d") if token.expires_at else "never"
+        click.echo(
+            f"{token.id}\t{token.prefix}…\t{token.name}\t{token_state(token)}"
+            f"\tlast used {used}\tends {ends}"
+        )
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id):
+    """End the API token TOKEN_ID (from `flask lms token list`) now."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.UsageError(f"No API token {token_id}.")
+    if not revoke_token(token, by=None):  # at the console: no person of the app
+        click.echo(f"Token {token_id} had already ended ({token_state(token)}).")
+        return
+    db.session.commit()
+    click.echo(f"Token {token_id} ({token.name}) of {token.person.email} is revoked.")
 
 
 @click.command("rebuild-reports")

@@ -48,7 +48,7 @@ def delegate_review(
     if not (permissions.is_owner(by, delegator.id) or permissions.is_admin(by)):
         raise ReviewError(_l("Only the supervisor themselves can hand over their review."))
     errors: dict = {}
-    if delegate is None or delegate.deactivated_on is not None:
+    if delegate is None or not delegate.is_active:
         errors["delegate"] = _l("No active person has this employee number or e-mail.")
     elif delegate.id == delegator.id:
         errors["delegate"] = _l("Choose someone other than yourself.")

@@ -19,6 +19,7 @@ from lms.models import (
     SelfAssessment,
     SkillArea,
     SupervisorRating,
+    still_here,
 )
 from lms.notifications import link_to, notify
 from lms.plans.services import check_version, touch
@@ -232,7 +233,7 @@ def team_side_by_side(supervisor: Person, cycle, limit: int = 200) -> TeamSideBy
             .where(
                 Person.supervisor_id.in_(heads),
                 Person.id != supervisor.id,
-                Person.deactivated_on.is_(None),
+                still_here(),
             )
             .order_by(Person.name_th)
             .limit(limit)

@@ -225,9 +225,12 @@ def unread_count(reader: Person, *, subject_ids=None) -> int:
 
 def counts_by_target(
     subject: Person, reader: Person, cycle_id: int
-) -> dict[tuple[str, int], tuple[int, int]]:
+) -> dict[tuple[str, int], tuple[int, int]] | None:
     """(kind, id) → (messages, unread for `reader`) for every thread about `subject` in the
-    cycle: for the "feedback (3, 1 new)" links beside a plan's goals and activities."""
+    cycle: for the "feedback (3, 1 new)" links beside a plan's goals and activities. None when
+    `reader` may not open those threads (HR, executives): the pages then show no link."""
+    if not can_read(reader, subject):
+        return None
     query = (
         select(
             FeedbackThread.plan_id,

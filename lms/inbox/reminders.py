@@ -24,6 +24,7 @@ from lms.models import (
     Person,
     Plan,
     SelfAssessment,
+    still_here,
 )
 from lms.notifications import deliver_pending, link_to, notify
 from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
@@ -61,7 +62,7 @@ def _active_people(key_prefix: str):
     reminded = select(Notification.person_id).where(
         Notification.dedupe_key.startswith(key_prefix, autoescape=True)
     )
-    return select(Person).where(Person.deactivated_on.is_(None), Person.id.not_in(reminded))
+    return select(Person).where(still_here(), Person.id.not_in(reminded))
 
 
 def _deadlines(run: ReminderRun, cycle: Cycle, days_before: int) -> None:

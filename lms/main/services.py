@@ -19,7 +19,7 @@ from lms.cycles import cycle_areas, open_cycle
 from lms.extensions import db
 from lms.inbox.services import EVALUATION_WINDOW, is_reviewer, plans_waiting_count
 from lms.learning import Balance, actual_balance, goal_progress
-from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment
+from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment, still_here
 from lms.permissions import reports_query
 from lms.plans.services import find_plan
 from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, PlanStatus
@@ -172,7 +172,7 @@ def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
         select(func.count(func.distinct(Person.id)), func.count(SelfAssessment.id))
         .select_from(Person)
         .outerjoin(SelfAssessment, counted)
-        .where(Person.id.in_(select(reports.c.id)), Person.deactivated_on.is_(None))
+        .where(Person.id.in_(select(reports.c.id)), still_here())
     ).one()
     if not people:
         return None

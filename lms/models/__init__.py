@@ -18,7 +18,7 @@ from lms.models.framework import (
 )
 from lms.models.job import Job
 from lms.models.org import Unit
-from lms.models.person import Person, RoleAssignment, UnitMembership
+from lms.models.person import Person, RoleAssignment, UnitMembership, gone, still_here
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
 from lms.models.report import (
     ALL_GROUPS,
@@ -71,4 +71,6 @@ __all__ = [
     "Track",
     "Unit",
     "UnitMembership",
+    "gone",
+    "still_here",
 ]

@@ -43,5 +43,6 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # None: never (older tokens); new ones get an expiry
 
     person: Mapped[Person] = relationship()

@@ -4,9 +4,20 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+    or_,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from lms.clock import today
 from lms.extensions import db
 from lms.models.common import utcnow
 from lms.models.framework import RoleGroup
@@ -16,6 +27,18 @@ from lms.vocab import Role, sql_in
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def still_here(who=None) -> ColumnElement[bool]:
+    """SQL for Person.is_active: `who` (Person or an alias of it) has not left by today."""
+    who = who if who is not None else Person
+    return or_(who.deactivated_on.is_(None), who.deactivated_on > today())
+
+
+def gone(who=None) -> ColumnElement[bool]:
+    """SQL: `who` (Person or an alias of it) has left: their deactivation date has come."""
+    who = who if who is not None else Person
+    return who.deactivated_on <= today()
 
 
 class Person(UserMixin, db.Model):
@@ -59,8 +82,11 @@ class Person(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: deactivated people cannot log in
-        return self.deactivated_on is None
+    def is_active(self) -> bool:
+        """Still here today: not deactivated, or deactivated from a day still to come (the
+        deactivation date is the first day they are gone). Flask-Login refuses log-in
+        otherwise."""
+        return self.deactivated_on is None or self.deactivated_on > today()
 
     def name(self, locale: str = "th") -> str:
         """What to call this person on screen."""
@@ -135,7 +161,11 @@ def _end_sessions_on_access_changes(session, _context, _instances) -> None:
 
 def _end_sessions_of_changed(session) -> None:
     for obj in session.dirty:
-        if isinstance(obj, Person) and inspect(obj).attrs.deactivated_on.history.has_changes():
+        if (
+            isinstance(obj, Person)
+            and inspect(obj).attrs.deactivated_on.history.has_changes()
+            and not obj.is_active  # a date still to come ends them on that day (load_user)
+        ):
             obj.end_sessions()
     for obj in list(session.new) + list(session.deleted):
         if isinstance(obj, RoleAssignment):

@@ -22,6 +22,7 @@ from lms.models import (
     RoleGroup,
     SelfAssessment,
     Unit,
+    still_here,
 )
 from lms.people.org import add_person, add_unit, unit_by_code
 from lms.permissions import delegator_ids, reports_query, visible_people_query
@@ -120,7 +121,7 @@ def team_page(
     heads = [supervisor.id, *delegator_ids(supervisor)]
     members = select(Person.id).where(
         Person.id.in_(reports_query(supervisor, with_delegations=True)),
-        Person.deactivated_on.is_(None),
+        still_here(),
         Person.id != supervisor.id,
     )
     cycle_id = cycle.id if cycle is not None else -1
@@ -288,7 +289,7 @@ def search_people(
     viewer: Person, cycle: Cycle | None, *, text: str = "", unit: Unit | None = None, page: int = 1
 ) -> Page:
     """People `viewer` may see, filtered by name/number/e-mail text and unit subtree."""
-    query = visible_people_query(viewer).where(Person.deactivated_on.is_(None))
+    query = visible_people_query(viewer).where(still_here())
     text = text.strip()
     if text:
         like = f"%{text.lower()}%"

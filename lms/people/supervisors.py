@@ -26,7 +26,7 @@ def reassign_supervisor(person: Person, supervisor: Person | None, *, by: Person
     if not permissions.may_change_supervisor(by, person):
         raise SupervisorError(_l("Only HR of this person's unit can change their supervisor."))
     if supervisor is not None:
-        if supervisor.deactivated_on is not None:
+        if not supervisor.is_active:
             raise SupervisorError(
                 _l("No active person has this employee number or e-mail."),
                 {"supervisor": _l("No active person has this employee number or e-mail.")},

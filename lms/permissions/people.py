@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from lms.clock import today
 from lms.extensions import db
-from lms.models import Delegation, Person, Plan, Unit
+from lms.models import Delegation, Person, Plan, Unit, still_here
 from lms.vocab import PlanStatus, Role
 
 MAX_CHAIN = 50  # a supervisor chain longer than this is a data error, not an organisation
@@ -30,7 +30,7 @@ def is_owner(actor: Person, owner_id: int) -> bool:
 
 def is_here(person: Person) -> bool:
     """Has `person` not left? People who left review, see and are sent nothing."""
-    return person.deactivated_on is None
+    return person.is_active
 
 
 def scope_units(person: Person, roles: tuple[str, ...] = (Role.HR, Role.EXECUTIVE)) -> list[Unit]:
@@ -91,8 +91,8 @@ def _running(day: date):
             Delegation.cancelled_at.is_(None),
             Delegation.starts_on <= day,
             Delegation.ends_on >= day,
-            delegate.deactivated_on.is_(None),
-            delegator.deactivated_on.is_(None),
+            still_here(delegate),
+            still_here(delegator),
         )
     )
 

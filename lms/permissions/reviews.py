@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, false, or_, select, union
 from sqlalchemy.orm import aliased
 
 from lms.extensions import db
-from lms.models import Cycle, Person, Plan, RoleAssignment, Unit
+from lms.models import Cycle, Person, Plan, RoleAssignment, Unit, gone, still_here
 from lms.permissions.people import (
     above,
     below_query,
@@ -67,7 +67,7 @@ def hr_of(person: Person) -> list[Person]:
         .where(
             RoleAssignment.role == Role.HR,
             Person.id != person.id,
-            Person.deactivated_on.is_(None),
+            still_here(),
             scope.id.in_(person.unit.ancestor_ids()),
         )
         .order_by(scope.depth.desc(), Person.id)
@@ -82,7 +82,7 @@ def _admins(person: Person) -> list[Person]:
         .where(
             RoleAssignment.role == Role.ADMIN,
             Person.id != person.id,
-            Person.deactivated_on.is_(None),
+            still_here(),
         )
         .order_by(Person.id)
     )
@@ -189,24 +189,20 @@ def _at_top() -> Select:
         select(Person.id)
         .join(boss, Person.supervisor_id == boss.id)
         .join(tops, tops.c.id == boss.id)
-        .where(boss.deactivated_on.is_not(None))
+        .where(gone(boss))
     )
     return select(tops.c.id)
 
 
 def _left_below(head_ids, name: str) -> Select:
     """Ids of people who left below `head_ids`, and of people who left below them."""
-    gone = (
+    left = (
         select(Person.id)
-        .where(Person.supervisor_id.in_(head_ids), Person.deactivated_on.is_not(None))
+        .where(Person.supervisor_id.in_(head_ids), gone())
         .cte(name, recursive=True)
     )
-    gone = gone.union(
-        select(Person.id).where(
-            Person.supervisor_id == gone.c.id, Person.deactivated_on.is_not(None)
-        )
-    )
-    return select(gone.c.id)
+    left = left.union(select(Person.id).where(Person.supervisor_id == left.c.id, gone()))
+    return select(left.c.id)
 
 
 def _supervised_by(head_ids, name: str):
@@ -234,7 +230,7 @@ def _hr_or_admin(reviewer: Person):
             .join(officer, RoleAssignment.person_id == officer.id)
             .where(
                 RoleAssignment.role == Role.HR,
-                officer.deactivated_on.is_(None),
+                still_here(officer),
                 officer.id != Person.id,
                 Unit.path.startswith(scope.path),
             )
@@ -250,7 +246,7 @@ def _people(reviewer: Person, condition) -> Select:
     return (
         select(Person.id)
         .join(Unit, Person.unit_id == Unit.id)
-        .where(condition, Person.id != reviewer.id, Person.deactivated_on.is_(None))
+        .where(condition, Person.id != reviewer.id, still_here())
     )
 
 

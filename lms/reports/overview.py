@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Cycle, LearningActivity, Person, Unit
+from lms.models import Cycle, LearningActivity, Person, Unit, still_here
 from lms.reports.queries import ChildFigures, UnitReport, unit_report
 
 BEHIND_POINTS = 0.10  # a child unit this far under its parent's coverage is "behind"
@@ -51,7 +51,7 @@ def overview(unit: Unit, cycle: Cycle) -> Overview:
             LearningActivity.cycle_id.in_([cycle.id, *previous]),
             LearningActivity.applied_at_work.is_(True),
             Unit.path.startswith(unit.path),
-            Person.deactivated_on.is_(None),
+            still_here(),
         )
         .order_by(LearningActivity.verified_at.desc(), LearningActivity.id.desc())
         .limit(SHOWN)
