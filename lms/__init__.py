@@ -159,7 +159,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from lms import permissions, vocab
+    from lms import jobs, permissions, vocab
     from lms.i18n import register_filters
     from lms.navigation import register_navigation
 
@@ -173,6 +173,7 @@ def register_template_helpers(app: Flask) -> None:
         can_view_plan=permissions.can_view_plan,
         can_edit_plan=permissions.can_edit_plan,
         can_view_unit=permissions.can_view_unit,
+        job_waiting_long=jobs.waiting_long,  # a file's page: no consumer may be running
     )
 
 

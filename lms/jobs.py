@@ -167,6 +167,12 @@ def abandoned(job: Job) -> bool:
     return job.status == "running" and utcnow() - last_sign_of_life(job) > stale_after()
 
 
+def waiting_long(job: Job) -> bool:
+    """A job still in line after the stale period: no consumer may be running (it is made
+    when one starts); its page says so instead of "waiting for its turn" alone."""
+    return job.status == "queued" and utcnow() - job.created_at > stale_after()
+
+
 def recover_abandoned() -> tuple[int, int]:
     """Running jobs whose heartbeat stopped (their consumer was killed): queue again those
     tried fewer than MAX_ATTEMPTS times, fail the rest. Returns (re-queued, failed).
@@ -245,7 +251,8 @@ CONSUMER_SEEN = "thaksa:consumer-seen"  # a consumer's last sign of life, in the
 
 @huey.on_startup()
 def _sweep_on_start() -> None:
-    """A consumer that starts takes up what a killed one left running."""
+    """A consumer that starts says so, and takes up what a killed one left running."""
+    huey.put(CONSUMER_SEEN, time.time())
     run_in_app(recover_abandoned)
 
 

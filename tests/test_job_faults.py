@@ -75,6 +75,16 @@ def test_a_job_with_a_recent_heartbeat_is_still_being_made(client, hr):
     assert "20%" in page and 'http-equiv="refresh"' in page
 
 
+def test_a_job_long_in_line_says_the_service_may_be_stopped(client, hr):
+    job = _running(hr, beat_ago=timedelta(0))
+    job.status, job.created_at = "queued", utcnow() - jobs.STALE_AFTER * 2
+    db.session.commit()
+    login(client, hr)
+    page = client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page  # it is made when a consumer runs: keep waiting
+    assert "อาจหยุดทำงาน" in page  # ... and say why it takes long
+
+
 def test_a_starting_consumer_runs_an_abandoned_job_again_once_then_fails_it(hr):
     again = _running(hr, beat_ago=jobs.STALE_AFTER * 2, attempts=1)
     given_up = _running(hr, beat_ago=jobs.STALE_AFTER * 2, attempts=jobs.MAX_ATTEMPTS)
