@@ -173,7 +173,10 @@ def register_template_helpers(app: Flask) -> None:
         can_view_plan=permissions.can_view_plan,
         can_edit_plan=permissions.can_edit_plan,
         can_view_unit=permissions.can_view_unit,
-        job_waiting_long=jobs.waiting_long,  # a file's page: no consumer may be running
+        # a queued file's page (macros/jobs.html): failed or abandoned, refused, long in line
+        job_failed=jobs.failed,
+        job_queue_refused=jobs.queue_refused,
+        job_waiting_long=jobs.waiting_long,
     )
 
 

@@ -167,6 +167,16 @@ def abandoned(job: Job) -> bool:
     return job.status == "running" and utcnow() - last_sign_of_life(job) > stale_after()
 
 
+def failed(job: Job) -> bool:
+    """Failed, or abandoned by its consumer: its page says "try again"."""
+    return job.status == "failed" or abandoned(job)
+
+
+def queue_refused(job: Job) -> bool:
+    """Failed because the queue would not take it: its page says "in a few minutes"."""
+    return job.status == "failed" and job.error == QUEUE_DOWN
+
+
 def waiting_long(job: Job) -> bool:
     """A job still in line after the stale period: no consumer may be running (it is made
     when one starts); its page says so instead of "waiting for its turn" alone."""

@@ -55,6 +55,18 @@ def whole_number(text: str | None, *, maximum: int = MAX_INT) -> int | None:
     return value if value <= maximum else None
 
 
+def ids_at_versions(values: list[str], limit: int) -> dict[int, int]:
+    """Ticked rows sent as "id:version" (the version the page showed), the first `limit` of
+    them; malformed ones are left out, and a row ticked twice counts as first shown."""
+    chosen: dict[int, int] = {}
+    for raw in values[:limit]:
+        row_id, _sep, version = raw.partition(":")
+        row_id, version = whole_number(row_id), whole_number(version)
+        if row_id is not None and version is not None:
+            chosen.setdefault(row_id, version)
+    return chosen
+
+
 def register_requests(app: Flask) -> None:
     app.request_class = CleanRequest
     app.url_map.converters["int"] = BoundedIntConverter

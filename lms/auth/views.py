@@ -1,6 +1,16 @@
 """Log-in, log-out, profile and password pages."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,17 +33,23 @@ from lms.extensions import db, limiter
 from lms.forms import ActionForm
 
 
+def _typed_account():
+    """The account typed in the log-in form (looked up once per request for both limits)."""
+    if "typed_account" not in g:
+        g.typed_account = find_by_login(request.form.get("identifier") or "")
+    return g.typed_account
+
+
 def _owners_device() -> bool:
     """The typed account's owner, on a browser that logged in as them before."""
-    person = find_by_login(request.form.get("identifier") or "")
-    return is_known_device(person, request.cookies.get(DEVICE_COOKIE))
+    return is_known_device(_typed_account(), request.cookies.get(DEVICE_COOKIE))
 
 
 def _login_account_key() -> str:
     """One counter per account, however it is typed (e-mail in any case, employee number);
     typed names of no account count under a fingerprint of what was typed."""
+    person = _typed_account()
     typed = request.form.get("identifier") or ""
-    person = find_by_login(typed)
     return f"login:person:{person.id}" if person else "login:" + fingerprint(typed)
 
 

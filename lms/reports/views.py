@@ -7,7 +7,7 @@ from lms.audit import audit
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import current_locale
-from lms.jobs import QUEUE_DOWN, abandoned, file_path, job_of, mimetype, queue
+from lms.jobs import file_path, job_of, mimetype, queue
 from lms.permissions import can_view_unit, report_roots
 from lms.reports import bp
 from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
@@ -146,8 +146,6 @@ def export_job(job_id: str):
         unit=unit,
         cycle=cycle,
         name=download_name(job),
-        failed=job.status == "failed" or abandoned(job),
-        queue_down=job.error == QUEUE_DOWN,
     )
 
 

@@ -21,7 +21,7 @@ from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.plans.services import PlanConflict, find_plan
 from lms.plans.versions import compare, version_pair
 from lms.plans.workflow import approve_plan, return_plan, versions_of
-from lms.requests import whole_number
+from lms.requests import ids_at_versions, whole_number
 from lms.reviews import bp
 from lms.reviews.forms import ReviewForm
 from lms.reviews.services import (
@@ -132,12 +132,7 @@ def approve_many():
     """Bulk approve from the inbox: each ticked plan at the version the inbox showed."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    choices = []
-    for raw in request.form.getlist("plan")[:MAX_BULK]:
-        plan_id, _sep, version = raw.partition(":")
-        plan_id, version = whole_number(plan_id), whole_number(version)
-        if plan_id is not None and version is not None:
-            choices.append((plan_id, version))
+    choices = list(ids_at_versions(request.form.getlist("plan"), MAX_BULK).items())
     done = attempt(lambda: approve_many_plans(choices, by=current_user))
     if not done.ok:
         flash(done.message, "error")
@@ -245,12 +240,7 @@ def verify_all(employee_no: str, be_year: int):
     cycle = cycle_or_404(be_year)
     if not ActionForm().validate_on_submit():
         abort(400)
-    choices: dict[int, int] = {}
-    for raw in request.form.getlist("activity")[:MAX_BULK]:
-        activity_id, _sep, version = raw.partition(":")
-        activity_id, version = whole_number(activity_id), whole_number(version)
-        if activity_id is not None and version is not None:
-            choices.setdefault(activity_id, version)
+    choices = ids_at_versions(request.form.getlist("activity"), MAX_BULK)
     activities = list(
         db.session.scalars(
             select(LearningActivity)

@@ -12,7 +12,7 @@ from lms.cycles import cycle_areas, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.feedback.services import counts_by_target
 from lms.i18n import current_locale
-from lms.jobs import QUEUE_DOWN, abandoned, job_of
+from lms.jobs import job_of
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.plans import bp
 from lms.plans import tasks as _tasks  # noqa: F401 - registers the PDF task with lms.jobs
@@ -196,8 +196,6 @@ def pdf_job(job_id: str):
         "plans/pdf_job.html",
         job=job,
         plan=plan,
-        failed=job.status == "failed" or abandoned(job),
-        queue_down=job.error == QUEUE_DOWN,
         download_url=download_url,
         back_url=back_url,
     )
