@@ -140,6 +140,7 @@ FEATURES = (
     "inbox",
     "reports",
     "api",
+    "admin",
 )
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lms.activities.actions import learning_actions
 from lms.inbox.services import badge_count
-from lms.permissions import can_browse_people, has_reports, report_roots
+from lms.permissions import can_browse_people, has_reports, report_roots, sees_the_year
 from lms.plans.actions import available_actions
 from lms.rules import Action
 
@@ -44,6 +44,8 @@ def nav_items() -> list[NavItem]:
         items.append(NavItem("people.people_list", _l("People"), "/people"))
     if report_roots(current_user):
         items.append(NavItem("reports.index", _l("Reports"), "/reports"))
+    if sees_the_year(current_user):
+        items.append(NavItem("admin.cycles", _l("Administration"), "/admin"))
     return items
 
 

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import event
 
 from lms.cli.content import init_command
+from lms.cli.cycles import cycle_group
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
 from lms.cli.generate import generate_command
@@ -45,6 +46,7 @@ for _command in (
     remind_command,
     clean_uploads_command,
     token_group,
+    cycle_group,
     generate_command,
     rebuild_reports_command,
     check_reports_command,

@@ -1,29 +1,42 @@
-"""Assessment cycles: `services` (Thai fiscal years, the open cycle, creating and closing one)
+"""Assessment cycles: `services` (Thai fiscal years, the open cycle; creating one, its deadlines,
+opening and closing it)
 and `targets` (each role group's target per skill area, the cycle's areas and the tracks they
 serve). Callers import from here."""
 
 from lms.cycles.services import (
+    DEADLINES,
     CycleError,
+    change_deadlines,
     close_cycle,
     create_cycle,
     cycle_by_year,
     cycle_or_404,
+    default_deadlines,
     fiscal_be_year,
     fiscal_year_bounds,
+    new_cycle,
     open_cycle,
+    open_for_people,
+    open_past_their_end,
 )
 from lms.cycles.targets import area_tracks, cycle_areas, targets_for
 
 __all__ = [
+    "DEADLINES",
     "CycleError",
     "area_tracks",
+    "change_deadlines",
     "close_cycle",
     "create_cycle",
     "cycle_areas",
     "cycle_by_year",
     "cycle_or_404",
+    "default_deadlines",
     "fiscal_be_year",
     "fiscal_year_bounds",
+    "new_cycle",
     "open_cycle",
+    "open_for_people",
+    "open_past_their_end",
     "targets_for",
 ]

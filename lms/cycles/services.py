@@ -1,13 +1,15 @@
-"""Cycles: Thai fiscal years, finding the open cycle or a year's, creating one with the
-framework's targets, closing it."""
+"""Cycles: Thai fiscal years, finding the open cycle or a year's; creating one with the
+framework's targets, setting its deadlines, opening and closing it (HR's year, on the web and by
+`flask lms cycle ...`)."""
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.audit import audit
-from lms.clock import utcnow
+from lms.clock import today, utcnow
 from lms.extensions import db
 from lms.i18n import BE_OFFSET
 from lms.models import (
@@ -17,11 +19,17 @@ from lms.models import (
     FrameworkTarget,
     Person,
 )
+from lms.rules import RuleError
 from lms.vocab import CycleStatus
 
+# The deadlines HR sets, in the order the year runs (evaluation_opens may stay empty: the first
+# day of the year's last two months).
+DEADLINES = ("assessment_due", "idp_due", "review_due", "evaluation_opens", "evaluation_due")
+FIRST_YEAR, LAST_YEAR = 2560, 2700  # BE years a cycle may be made for
 
-class CycleError(ValueError):
-    """A cycle cannot be created or changed as asked."""
+
+class CycleError(RuleError):
+    """A cycle cannot be created or changed as asked (`field_errors` name the fields)."""
 
 
 def fiscal_year_bounds(be_year: int) -> tuple[date, date]:
@@ -56,30 +64,150 @@ def cycle_by_year(be_year: int) -> Cycle | None:
     return db.session.scalars(select(Cycle).where(Cycle.be_year == be_year)).first()
 
 
+def default_deadlines(be_year: int) -> dict[str, date | None]:
+    """The plan's rhythm: self-assessment by end of November, IDP by end of December, review
+    by mid-January, the year-end evaluation from August (empty: the default) to mid-September."""
+    ce = fiscal_year_bounds(be_year)[1].year
+    return {
+        "assessment_due": date(ce - 1, 11, 30),
+        "idp_due": date(ce - 1, 12, 31),
+        "review_due": date(ce, 1, 15),
+        "evaluation_opens": None,
+        "evaluation_due": date(ce, 9, 15),
+    }
+
+
+def check_deadlines(be_year: int, due: dict[str, date | None]) -> dict[str, object]:
+    """What is wrong with a cycle's deadlines, by field (empty: nothing): each inside the
+    fiscal year, and in the order the year runs."""
+    starts, ends = fiscal_year_bounds(be_year)
+    errors: dict[str, object] = {}
+    for name in DEADLINES:
+        day = due.get(name)
+        if day is None:
+            if name != "evaluation_opens":
+                errors[name] = _l("Please give a date.")
+        elif not starts <= day <= ends:
+            errors[name] = _l(
+                "Give a day in fiscal year %(year)d (1 Oct %(first)d – 30 Sep %(last)d BE).",
+                year=be_year,
+                first=be_year - 1,
+                last=be_year,
+            )
+    if errors:
+        return errors
+    if due["idp_due"] < due["assessment_due"]:
+        errors["idp_due"] = _l("The plan is due after the self-assessment: give a later day.")
+    if due["review_due"] < due["idp_due"]:
+        errors["review_due"] = _l("Reviews end after plans are due: give a later day.")
+    opens = due.get("evaluation_opens")
+    if opens is not None and opens > due["evaluation_due"]:
+        errors["evaluation_opens"] = _l(
+            "The evaluation opens before it is due: give an earlier day."
+        )
+    if due["evaluation_due"] < due["review_due"]:
+        errors["evaluation_due"] = _l("The evaluation is due after the reviews: give a later day.")
+    return errors
+
+
+def new_cycle(
+    be_year: int | None,
+    framework: Framework | None,
+    deadlines: dict[str, date | None] | None = None,
+    *,
+    by: Person | None,
+) -> Cycle:
+    """HR makes the cycle of fiscal year `be_year` (planned: people see it once it opens), with
+    `framework`'s default targets and the deadlines given (the plan's rhythm otherwise)."""
+    errors: dict[str, object] = {}
+    if be_year is None or not FIRST_YEAR <= be_year <= LAST_YEAR:
+        errors["be_year"] = _l(
+            "Give the fiscal year in Buddhist Era, e.g. %(year)d.", year=fiscal_be_year(today())
+        )
+    elif cycle_by_year(be_year) is not None:
+        errors["be_year"] = _l("Fiscal year %(year)d already has a cycle.", year=be_year)
+    if framework is None:
+        errors["framework_id"] = _l("Choose the framework the year uses.")
+    if not errors:
+        due = default_deadlines(be_year) | (deadlines or {})
+        errors = check_deadlines(be_year, due)
+    if errors:
+        raise CycleError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
+    cycle = create_cycle(be_year, framework, deadlines=due)
+    audit("cycle_created", by, cycle, cycle=be_year, framework=framework.code)
+    return cycle
+
+
+def change_deadlines(cycle: Cycle, deadlines: dict[str, date | None], *, by: Person) -> Cycle:
+    """HR moves the cycle's deadlines (never once it is closed)."""
+    if cycle.is_closed:
+        raise CycleError(
+            _l("Fiscal year %(year)d is closed: its dates stay as they were.", year=cycle.be_year)
+        )
+    errors = check_deadlines(cycle.be_year, deadlines)
+    if errors:
+        raise CycleError(_l("Please check the highlighted answers. Nothing was saved yet."), errors)
+    changed = {}
+    for name in DEADLINES:
+        if getattr(cycle, name) != deadlines.get(name):
+            changed[name] = [_iso(getattr(cycle, name)), _iso(deadlines.get(name))]
+            setattr(cycle, name, deadlines.get(name))
+    if changed:
+        audit("cycle_dates_changed", by, cycle, cycle=cycle.be_year, changed=changed)
+    db.session.flush()
+    return cycle
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def open_for_people(cycle: Cycle, *, by: Person | None) -> Cycle:
+    """Open a planned cycle: from now on people assess themselves, plan and log learning in
+    it, and it is the year their home page shows."""
+    if cycle.status != CycleStatus.PLANNED:
+        raise CycleError(
+            _l("Fiscal year %(year)d is already open.", year=cycle.be_year)
+            if cycle.is_open
+            else _l(
+                "Fiscal year %(year)d is closed; a closed year is not opened again.",
+                year=cycle.be_year,
+            )
+        )
+    cycle.status = CycleStatus.OPEN
+    audit("cycle_opened", by, cycle, cycle=cycle.be_year)
+    db.session.flush()
+    return cycle
+
+
+def open_past_their_end() -> list[Cycle]:
+    """Open cycles whose fiscal year is over: HR should close them once the year-end
+    evaluations are done."""
+    return list(
+        db.session.scalars(
+            select(Cycle)
+            .where(Cycle.status == CycleStatus.OPEN, Cycle.ends_on < today())
+            .order_by(Cycle.be_year)
+        )
+    )
+
+
 def create_cycle(
     be_year: int,
     framework: Framework,
     *,
     status: CycleStatus = CycleStatus.PLANNED,
-    deadlines: dict[str, date] | None = None,
+    deadlines: dict[str, date | None] | None = None,
 ) -> Cycle:
-    """A cycle for fiscal year `be_year`, with the framework's default targets copied in.
-
-    Deadlines default to the plan's rhythm: self-assessment by end of November, IDP by end of
-    December, review by mid-January, evaluation by mid-September.
-    """
+    """A cycle for fiscal year `be_year`, with the framework's default targets copied in (the
+    demo, `generate` and tests; HR's way in is `new_cycle`). Deadlines default to the plan's
+    rhythm (`default_deadlines`)."""
     if cycle_by_year(be_year) is not None:
         raise CycleError(f"FY {be_year} already has a cycle")
     starts, ends = fiscal_year_bounds(be_year)
-    ce = ends.year
-    due = {
-        "assessment_due": date(ce - 1, 11, 30),
-        "idp_due": date(ce - 1, 12, 31),
-        "review_due": date(ce, 1, 15),
-        "evaluation_due": date(ce, 9, 15),
-    } | (deadlines or {})
+    due = default_deadlines(be_year) | (deadlines or {})
     for name, day in due.items():
-        if not starts <= day <= ends:
+        if day is not None and not starts <= day <= ends:
             raise CycleError(f"{name} {day} is outside FY {be_year}")
     cycle = Cycle(
         be_year=be_year, framework=framework, starts_on=starts, ends_on=ends, status=status, **due
@@ -104,7 +232,9 @@ def create_cycle(
 def close_cycle(cycle: Cycle, *, by: Person | None) -> Cycle:
     """Close an open cycle: its assessments, plans and learning log no longer change."""
     if cycle.status != CycleStatus.OPEN:
-        raise CycleError(f"FY {cycle.be_year} is not open")
+        raise CycleError(
+            _l("Fiscal year %(year)d is not open, so it cannot be closed.", year=cycle.be_year)
+        )
     cycle.status = CycleStatus.CLOSED
     cycle.closed_at = utcnow()
     audit("cycle_closed", by, cycle, cycle=cycle.be_year)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, select
 
+from lms import permissions
 from lms.assessments.services import (
     AreaResult,
     find_assessment,
@@ -15,14 +16,14 @@ from lms.assessments.services import (
     top_gaps,
 )
 from lms.clock import today
-from lms.cycles import cycle_areas, open_cycle
+from lms.cycles import cycle_areas, open_cycle, open_past_their_end
 from lms.extensions import db
 from lms.inbox.services import EVALUATION_WINDOW, is_reviewer, plans_waiting_count
 from lms.learning import Balance, actual_balance, goal_progress
 from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment, still_here
 from lms.permissions import reports_query
 from lms.plans.services import find_plan
-from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, PlanStatus
+from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
 
 
 @dataclass
@@ -177,3 +178,27 @@ def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
     if not people:
         return None
     return TeamSummary(people=people, submitted=done)
+
+
+@dataclass
+class YearTasks:
+    """What the people who run the year should do next on their home page: open a fiscal
+    year when none is open (the planned one, or a new one), close one whose year is over."""
+
+    planned: Cycle | None = None
+    none_open: bool = False
+    past_end: list[Cycle] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.none_open or bool(self.past_end)
+
+
+def year_tasks(person: Person) -> YearTasks:
+    if not permissions.runs_the_year(person):
+        return YearTasks()
+    tasks = YearTasks(none_open=open_cycle() is None, past_end=open_past_their_end())
+    if tasks.none_open:
+        tasks.planned = db.session.scalars(
+            select(Cycle).where(Cycle.status == CycleStatus.PLANNED).order_by(Cycle.be_year)
+        ).first()
+    return tasks

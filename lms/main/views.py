@@ -22,7 +22,7 @@ from lms.extensions import csrf, db, limiter
 from lms.fonts import FONT_DIR, WEB_FONTS
 from lms.jobs import consumer_seen
 from lms.main import bp
-from lms.main.services import home_summary
+from lms.main.services import home_summary, year_tasks
 from lms.permissions import report_roots
 from lms.reports.lookups import default_cycle
 from lms.reports.overview import overview
@@ -40,7 +40,10 @@ def home():
         db.session.commit()  # the report summary may have moved on to today
         overviews = [overview(unit, cycle) for unit in roots]
     return render_template(
-        "main/home.html", summary=home_summary(current_user), overviews=overviews
+        "main/home.html",
+        summary=home_summary(current_user),
+        overviews=overviews,
+        year=year_tasks(current_user),
     )
 
 

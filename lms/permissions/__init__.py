@@ -3,6 +3,7 @@
 - everyone sees and changes their own data (while the cycle is open): `changes`;
 - a supervisor sees their direct and indirect reports; HR and executives see the people and
   units of the subtrees they are assigned; admins see everything: `people`;
+- who administers the year (cycles) and, from day one, units, people and accounts: `admin`;
 - who reviews whose plan — the route, the predicate and "whose plans wait for me" in SQL side
   by side, with delegations, people who left and the top of a line: `reviews`.
 
@@ -10,6 +11,7 @@ Views, services and templates ask these predicates; the SQL scopes answer the sa
 for lists (tests check the two agree on generated organisations).
 """
 
+from lms.permissions.admin import runs_the_year, sees_the_year
 from lms.permissions.changes import (
     can_edit_learning,
     can_edit_plan,
@@ -94,7 +96,9 @@ __all__ = [
     "reviews_anyone",
     "reviews_as_delegate",
     "running_delegations",
+    "runs_the_year",
     "scope_units",
+    "sees_the_year",
     "supervises",
     "visible_people_query",
     "waiting_for_query",

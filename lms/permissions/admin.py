@@ -1,0 +1,20 @@
+"""Who administers what: the organisation's year (cycles) for administrators and the HR of a
+whole organisation; units, people and accounts inside an HR officer's own subtree (day one)."""
+
+from lms.models import Person
+from lms.permissions.people import is_admin, scope_units
+from lms.vocab import Role
+
+
+def runs_the_year(person: Person) -> bool:
+    """May `person` create, open and close cycles (organisation-wide)? Administrators, and HR
+    scoped to a top unit (the whole organisation); HR of a department sees the cycles only."""
+    if is_admin(person):
+        return True
+    return any(unit.parent_id is None for unit in scope_units(person, roles=(Role.HR,)))
+
+
+def sees_the_year(person: Person) -> bool:
+    """May `person` see the cycles' administration pages (dates, status)? Anyone who runs the
+    year, and every HR officer (they answer their unit's questions about deadlines)."""
+    return runs_the_year(person) or bool(scope_units(person, roles=(Role.HR,)))
