@@ -141,6 +141,13 @@ def _backend() -> str:
     return current_app.config.get("MAIL_BACKEND", "none")
 
 
+def send_mail(mail: Mail) -> None:
+    """Send one e-mail now through the configured backend (an account link); raises when the
+    server refuses it."""
+    if _backend() != "none":
+        _send(mail)
+
+
 def _send(mail: Mail) -> None:
     backend, config = _backend(), current_app.config
     if backend == "memory":

@@ -2,7 +2,7 @@
 opening and closing it. Administrators and the HR of the whole organisation change them; every
 HR officer may look."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from lms import permissions
 from lms.admin import bp
 from lms.admin.forms import DeadlinesForm, NewCycleForm
+from lms.auth.accounts import issue, open_ways_for, pretty_code
 from lms.clock import today
 from lms.cycles import (
     change_deadlines,
@@ -26,6 +27,7 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import current_locale
 from lms.models import Cycle, Framework, Plan, SelfAssessment
+from lms.people.lookups import visible_person_or_404
 from lms.requests import whole_number
 from lms.rules import attempt
 
@@ -199,3 +201,50 @@ def close_year(be_year: int):
     else:
         flash(done.message, "error")
     return redirect(url_for(".cycle", be_year=be_year))
+
+
+# -- a person's account: invite, reset ------------------------------------------------------
+
+
+def _account_holder(employee_no: str):
+    person = visible_person_or_404(current_user, employee_no)
+    if not permissions.manages_account_of(current_user, person):
+        abort(404)
+    return person
+
+
+@bp.route("/people/<employee_no>/account", methods=["GET", "POST"])
+@login_required
+def account(employee_no: str):
+    """HR gives a person a way in: an invitation (no password yet) or a password reset, as an
+    e-mailed link or a printed one-time code; the secret is shown on this answer only."""
+    person = _account_holder(employee_no)
+    purpose = "reset" if person.password_hash else "invite"
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        kind = request.form.get("kind")
+        if kind not in ("link", "code"):
+            abort(400)
+        done = attempt(lambda: issue(person, purpose, by=current_user, kind=kind))
+        if not done.ok:
+            flash(done.message, "error")
+            return redirect(url_for(".account", employee_no=employee_no))
+        issued = done.result
+        base = current_app.config["BASE_URL"].rstrip("/")
+        return render_template(
+            "admin/account_issued.html",
+            person=person,
+            issued=issued,
+            link=f"{base}/account/{issued.secret}" if kind == "link" else None,
+            code=pretty_code(issued.secret) if kind == "code" else None,
+            code_page=f"{base}/account/code",
+        )
+    return render_template(
+        "admin/account.html",
+        person=person,
+        purpose=purpose,
+        action=ActionForm(),
+        mail_on=current_app.config.get("MAIL_BACKEND", "none") != "none",
+        open_ways=open_ways_for(person),
+    )

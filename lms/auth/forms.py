@@ -64,3 +64,52 @@ class PasswordForm(FlaskForm):
             raise ValidationError(problem)
 
     hints: tuple[str, ...] = ()  # the person's own words; the view sets them
+
+
+def _new_password_field():
+    return PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a new password."))],
+        description=_l(
+            "At least %(num)d characters, not easy to guess: three or four words that do not "
+            "belong together work well.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """A first password (an invitation) or a new one (a reset), from a link."""
+
+    new = _new_password_field()
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(_l("Please type the new password again."))],
+    )
+
+
+class CodeForm(SetPasswordForm):
+    """The same from a printed one-time code: who one is, and the code."""
+
+    identifier = StringField(
+        _l("E-mail or employee number"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail or employee number.")),
+            Length(max=255),
+        ],
+    )
+    code = StringField(
+        _l("One-time code"),
+        validators=[DataRequired(_l("Please type the code from your sheet.")), Length(max=40)],
+        description=_l("12 letters and digits, as printed, e.g. ABCD-EFGH-JKMN"),
+    )
+
+
+class ForgotForm(FlaskForm):
+    identifier = StringField(
+        _l("E-mail or employee number"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail or employee number.")),
+            Length(max=255),
+        ],
+    )

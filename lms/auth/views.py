@@ -156,3 +156,6 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form)
+
+
+from lms.auth import account_views  # noqa: E402, F401 - links and codes into an account

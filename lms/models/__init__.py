@@ -1,5 +1,6 @@
 """The domain model (PRODUCT.md section 3), one module per aggregate."""
 
+from lms.models.account import AccountToken
 from lms.models.activity import ActivityKind, EvidenceFile, LearningActivity
 from lms.models.assessment import Rating, SelfAssessment, SubSkillRating, SupervisorRating
 from lms.models.audit import ApiToken, AuditEvent
@@ -31,6 +32,7 @@ from lms.models.report import (
 
 __all__ = [
     "ALL_GROUPS",
+    "AccountToken",
     "ActivityKind",
     "ApiToken",
     "AuditEvent",

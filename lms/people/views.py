@@ -95,6 +95,7 @@ def person_page(employee_no: str):
         cycles=year_by_year(person),
         can_change_supervisor=may_change_supervisor(current_user, person),
         can_review=can_review_plans_of(current_user, person),
+        can_manage_account=permissions.manages_account_of(current_user, person),
     )
 
 

@@ -11,7 +11,7 @@ Views, services and templates ask these predicates; the SQL scopes answer the sa
 for lists (tests check the two agree on generated organisations).
 """
 
-from lms.permissions.admin import runs_the_year, sees_the_year
+from lms.permissions.admin import manages_account_of, runs_the_year, sees_the_year
 from lms.permissions.changes import (
     can_edit_learning,
     can_edit_plan,
@@ -85,6 +85,7 @@ __all__ = [
     "is_here",
     "is_owner",
     "line_of",
+    "manages_account_of",
     "may_change_supervisor",
     "may_evaluate",
     "per_request",

@@ -2,7 +2,7 @@
 whole organisation; units, people and accounts inside an HR officer's own subtree (day one)."""
 
 from lms.models import Person
-from lms.permissions.people import is_admin, scope_units
+from lms.permissions.people import hr_covers, is_admin, scope_units
 from lms.vocab import Role
 
 
@@ -18,3 +18,11 @@ def sees_the_year(person: Person) -> bool:
     """May `person` see the cycles' administration pages (dates, status)? Anyone who runs the
     year, and every HR officer (they answer their unit's questions about deadlines)."""
     return runs_the_year(person) or bool(scope_units(person, roles=(Role.HR,)))
+
+
+def manages_account_of(actor: Person, person: Person) -> bool:
+    """May `actor` invite `person` or reset their password? Administrators, and HR whose unit
+    subtree holds the person; never for oneself (one's own password is changed on the profile)."""
+    if actor.id == person.id:
+        return False
+    return is_admin(actor) or hr_covers(actor, person)
