@@ -175,3 +175,36 @@ def test_who_may_give_a_way_in(client, app, office):
     refused = client.post(target, data={"kind": "link"}, follow_redirects=True)
     assert refused.status_code in (200, 404)  # a leaver gets no way in
     assert db.session.scalar(select(func.count()).select_from(AccountToken)) == before
+
+
+def test_hr_invites_everyone_of_a_unit_without_an_account(client, app, office, outbox, monkeypatch):
+    from lms.auth import accounts
+
+    unit = office["newcomer"].unit
+    others = [PersonFactory(unit=unit) for _ in range(2)]
+    for person in others:
+        person.password_hash = None
+    db.session.commit()
+    login(client, office["hr"])
+    page = client.get("/admin/invitations").get_data(as_text=True)
+    assert unit.code in page
+    monkeypatch.setattr(accounts, "MAX_BULK_INVITES", 2)
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "none")  # no e-mail: codes to print
+    first = client.post("/admin/invitations", data={"unit": unit.code}).get_data(as_text=True)
+    assert first.count('class="big-number"') == 2
+    assert f'name="unit" value="{unit.code}"' in first  # one left: "invite the next ones"
+    second = client.post("/admin/invitations", data={"unit": unit.code}).get_data(as_text=True)
+    assert second.count('class="big-number"') == 1
+    assert f'name="unit" value="{unit.code}"' not in second
+    third = client.post("/admin/invitations", data={"unit": unit.code}).get_data(as_text=True)
+    assert 'class="big-number"' not in third  # everyone has an invitation now
+    assert office["colleague"].name_th not in first + second  # has a password already
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+    outsider = app.test_client()
+    login(outsider, office["other_hr"])
+    refused = outsider.post("/admin/invitations", data={"unit": unit.code}, follow_redirects=True)
+    assert 'class="big-number"' not in refused.get_data(as_text=True)
+    invited = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "account_unit_invited")
+    ).all()
+    assert len(invited) == 3

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from lms import permissions
 from lms.admin import bp
 from lms.admin.forms import DeadlinesForm, NewCycleForm
-from lms.auth.accounts import issue, open_ways_for, pretty_code
+from lms.auth.accounts import (
+    invite_unit,
+    issue,
+    open_ways_for,
+    pretty_code,
+    without_account_query,
+)
 from lms.clock import today
 from lms.cycles import (
     change_deadlines,
@@ -28,6 +34,7 @@ from lms.forms import ActionForm, options
 from lms.i18n import current_locale
 from lms.models import Cycle, Framework, Plan, SelfAssessment
 from lms.people.lookups import visible_person_or_404
+from lms.people.org import unit_by_code
 from lms.requests import whole_number
 from lms.rules import attempt
 
@@ -66,6 +73,9 @@ def cycles():
         assessed=assessed,
         plans=plans,
         can_change=permissions.runs_the_year(current_user),
+        can_invite=any(
+            permissions.invites_in(current_user, u) for u in permissions.report_roots(current_user)
+        ),
         next_year=_next_year(years),
         today=today(),
     )
@@ -247,4 +257,53 @@ def account(employee_no: str):
         action=ActionForm(),
         mail_on=current_app.config.get("MAIL_BACKEND", "none") != "none",
         open_ways=open_ways_for(person),
+    )
+
+
+# -- everyone in a unit without an account -----------------------------------------------------
+
+
+def _invitation_units():
+    """The units whose people the reader may invite: every top unit for an administrator,
+    their HR subtrees for HR (404 for anyone else)."""
+    units = [
+        u for u in permissions.report_roots(current_user) if permissions.invites_in(current_user, u)
+    ]
+    if not units:
+        abort(404)
+    return units
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@login_required
+def invitations():
+    """Invite everyone imported without an account in a unit: links by e-mail where possible,
+    one-time codes to print for the others, MAX_BULK_INVITES at a time."""
+    units = _invitation_units()
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        unit = unit_by_code((request.form.get("unit") or "").strip())
+        if unit is None or not permissions.invites_in(current_user, unit):
+            flash(_("No unit of yours has this code."), "error")
+            return redirect(url_for(".invitations"))
+        done = attempt(lambda: invite_unit(unit, by=current_user))
+        if not done.ok:
+            flash(done.message, "error")
+            return redirect(url_for(".invitations"))
+        return render_template(
+            "admin/invitations_done.html",
+            unit=unit,
+            result=done.result,
+            action=ActionForm(),
+            code_page=current_app.config["BASE_URL"].rstrip("/") + "/account/code",
+        )
+    waiting = {
+        u.id: db.session.scalar(
+            select(func.count()).select_from(without_account_query(u).subquery())
+        )
+        for u in units
+    }
+    return render_template(
+        "admin/invitations.html", units=units, waiting=waiting, action=ActionForm()
     )

@@ -5,19 +5,19 @@ step is audited. A secret is shown once and only its hash is kept."""
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lms.audit import audit
 from lms.auth.services import find_by_login, password_problem, set_password
 from lms.clock import utcnow
 from lms.extensions import db
-from lms.models import AccountToken, Person
+from lms.models import AccountToken, Person, Unit, still_here
 from lms.notifications import Mail, send_mail
 from lms.rules import RuleError
 
@@ -227,3 +227,67 @@ def forgot(identifier: str) -> None:
     if current_app.config.get("MAIL_BACKEND", "none") == "none":
         return
     issue(person, "reset", by=None, lifetime=SELF_SERVICE_LIFETIME)
+
+
+# -- everyone in a unit without an account ---------------------------------------------------
+
+MAX_BULK_INVITES = 200  # people invited in one request; the page offers the next ones
+
+
+def without_account_query(unit):
+    """People still here in `unit`'s subtree who never set a password and have no invitation
+    that still works (as a SELECT of Person, by employee number)."""
+    open_invite = (
+        select(AccountToken.id)
+        .where(
+            AccountToken.person_id == Person.id,
+            AccountToken.purpose == "invite",
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > utcnow(),
+        )
+        .exists()
+    )
+    return (
+        select(Person)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(
+            Unit.path.startswith(unit.path),
+            Person.password_hash.is_(None),
+            still_here(),
+            ~open_invite,
+        )
+        .order_by(Person.employee_no)
+    )
+
+
+@dataclass
+class BulkInvites:
+    """What inviting a unit did: links e-mailed, codes to print (person, code), and how many
+    are still left for a next run."""
+
+    mailed: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
+    left: int = 0
+
+
+def invite_unit(unit, *, by: Person) -> BulkInvites:
+    """Invite up to MAX_BULK_INVITES people of `unit` without an account: an e-mailed link for
+    those with an address (when mail is set up), a printed code for the others."""
+    people = list(db.session.scalars(without_account_query(unit).limit(MAX_BULK_INVITES + 1)))
+    result = BulkInvites()
+    mail_on = current_app.config.get("MAIL_BACKEND", "none") != "none"
+    for person in people[:MAX_BULK_INVITES]:
+        if mail_on and person.email:
+            issued = issue(person, "invite", by=by, kind="link")
+            if issued.mailed:
+                result.mailed.append(person)
+                continue  # not delivered: a code replaces the link below
+        issued = issue(person, "invite", by=by, kind="code")
+        result.codes.append((person, pretty_code(issued.secret), issued.token.expires_at))
+    if len(people) > MAX_BULK_INVITES:
+        total = db.session.scalar(
+            select(func.count()).select_from(without_account_query(unit).subquery())
+        )
+        result.left = total
+    audit("account_unit_invited", by, unit, mailed=len(result.mailed), codes=len(result.codes))
+    return result

@@ -11,7 +11,7 @@ Views, services and templates ask these predicates; the SQL scopes answer the sa
 for lists (tests check the two agree on generated organisations).
 """
 
-from lms.permissions.admin import manages_account_of, runs_the_year, sees_the_year
+from lms.permissions.admin import invites_in, manages_account_of, runs_the_year, sees_the_year
 from lms.permissions.changes import (
     can_edit_learning,
     can_edit_plan,
@@ -81,6 +81,7 @@ __all__ = [
     "has_reports",
     "hr_covers",
     "hr_of",
+    "invites_in",
     "is_admin",
     "is_here",
     "is_owner",

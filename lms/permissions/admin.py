@@ -1,7 +1,7 @@
 """Who administers what: the organisation's year (cycles) for administrators and the HR of a
 whole organisation; units, people and accounts inside an HR officer's own subtree (day one)."""
 
-from lms.models import Person
+from lms.models import Person, Unit
 from lms.permissions.people import hr_covers, is_admin, scope_units
 from lms.vocab import Role
 
@@ -26,3 +26,9 @@ def manages_account_of(actor: Person, person: Person) -> bool:
     if actor.id == person.id:
         return False
     return is_admin(actor) or hr_covers(actor, person)
+
+
+def invites_in(actor: Person, unit: Unit) -> bool:
+    """May `actor` invite everyone without an account in `unit`? Administrators, and HR whose
+    subtree holds the unit."""
+    return is_admin(actor) or any(s.contains(unit) for s in scope_units(actor, roles=(Role.HR,)))
