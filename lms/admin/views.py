@@ -1,6 +1,8 @@
-"""The year's administration: every cycle with its status and dates; a new one; its deadlines;
-opening and closing it. Administrators and the HR of the whole organisation change them; every
-HR officer may look."""
+"""Administration pages, thin over the features' services:
+- the year: every cycle with its status and dates, a new one, its deadlines, opening and closing
+  it (administrators and HR of a top unit change them; every HR officer may look);
+- accounts: a person's invitation or password reset, and inviting everyone of a unit who has
+  no account yet (administrators, and HR whose subtree holds them)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
