@@ -2,7 +2,8 @@
 - the year: every cycle with its status and dates, a new one, its deadlines, opening and closing
   it (administrators and HR of a top unit change them; every HR officer may look);
 - accounts: a person's invitation or password reset, and inviting everyone of a unit who has
-  no account yet (administrators, and HR whose subtree holds them)."""
+  no account yet (administrators, and HR whose subtree holds them);
+- reporting lines that need HR (a supervisor who left or is missing, a top nobody covers)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -35,6 +36,7 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import current_locale
 from lms.models import Cycle, Framework, Plan, SelfAssessment
+from lms.people.lines import SHOWN, lines_needing_hr
 from lms.people.lookups import visible_person_or_404
 from lms.people.org import unit_by_code
 from lms.requests import whole_number
@@ -309,3 +311,13 @@ def invitations():
     return render_template(
         "admin/invitations.html", units=units, waiting=waiting, action=ActionForm()
     )
+
+
+@bp.route("/lines")
+@login_required
+def lines():
+    """Reporting lines that need HR, in the reader's units: fix each from the person's page."""
+    found = lines_needing_hr(current_user)
+    if found is None:
+        abort(404)
+    return render_template("admin/lines.html", lines=found, shown=SHOWN)

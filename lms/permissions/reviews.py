@@ -217,26 +217,37 @@ def _heads(reviewer: Person) -> list[int]:
     return [reviewer.id, *delegator_ids(reviewer)] if is_here(reviewer) else []
 
 
+def at_top_query() -> Select:
+    """Ids of the people with nobody above still here (the top of a line, or everyone above
+    has left): their plans go to HR of their unit, or to the administrators."""
+    return _at_top()
+
+
+def covered_by_hr():
+    """A condition on Person (with Unit joined): an HR officer still here, other than the
+    person, covers their unit."""
+    scope, officer = aliased(Unit), aliased(Person)
+    return (
+        select(RoleAssignment.id)
+        .join(scope, RoleAssignment.scope_unit_id == scope.id)
+        .join(officer, RoleAssignment.person_id == officer.id)
+        .where(
+            RoleAssignment.role == Role.HR,
+            still_here(officer),
+            officer.id != Person.id,
+            Unit.path.startswith(scope.path),
+        )
+        .exists()
+    )
+
+
 def _hr_or_admin(reviewer: Person):
     """A condition on Person (with Unit joined): HR's and administrators' share of the people
     at the top, or false."""
     hr_units = scope_units(reviewer, roles=(Role.HR,))
     conditions = [Unit.path.startswith(unit.path) for unit in hr_units]
     if is_admin(reviewer):
-        scope, officer = aliased(Unit), aliased(Person)
-        covered = (
-            select(RoleAssignment.id)
-            .join(scope, RoleAssignment.scope_unit_id == scope.id)
-            .join(officer, RoleAssignment.person_id == officer.id)
-            .where(
-                RoleAssignment.role == Role.HR,
-                still_here(officer),
-                officer.id != Person.id,
-                Unit.path.startswith(scope.path),
-            )
-            .exists()
-        )
-        conditions.append(~covered)
+        conditions.append(~covered_by_hr())
     if not conditions or not is_here(reviewer):
         return false()
     return and_(Person.id.in_(_at_top()), or_(*conditions))
