@@ -173,48 +173,43 @@ def cycle(be_year: int):
     )
 
 
-@bp.route("/cycles/<int:be_year>/open", methods=["POST"])
-@login_required
-def open_year(be_year: int):
+def _year_step(be_year: int, step, said: str):
+    """Open or close fiscal year `be_year` (`step` is the service), then back to its page."""
     _may_change()
     year = cycle_or_404(be_year)
     if not ActionForm().validate_on_submit():
         abort(400)
-    done = attempt(lambda: open_for_people(year, by=current_user))
-    if done.ok:
-        flash(
-            _(
-                "Fiscal year %(year)d is open: people see it on their home page and can start "
-                "their self-assessment.",
-                year=be_year,
-            ),
-            "success",
-        )
-    else:
-        flash(done.message, "error")
+    done = attempt(lambda: step(year, by=current_user))
+    flash(said if done.ok else done.message, "success" if done.ok else "error")
     return redirect(url_for(".cycle", be_year=be_year))
+
+
+@bp.route("/cycles/<int:be_year>/open", methods=["POST"])
+@login_required
+def open_year(be_year: int):
+    return _year_step(
+        be_year,
+        open_for_people,
+        _(
+            "Fiscal year %(year)d is open: people see it on their home page and can start "
+            "their self-assessment.",
+            year=be_year,
+        ),
+    )
 
 
 @bp.route("/cycles/<int:be_year>/close", methods=["POST"])
 @login_required
 def close_year(be_year: int):
-    _may_change()
-    year = cycle_or_404(be_year)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    done = attempt(lambda: close_cycle(year, by=current_user))
-    if done.ok:
-        flash(
-            _(
-                "Fiscal year %(year)d is closed: its self-assessments, plans and learning log "
-                "no longer change, and its reports stay as they are.",
-                year=be_year,
-            ),
-            "success",
-        )
-    else:
-        flash(done.message, "error")
-    return redirect(url_for(".cycle", be_year=be_year))
+    return _year_step(
+        be_year,
+        close_cycle,
+        _(
+            "Fiscal year %(year)d is closed: its self-assessments, plans and learning log "
+            "no longer change, and its reports stay as they are.",
+            year=be_year,
+        ),
+    )
 
 
 # -- a person's account: invite, reset ------------------------------------------------------

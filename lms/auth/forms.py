@@ -9,14 +9,31 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from lms.auth.services import MIN_PASSWORD_LENGTH, password_problem
 
 
-class LoginForm(FlaskForm):
-    identifier = StringField(
+def _identifier_field() -> StringField:
+    """Who one is: e-mail or employee number (log-in, a code, forgot my password)."""
+    return StringField(
         _l("E-mail or employee number"),
         validators=[
             DataRequired(_l("Please enter your e-mail or employee number.")),
             Length(max=255),
         ],
     )
+
+
+def _new_password_field():
+    return PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a new password."))],
+        description=_l(
+            "At least %(num)d characters, not easy to guess: three or four words that do not "
+            "belong together work well.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
+    )
+
+
+class LoginForm(FlaskForm):
+    identifier = _identifier_field()
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
     )
@@ -39,15 +56,7 @@ class PasswordForm(FlaskForm):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Please enter your current password."))]
     )
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Please enter a new password."))],
-        description=_l(
-            "At least %(num)d characters, not easy to guess: three or four words that do not "
-            "belong together work well.",
-            num=MIN_PASSWORD_LENGTH,
-        ),
-    )
+    new = _new_password_field()
     confirm = PasswordField(
         _l("New password again"),
         validators=[
@@ -66,18 +75,6 @@ class PasswordForm(FlaskForm):
     hints: tuple[str, ...] = ()  # the person's own words; the view sets them
 
 
-def _new_password_field():
-    return PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Please enter a new password."))],
-        description=_l(
-            "At least %(num)d characters, not easy to guess: three or four words that do not "
-            "belong together work well.",
-            num=MIN_PASSWORD_LENGTH,
-        ),
-    )
-
-
 class SetPasswordForm(FlaskForm):
     """A first password (an invitation) or a new one (a reset), from a link."""
 
@@ -91,13 +88,7 @@ class SetPasswordForm(FlaskForm):
 class CodeForm(SetPasswordForm):
     """The same from a printed one-time code: who one is, and the code."""
 
-    identifier = StringField(
-        _l("E-mail or employee number"),
-        validators=[
-            DataRequired(_l("Please enter your e-mail or employee number.")),
-            Length(max=255),
-        ],
-    )
+    identifier = _identifier_field()
     code = StringField(
         _l("One-time code"),
         validators=[DataRequired(_l("Please type the code from your sheet.")), Length(max=40)],
@@ -106,10 +97,4 @@ class CodeForm(SetPasswordForm):
 
 
 class ForgotForm(FlaskForm):
-    identifier = StringField(
-        _l("E-mail or employee number"),
-        validators=[
-            DataRequired(_l("Please enter your e-mail or employee number.")),
-            Length(max=255),
-        ],
-    )
+    identifier = _identifier_field()

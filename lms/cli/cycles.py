@@ -69,18 +69,23 @@ def create_command(be_year, code, open_now):
     )
 
 
+def _step(be_year: int, step, said: str) -> None:
+    """Open or close fiscal year `be_year` (`step` is the service) and say so."""
+    cycle = _year_or_fail(be_year)
+    try:
+        step(cycle, by=None)
+    except RuleError as problem:
+        _fail(problem)
+    db.session.commit()
+    click.echo(f"Fiscal year {be_year} is {said}.")
+
+
 @cycle_group.command("open")
 @click.argument("be_year", type=int)
 @with_appcontext
 def open_command(be_year):
     """Open the planned cycle BE_YEAR for people."""
-    cycle = _year_or_fail(be_year)
-    try:
-        open_for_people(cycle, by=None)
-    except RuleError as problem:
-        _fail(problem)
-    db.session.commit()
-    click.echo(f"Fiscal year {be_year} is open.")
+    _step(be_year, open_for_people, "open")
 
 
 @cycle_group.command("close")
@@ -88,13 +93,7 @@ def open_command(be_year):
 @with_appcontext
 def close_command(be_year):
     """Close the open cycle BE_YEAR: its data no longer changes."""
-    cycle = _year_or_fail(be_year)
-    try:
-        close_cycle(cycle, by=None)
-    except RuleError as problem:
-        _fail(problem)
-    db.session.commit()
-    click.echo(f"Fiscal year {be_year} is closed.")
+    _step(be_year, close_cycle, "closed")
 
 
 @cycle_group.command("list")

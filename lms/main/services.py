@@ -193,10 +193,11 @@ class YearTasks:
         return self.none_open or bool(self.past_end)
 
 
-def year_tasks(person: Person) -> YearTasks:
+def year_tasks(person: Person, open_now: Cycle | None) -> YearTasks:
+    """For those who run the year; `open_now` is the open cycle the home summary read."""
     if not permissions.runs_the_year(person):
         return YearTasks()
-    tasks = YearTasks(none_open=open_cycle() is None, past_end=open_past_their_end())
+    tasks = YearTasks(none_open=open_now is None, past_end=open_past_their_end())
     if tasks.none_open:
         tasks.planned = db.session.scalars(
             select(Cycle).where(Cycle.status == CycleStatus.PLANNED).order_by(Cycle.be_year)

@@ -39,11 +39,12 @@ def home():
         ensure_summary(cycle)
         db.session.commit()  # the report summary may have moved on to today
         overviews = [overview(unit, cycle) for unit in roots]
+    summary = home_summary(current_user)
     return render_template(
         "main/home.html",
-        summary=home_summary(current_user),
+        summary=summary,
         overviews=overviews,
-        year=year_tasks(current_user),
+        year=year_tasks(current_user, summary.cycle),
     )
 
 
