@@ -36,3 +36,13 @@ def without_controls(text: str) -> str:
 def clean_text(text: str | None) -> str:
     """What a person typed, without control characters and surrounding spaces."""
     return without_controls(text).strip() if text else ""
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(word: str) -> str:
+    """A LIKE pattern (with LIKE_ESCAPE) matching text that holds `word` as typed: its % and _
+    are letters, not wildcards."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

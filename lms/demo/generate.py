@@ -35,6 +35,7 @@ from lms.models import (
     SupervisorRating,
     Unit,
     UnitMembership,
+    search_key_of,
 )
 from lms.reports.summary import rebuild
 from lms.vocab import CycleStatus, Role
@@ -311,12 +312,13 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
         supervisor = head if head not in (None, p.id) else _head_above(now_in.id, parents, heads)
         p.supervisor = supervisor
         email = ADMIN_EMAIL if index == 0 else f"g{n}@generated.local"
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         rows.append(
             (
                 p.id,
                 f"G{n:06d}",
                 email,
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                name,
                 None,
                 "นักจัดการงานทั่วไป",
                 p.group_id,
@@ -326,6 +328,7 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
                 secrets.token_urlsafe(16),
                 p.left_on,
                 datetime(2021, 10, 1),
+                search_key_of({"name_th": name, "employee_no": f"G{n:06d}", "email": email}),
             )
         )
         since = date(2012, 10, 1) + timedelta(days=rng.randint(0, 3000))
@@ -373,6 +376,7 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
             "session_token",
             "deactivated_on",
             "created_at",
+            "search_key",
         ],
         rows,
     )

@@ -19,7 +19,15 @@ from lms.models.framework import (
 )
 from lms.models.job import Job
 from lms.models.org import Unit
-from lms.models.person import Person, RoleAssignment, UnitMembership, gone, still_here
+from lms.models.person import (
+    Person,
+    RoleAssignment,
+    UnitMembership,
+    gone,
+    new_session_token,
+    search_key_of,
+    still_here,
+)
 from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
 from lms.models.report import (
     ALL_GROUPS,
@@ -74,5 +82,7 @@ __all__ = [
     "Unit",
     "UnitMembership",
     "gone",
+    "new_session_token",
+    "search_key_of",
     "still_here",
 ]

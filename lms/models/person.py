@@ -22,11 +22,21 @@ from lms.extensions import db
 from lms.models.common import utcnow
 from lms.models.framework import RoleGroup
 from lms.models.org import Unit
+from lms.text import fold
 from lms.vocab import Role, sql_in
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def search_key_of(fields) -> str:
+    """What a person is searched by: `fields` is a Person or a dict of its columns."""
+    get = fields.get if isinstance(fields, dict) else (lambda name: getattr(fields, name, None))
+    return fold(" ".join(str(get(name) or "") for name in SEARCHED))[:800]
+
+
+SEARCHED = ("name_th", "name_en", "display_name", "employee_no", "email")
 
 
 def still_here(who=None) -> ColumnElement[bool]:
@@ -46,7 +56,7 @@ class Person(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(String(40), unique=True)
-    email: Mapped[str] = mapped_column(String(255), unique=True)
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)  # not everyone has one
     name_th: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(120))
@@ -60,6 +70,9 @@ class Person(UserMixin, db.Model):
     # password change, deactivation, a change of roles).
     session_token: Mapped[str | None] = mapped_column(String(64), default=new_session_token)
     deactivated_on: Mapped[date | None]
+    # Names, number and e-mail folded for search (lms.text.fold: case, tone marks and either
+    # form of sara am do not matter); kept by the ORM events below and by the importers.
+    search_key: Mapped[str] = mapped_column(String(800), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -172,3 +185,9 @@ def _end_sessions_of_changed(session) -> None:
             person = obj.person or (session.get(Person, obj.person_id) if obj.person_id else None)
             if person is not None and person not in session.new:
                 person.end_sessions()
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_search_key(_mapper, _connection, person: Person) -> None:
+    person.search_key = search_key_of(person)
