@@ -10,6 +10,7 @@ from lms.cli.cycles import cycle_group
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
 from lms.cli.generate import generate_command
+from lms.cli.imports import import_command
 from lms.cli.people import create_admin_command
 from lms.cli.remind import remind_command
 from lms.cli.reports import check_reports_command, rebuild_reports_command, token_group
@@ -47,6 +48,7 @@ for _command in (
     clean_uploads_command,
     token_group,
     cycle_group,
+    import_command,
     generate_command,
     rebuild_reports_command,
     check_reports_command,

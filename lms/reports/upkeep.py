@@ -154,6 +154,13 @@ def _refuse_unheard_bulk_writes(state) -> None:
         )
 
 
+def note_people(session, person_ids) -> None:
+    """People whose figures bulk statements (inside `bulk_changes(session, set())`) may have
+    moved in any cycle: refreshed before the commit, like the changes the ORM hears (a short
+    import; past BULK_PEOPLE the cycles are rebuilt instead)."""
+    session.info.setdefault(PENDING, {}).setdefault(None, set()).update(person_ids)
+
+
 @contextmanager
 def bulk_changes(session, cycle_ids=None) -> Iterator[None]:
     """Bulk statements on watched tables (importers, raw SQL): allowed inside, and the summary

@@ -1,0 +1,22 @@
+"""Data exchange: units and people imported from the HR system's files (CSV in UTF-8 or the
+Thai Windows encoding, XLSX), checked row by row before anything is written, shown as a preview,
+then written set-based in one transaction with the report summary kept exact."""
+
+from lms.exchange.common import ImportRefused, Outcome, Problem
+from lms.exchange.people import import_people
+from lms.exchange.reading import FileRefused, Table, read_table
+from lms.exchange.units import import_units
+
+KINDS = {"units": import_units, "people": import_people}
+
+__all__ = [
+    "KINDS",
+    "FileRefused",
+    "ImportRefused",
+    "Outcome",
+    "Problem",
+    "Table",
+    "import_people",
+    "import_units",
+    "read_table",
+]
