@@ -36,6 +36,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(Path(instance_path) / "uploads"))
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+        self.IMPORT_MAX_MB = int(env.get("IMPORT_MAX_MB", "50"))  # a people file, 100,000 rows
         # IDP PDFs are made once per plan version and kept here; a person makes a few a minute.
         self.PDF_CACHE_DIR = env.get("PDF_CACHE_DIR", str(Path(instance_path) / "cache" / "pdf"))
         self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "10 per minute")

@@ -31,6 +31,7 @@ FILES = {
     "report_pdf": ("pdf", "application/pdf"),
     "report_people": ("csv", "text/csv"),
     "plan_pdf": ("pdf", "application/pdf"),  # kept in PDF_CACHE_DIR (lms.plans.pdf)
+    "import": ("upload", "application/octet-stream"),  # the uploaded file; its findings beside
 }
 STALE_AFTER = timedelta(minutes=3)  # no heartbeat for this long: its consumer is gone
 MAX_ATTEMPTS = 2  # a job whose consumer died is run again once, then failed
@@ -250,6 +251,7 @@ def forget_old_jobs() -> None:
     for job in old:
         if job.kind in FILES:
             file_path(job).unlink(missing_ok=True)
+            file_path(job).with_suffix(".json").unlink(missing_ok=True)  # an import's findings
     if old:
         db.session.execute(delete(Job).where(Job.id.in_([j.id for j in old])))
 

@@ -5,15 +5,15 @@
   no account yet (administrators, and HR whose subtree holds them);
 - reporting lines that need HR (a supervisor who left or is missing, a top nobody covers)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from lms import permissions
 from lms.admin import bp
-from lms.admin.forms import DeadlinesForm, NewCycleForm
+from lms.admin.forms import DeactivateForm, DeadlinesForm, ImportForm, NewCycleForm, PersonForm
 from lms.auth.accounts import (
     invite_unit,
     issue,
@@ -32,15 +32,35 @@ from lms.cycles import (
     new_cycle,
     open_for_people,
 )
+from lms.exchange import Outcome
+from lms.exchange import tasks as _tasks  # noqa: F401 - registers the import task with lms.jobs
+from lms.exchange.common import may_import
+from lms.exchange.jobs import (
+    APPLY,
+    confirm,
+    max_upload_bytes,
+    problems_csv,
+    result_of,
+    run_import,
+    runs_inline,
+    start_import,
+)
+from lms.exchange.jobs import KIND as IMPORT_KIND
+from lms.exchange.people import COLUMNS as PEOPLE_COLUMNS
+from lms.exchange.units import COLUMNS as UNIT_COLUMNS
 from lms.extensions import db
 from lms.forms import ActionForm, options
-from lms.i18n import current_locale
-from lms.models import Cycle, Framework, Plan, SelfAssessment
+from lms.i18n import current_locale, format_be_date
+from lms.jobs import job_of, queue
+from lms.models import Cycle, Framework, Job, Plan, RoleGroup, SelfAssessment, Unit
+from lms.people.directory import chosen, count_matching
 from lms.people.lines import SHOWN, lines_needing_hr
 from lms.people.lookups import visible_person_or_404
 from lms.people.org import unit_by_code
+from lms.people.records import deactivate_person, reactivate_person, record_of, save_person
 from lms.requests import whole_number
 from lms.rules import attempt
+from lms.vocab import Role
 
 INVALID = _l("Please check the highlighted answers. Nothing was saved yet.")
 
@@ -80,6 +100,7 @@ def cycles():
         can_invite=any(
             permissions.invites_in(current_user, u) for u in permissions.report_roots(current_user)
         ),
+        can_import=may_import(current_user),
         next_year=_next_year(years),
         today=today(),
     )
@@ -316,3 +337,317 @@ def lines():
     if found is None:
         abort(404)
     return render_template("admin/lines.html", lines=found, shown=SHOWN)
+
+
+# -- imports of units and people ------------------------------------------------------------
+
+PROBLEMS_SHOWN = 300
+
+
+def _importer() -> None:
+    if not may_import(current_user):
+        abort(404)
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@login_required
+def imports():
+    """Upload a file of units or people: it is checked row by row, and nothing is written
+    before the preview is confirmed."""
+    _importer()
+    request.max_content_length = max_upload_bytes()  # before the form reads the body
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read() if upload else b""
+        if not data:
+            form.file.errors.append(_("Please choose the file to import."))
+        else:
+            options = {
+                "name": (upload.filename or "")[:200],
+                "sheet": (form.sheet.data or "").strip()[:100],
+                "encoding": form.encoding.data,
+                "deactivate_missing": bool(form.deactivate_missing.data)
+                and form.what.data == "people",
+            }
+            job = start_import(current_user, form.what.data, data, options, current_locale())
+            db.session.commit()
+            _run_or_queue(job)
+            return redirect(url_for(".import_job", job_id=job.id))
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return render_template(
+        "admin/imports.html",
+        form=form,
+        invalid=INVALID if form.errors else None,
+        limit_mb=max_upload_bytes() // (1024 * 1024),
+        columns={"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS},
+        is_admin=permissions.is_admin(current_user),
+    )
+
+
+def _run_or_queue(job) -> None:
+    if runs_inline(job):
+        run_import(job.id)
+    else:
+        queue(job)
+
+
+def _import_job_or_404(job_id: str):
+    _importer()
+    job = job_of(current_user, job_id, (IMPORT_KIND,))
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/imports/<job_id>", methods=["GET", "POST"])
+@login_required
+def import_job(job_id: str):
+    """An uploaded file: being checked, its problems, its preview with the confirm button,
+    being written, or written."""
+    job = _import_job_or_404(job_id)
+    if request.method == "POST":  # confirmed: write it
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        job = db.session.get(Job, job.id, with_for_update=True)
+        if confirm(job):  # twice clicked: the second finds it written or being written
+            db.session.commit()
+            _run_or_queue(job)
+        else:
+            db.session.rollback()
+        return redirect(url_for(".import_job", job_id=job_id))
+    found = result_of(job) if job.status == "done" else None
+    outcome = Outcome.from_dict(found["outcome"]) if found and "outcome" in found else None
+    return render_template(
+        "admin/import_job.html",
+        job=job,
+        found=found,
+        outcome=outcome,
+        problems=(found or {}).get("problems", [])[:PROBLEMS_SHOWN],
+        action=ActionForm(),
+        writing=job.params.get("phase") == APPLY,
+    )
+
+
+@bp.route("/imports/<job_id>/problems.csv")
+@login_required
+def import_problems(job_id: str):
+    """Every problem the file has, to work through in a spreadsheet."""
+    job = _import_job_or_404(job_id)
+    return Response(
+        problems_csv(job),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=problems-{job.id[:8]}.csv"},
+    )
+
+
+@bp.route("/imports/template-<what>.csv")
+@login_required
+def import_template(what: str):
+    """An empty file with the right columns and one example row."""
+    _importer()
+    examples = {
+        "units": (UNIT_COLUMNS, ["IAO-1", "ส่วนวิเทศสัมพันธ์", "Foreign Relations Section", "IAO"]),
+        "people": (
+            PEOPLE_COLUMNS,
+            [
+                "1001",
+                "somchai.j@bma.go.th",
+                "นายสมชาย ใจดี",
+                "Somchai Jaidee",
+                "นักวิเทศสัมพันธ์ชำนาญการ",
+                "ACAD",
+                "IAO-1",
+                "1000",
+                "staff",
+                "",
+                "",
+            ],
+        ),
+    }
+    if what not in examples:
+        abort(404)
+    columns, example = examples[what]
+    body = "\ufeff" + ",".join(columns) + "\r\n" + ",".join(example) + "\r\n"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={what}-template.csv"},
+    )
+
+
+# -- a person's record: add, change, deactivate, reactivate --------------------------------------
+
+
+def _person_form(form: PersonForm) -> None:
+    form.role_group.choices = options(
+        (g.code, f"{g.code} · {g.name(current_locale())}")
+        for g in db.session.scalars(select(RoleGroup).order_by(RoleGroup.position))
+    )
+    if not permissions.is_admin(current_user):
+        form.roles.choices = [c for c in form.roles.choices if c.value != Role.ADMIN]
+
+
+def _supervisor_number(form: PersonForm) -> bool:
+    """The supervisor typed or picked, as an employee number; False (with the field's error)
+    when no single active person fits."""
+    text = (form.supervisor.data or "").strip()
+    if not text:
+        return True
+    person = chosen(text)
+    if person is None:
+        form.supervisor.errors = [
+            _("No single active person fits: type more of the name, or pick from the suggestions.")
+            if count_matching(text) > 1
+            else _("No active person has this name, employee number or e-mail.")
+        ]
+        return False
+    form.supervisor.data = person.employee_no
+    return True
+
+
+def _unit_choices() -> list:
+    """The units the reader may place people in, for the unit fields' suggestions."""
+    if permissions.is_admin(current_user):
+        return list(db.session.scalars(select(Unit).order_by(Unit.path)))
+    roots = permissions.scope_units(current_user, roles=(Role.HR,))
+    if not roots:
+        return []
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(or_(*(Unit.path.startswith(u.path) for u in roots)))
+            .order_by(Unit.path)
+        )
+    )
+
+
+def _save_person(form: PersonForm, person=None):
+    """Save the form through the people importer's checks; the page again with the problems."""
+    if not _supervisor_number(form):
+        return None, INVALID
+    done = attempt(lambda: save_person(form.values(), by=current_user, person=person), form)
+    if done.ok:
+        return done.result, None
+    return None, done.message
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@login_required
+def new_person():
+    """HR adds one person (a file adds many: Import units and people)."""
+    _importer()
+    form = PersonForm()
+    _person_form(form)
+    error, status = None, 200
+    if form.validate_on_submit():
+        saved, error = _save_person(form)
+        if saved is not None:
+            flash(
+                _("%(name)s is added. Invite them to set a password.", name=saved.name_th),
+                "success",
+            )
+            return redirect(url_for(".account", employee_no=saved.employee_no))
+        status = 422
+    elif form.errors:
+        error, status = INVALID, 422
+    return (
+        render_template(
+            "admin/person_form.html", form=form, person=None, error=error, units=_unit_choices()
+        ),
+        status,
+    )
+
+
+def _record_holder(employee_no: str):
+    person = visible_person_or_404(current_user, employee_no)
+    if not permissions.manages_account_of(current_user, person):
+        abort(404)
+    return person
+
+
+@bp.route("/people/<employee_no>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(employee_no: str):
+    """HR changes a person's record: names, position, role group, unit from a day, supervisor,
+    roles and the unit they cover; deactivates or reactivates them."""
+    person = _record_holder(employee_no)
+    form = PersonForm(data=None if request.method == "POST" else _form_data(person))
+    _person_form(form)
+    error, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        saved, error = _save_person(form, person)
+        if saved is not None:
+            flash(_("The record of %(name)s is saved.", name=saved.name_th), "success")
+            return redirect(url_for("people.person_page", employee_no=employee_no))
+        status = 422
+    elif form.errors:
+        error, status = INVALID, 422
+    return (
+        render_template(
+            "admin/person_form.html",
+            form=form,
+            person=person,
+            error=error,
+            units=_unit_choices(),
+            leave=DeactivateForm(),
+            action=ActionForm(),
+        ),
+        status,
+    )
+
+
+def _form_data(person) -> dict:
+    record = record_of(person)
+    return {
+        "employee_no": person.employee_no,
+        "email": record["email"],
+        "name_th": record["name_th"],
+        "name_en": record["name_en"],
+        "position_th": record["position_th"],
+        "role_group": record["role_group"],
+        "unit": record["unit_code"],
+        "supervisor": record["supervisor_employee_no"],
+        "roles": [r for r in record["roles"].split(";") if r],
+        "scope": record["scope_unit_code"],
+    }
+
+
+@bp.route("/people/<employee_no>/deactivate", methods=["POST"])
+@login_required
+def deactivate(employee_no: str):
+    person = _record_holder(employee_no)
+    form = DeactivateForm()
+    if not form.validate_on_submit():
+        flash(
+            str(form.deactivated_on.errors[0]) if form.deactivated_on.errors else INVALID, "error"
+        )
+        return redirect(url_for(".edit_person", employee_no=employee_no))
+    done = attempt(lambda: deactivate_person(person, form.deactivated_on.data, by=current_user))
+    if done.ok:
+        flash(
+            _(
+                "%(name)s is deactivated from %(day)s. Nothing of theirs is deleted.",
+                name=person.name_th,
+                day=format_be_date(person.deactivated_on),
+            ),
+            "success",
+        )
+    else:
+        flash(done.message, "error")
+    return redirect(url_for(".edit_person", employee_no=employee_no))
+
+
+@bp.route("/people/<employee_no>/reactivate", methods=["POST"])
+@login_required
+def reactivate(employee_no: str):
+    person = _record_holder(employee_no)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = attempt(lambda: reactivate_person(person, by=current_user))
+    flash(
+        _("%(name)s is active again.", name=person.name_th) if done.ok else done.message,
+        "success" if done.ok else "error",
+    )
+    return redirect(url_for(".edit_person", employee_no=employee_no))

@@ -20,7 +20,7 @@ from lms.cycles import cycle_areas, open_cycle, open_past_their_end
 from lms.extensions import db
 from lms.inbox.services import EVALUATION_WINDOW, is_reviewer, plans_waiting_count
 from lms.learning import Balance, actual_balance, goal_progress
-from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment, still_here
+from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment, Unit, still_here
 from lms.permissions import reports_query
 from lms.plans.services import find_plan
 from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
@@ -188,6 +188,8 @@ class YearTasks:
     planned: Cycle | None = None
     none_open: bool = False
     past_end: list[Cycle] = field(default_factory=list)
+    units: int = 0  # while no year is open: how far the installation is (the first steps)
+    people: int = 0
 
     def __bool__(self) -> bool:
         return self.none_open or bool(self.past_end)
@@ -202,4 +204,6 @@ def year_tasks(person: Person, open_now: Cycle | None) -> YearTasks:
         tasks.planned = db.session.scalars(
             select(Cycle).where(Cycle.status == CycleStatus.PLANNED).order_by(Cycle.be_year)
         ).first()
+        tasks.units = db.session.scalar(select(func.count()).select_from(Unit)) or 0
+        tasks.people = db.session.scalar(select(func.count(Person.id)).where(still_here())) or 0
     return tasks
