@@ -10,7 +10,10 @@ from lms.forms import date_field
 class DelegationForm(FlaskForm):
     delegate = StringField(
         _l("Who reviews for you"),
-        description=_l("Their employee number or e-mail."),
+        description=_l(
+            "Type a few letters of their name (tone marks do not matter), their employee "
+            "number or e-mail."
+        ),
     )
     starts_on = date_field(_l("From"))
     ends_on = date_field(_l("Until (this day included)"))

@@ -49,7 +49,7 @@ def delegate_review(
         raise ReviewError(_l("Only the supervisor themselves can hand over their review."))
     errors: dict = {}
     if delegate is None or not delegate.is_active:
-        errors["delegate"] = _l("No active person has this employee number or e-mail.")
+        errors["delegate"] = _l("No active person has this name, employee number or e-mail.")
     elif delegate.id == delegator.id:
         errors["delegate"] = _l("Choose someone other than yourself.")
     if starts_on is None:

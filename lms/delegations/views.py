@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms import permissions
-from lms.auth.services import find_by_login
 from lms.clock import today
 from lms.delegations import bp
 from lms.delegations.forms import DelegationForm
@@ -13,6 +12,7 @@ from lms.delegations.services import cancel_delegation, delegate_review, delegat
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.models import Delegation
+from lms.people.directory import chosen
 from lms.rules import attempt
 
 
@@ -25,7 +25,7 @@ def delegation():
     form = DelegationForm()
     error, status = None, 200
     if form.validate_on_submit():
-        delegate = find_by_login(form.delegate.data)
+        delegate = chosen(form.delegate.data or "")
         done = attempt(
             lambda: delegate_review(
                 current_user,

@@ -8,5 +8,8 @@ from wtforms import StringField
 class SupervisorForm(FlaskForm):
     supervisor = StringField(
         _l("New supervisor"),
-        description=_l("Employee number or e-mail; leave empty for none (top of a line)."),
+        description=_l(
+            "Type a few letters of their name (tone marks do not matter), their employee "
+            "number or e-mail; leave empty for none (top of a line)."
+        ),
     )

@@ -27,6 +27,7 @@ from lms.models import (
 from lms.people.org import add_person, add_unit, unit_by_code
 from lms.permissions import delegator_ids, reports_query, visible_people_query
 from lms.rules import RuleError
+from lms.text import LIKE_ESCAPE, contains_pattern, fold
 from lms.vocab import BUCKETS, PLAN_SENT, AssessmentStatus, Outcome, PlanStatus, Role
 
 PAGE_SIZE = 50
@@ -290,17 +291,8 @@ def search_people(
 ) -> Page:
     """People `viewer` may see, filtered by name/number/e-mail text and unit subtree."""
     query = visible_people_query(viewer).where(still_here())
-    text = text.strip()
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Person.name_th).like(like),
-                func.lower(Person.name_en).like(like),
-                func.lower(Person.email).like(like),
-                Person.employee_no.like(like),
-            )
-        )
+    for word in fold(text).split()[:5]:  # names with or without tone marks, number, e-mail
+        query = query.where(Person.search_key.like(contains_pattern(word), escape=LIKE_ESCAPE))
     if unit is not None:
         query = query.where(Unit.path.startswith(unit.path))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -28,8 +28,8 @@ def reassign_supervisor(person: Person, supervisor: Person | None, *, by: Person
     if supervisor is not None:
         if not supervisor.is_active:
             raise SupervisorError(
-                _l("No active person has this employee number or e-mail."),
-                {"supervisor": _l("No active person has this employee number or e-mail.")},
+                _l("No active person has this name, employee number or e-mail."),
+                {"supervisor": _l("No active person has this name, employee number or e-mail.")},
             )
         if supervisor.id == person.id or permissions.supervises(person, supervisor):
             raise SupervisorError(

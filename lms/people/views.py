@@ -1,6 +1,6 @@
 """My team, people of my units, a person's page, and assessment results with the radar chart."""
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,7 +15,6 @@ from lms.assessments.services import (
     submitted_history,
     top_gaps,
 )
-from lms.auth.services import find_by_login
 from lms.charts import radar_png
 from lms.cycles import area_tracks, cycle_or_404, open_cycle
 from lms.extensions import db
@@ -25,6 +24,7 @@ from lms.i18n import current_locale
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import RoleGroup, Unit
 from lms.people import bp
+from lms.people.directory import chosen, suggestions
 from lms.people.forms import SupervisorForm
 from lms.people.lookups import visible_person_or_404, visible_plan_or_404
 from lms.people.services import (
@@ -227,9 +227,11 @@ def supervisor(employee_no: str):
     error, status = None, 200
     if form.validate_on_submit():
         text = (form.supervisor.data or "").strip()
-        new = find_by_login(text) if text else None
+        new = chosen(text) if text else None
         if text and new is None:
-            form.supervisor.errors = [_("No active person has this employee number or e-mail.")]
+            form.supervisor.errors = [
+                _("No single active person has this name, employee number or e-mail.")
+            ]
             error, status = _("Please check the highlighted answers. Nothing was saved yet."), 422
         else:
             done = attempt(lambda: reassign_supervisor(person, new, by=current_user), form)
@@ -240,4 +242,29 @@ def supervisor(employee_no: str):
     return (
         render_template("people/supervisor.html", person=person, form=form, error=error),
         status,
+    )
+
+
+@bp.route("/people/find")
+@login_required
+def find():
+    """Suggestions for a field where a person is chosen (a supervisor, a delegate): active
+    people of the reader's organisation whose name, number or e-mail fits what is typed, for
+    those who choose people (supervisors, HR, administrators)."""
+    if not permissions.may_pick_people(current_user):
+        abort(404)
+    roots = (
+        None if permissions.is_admin(current_user) else permissions.organisation_of(current_user)
+    )
+    people = suggestions(request.args.get("q", "")[:100], within=roots)
+    locale = current_locale()
+    return jsonify(
+        people=[
+            {
+                "employee_no": p.employee_no,
+                "name": p.official_name(locale),
+                "unit": p.unit.name(locale),
+            }
+            for p in people
+        ]
     )

@@ -11,7 +11,14 @@ Views, services and templates ask these predicates; the SQL scopes answer the sa
 for lists (tests check the two agree on generated organisations).
 """
 
-from lms.permissions.admin import invites_in, manages_account_of, runs_the_year, sees_the_year
+from lms.permissions.admin import (
+    invites_in,
+    manages_account_of,
+    may_pick_people,
+    organisation_of,
+    runs_the_year,
+    sees_the_year,
+)
 from lms.permissions.changes import (
     can_edit_learning,
     can_edit_plan,
@@ -93,6 +100,8 @@ __all__ = [
     "manages_account_of",
     "may_change_supervisor",
     "may_evaluate",
+    "may_pick_people",
+    "organisation_of",
     "per_request",
     "plan_accepts_edits",
     "report_roots",

@@ -1,8 +1,9 @@
 """Who administers what: the organisation's year (cycles) for administrators and the HR of a
 whole organisation; units, people and accounts inside an HR officer's own subtree (day one)."""
 
+from lms.extensions import db
 from lms.models import Person, Unit
-from lms.permissions.people import hr_covers, is_admin, scope_units
+from lms.permissions.people import has_reports, hr_covers, is_admin, scope_units
 from lms.vocab import Role
 
 
@@ -32,3 +33,20 @@ def invites_in(actor: Person, unit: Unit) -> bool:
     """May `actor` invite everyone without an account in `unit`? Administrators, and HR whose
     subtree holds the unit."""
     return is_admin(actor) or any(s.contains(unit) for s in scope_units(actor, roles=(Role.HR,)))
+
+
+def may_pick_people(person: Person) -> bool:
+    """May `person` get suggestions of people by name (to name a supervisor, a delegate, a
+    new HR officer)? Administrators, HR, and supervisors (who hand over their reviews)."""
+    return (
+        is_admin(person)
+        or bool(scope_units(person, roles=(Role.HR,)))
+        or Role.SUPERVISOR in person.role_codes()
+        or has_reports(person)
+    )
+
+
+def organisation_of(person: Person) -> list[Unit]:
+    """The top unit of `person`'s organisation (as a list of subtrees to search in)."""
+    top = person.unit.ancestor_ids()[:1]
+    return [db.session.get(Unit, top[0])] if top else []

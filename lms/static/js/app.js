@@ -1,7 +1,9 @@
 /* Thaksa: progressive enhancement only; every page works without this script.
  * - focuses the error summary after a failed submit;
  * - autosaves forms marked data-autosave, and keeps a copy in this browser (localStorage)
- *   so that nothing typed is lost when the session expires or the network drops. */
+ *   so that nothing typed is lost when the session expires or the network drops;
+ * - suggests people by name while a person is typed into a field marked data-person-picker
+ *   (without it, the field takes an employee number, an e-mail or a whole name). */
 (function () {
   "use strict";
 
@@ -91,7 +93,38 @@
     form.addEventListener("submit", function () { window.clearTimeout(timer); keepCopy(); });
   }
 
+  function setupPersonPicker(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    if (!list) return;
+    function fill(people) {
+      while (list.firstChild) list.removeChild(list.firstChild);
+      people.forEach(function (p) {
+        var option = document.createElement("option");
+        option.value = p.employee_no;
+        option.label = p.name + " · " + p.unit;
+        option.textContent = p.name + " · " + p.unit;
+        list.appendChild(option);
+      });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var text = input.value.trim();
+        if (text.length < 2 || text === asked) return;
+        asked = text;
+        fetch(input.dataset.personPicker + "?q=" + encodeURIComponent(text), {
+          credentials: "same-origin", headers: { "Accept": "application/json" }
+        }).then(function (r) { return r.ok ? r.json() : { people: [] }; })
+          .then(function (data) { if (input.value.trim() === text) fill(data.people || []); })
+          .catch(function () { /* no suggestions: the field still works as typed */ });
+      }, 200);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-person-picker]"), setupPersonPicker);
     var summary = document.querySelector("[data-focus]");
     if (summary) summary.focus();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), setupAutosave);
