@@ -11,6 +11,18 @@ from lms.config import CONFIGS, DEFAULT_SECRET_KEY
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+LARGE_UPLOADS = {"admin.imports"}  # endpoints that take a whole organisation's file
+
+
+def _larger_uploads() -> None:
+    """The import page takes files up to IMPORT_MAX_MB, above MAX_CONTENT_LENGTH (every other
+    form); the limit must be set before anything reads the request's body."""
+    from flask import current_app, request
+
+    if request.endpoint in LARGE_UPLOADS:
+        request.max_content_length = current_app.config["IMPORT_MAX_MB"] * 1024 * 1024
+
+
 def create_app(config: str | dict | None = None) -> Flask:
     """Build the app; `config` names an environment or gives overrides for tests."""
     app = Flask(
@@ -78,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     _database_timeouts(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    app.before_request(_larger_uploads)  # before the CSRF check reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -44,7 +44,8 @@ def _deadlines(**changes) -> dict:
     return form | changes
 
 
-def test_the_command_makes_opens_lists_and_closes_a_year(app, ocsc):
+def test_the_command_makes_opens_lists_and_closes_a_year(app, ocsc, frozen_clock):
+    frozen_clock(date(2026, 9, 1))  # before FY 2570: the usual deadlines
     cli = app.test_cli_runner()
     made = cli.invoke(args=["lms", "cycle", "create", "2570", "--framework", "OCSC-2560"])
     assert made.exit_code == 0, made.output
@@ -70,7 +71,10 @@ def test_the_command_makes_opens_lists_and_closes_a_year(app, ocsc):
     assert cli.invoke(args=["lms", "cycle", "close", "2599"]).exit_code != 0
 
 
-def test_the_administrator_makes_the_year_fixes_a_date_and_opens_it(client, people, ocsc):
+def test_the_administrator_makes_the_year_fixes_a_date_and_opens_it(
+    client, people, ocsc, frozen_clock
+):
+    frozen_clock(date(2026, 9, 1))  # before FY 2570: the usual deadlines
     login(client, people["admin"])
     page = client.get("/").get_data(as_text=True)
     assert "/admin/cycles/new" in page  # the home page says what to do first
@@ -168,3 +172,15 @@ def test_unfinished_goals_carry_over_into_a_year_made_by_hr(people, cycle, ocsc)
     db.session.commit()
     assert added == len(plan.goals) and new_plan.cycle_id == following.id
     assert new_plan.goals[0].activities[0].title == "งานจริง"
+
+
+def test_a_year_made_late_gets_deadlines_from_today_not_already_past(frozen_clock):
+    from lms.cycles import default_deadlines
+
+    frozen_clock(date(2026, 12, 7))  # FY 2570 began on 1 Oct 2026
+    due = default_deadlines(2570)
+    assert due["assessment_due"] == date(2027, 1, 6)
+    assert due["idp_due"] == date(2027, 2, 6) and due["review_due"] == date(2027, 2, 21)
+    assert due["evaluation_due"] == date(2027, 9, 15)
+    assert default_deadlines(2571)["assessment_due"] == date(2027, 11, 30)  # ahead: the usual
+    assert default_deadlines(2569)["assessment_due"] == date(2025, 11, 30)  # past: as it was

@@ -32,10 +32,10 @@ def test_the_administrator_reads_the_problems_then_previews_and_confirms(client)
     answer = upload(client, "units", UNITS + "X1,หนึ่ง,,NOWHERE\n")
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
-    assert "NOWHERE" not in page and "parent_code" in page and ">7<" in page  # row 7
+    assert "<td>NOWHERE</td>" in page and "parent_code" in page and ">7<" in page  # row 7
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 1  # nothing written
     problems = client.get(answer.location + "/problems.csv").get_data(as_text=True)
-    assert problems.splitlines()[1].startswith("7,parent_code,")
+    assert problems.splitlines()[1].startswith("7,parent_code,NOWHERE,")
     answer = upload(client, "units", UNITS)
     preview = client.get(answer.location).get_data(as_text=True)
     assert "IAO-1" in preview and db.session.scalar(select(func.count()).select_from(Unit)) == 1
@@ -111,3 +111,25 @@ def test_the_example_files_import_cleanly(client):
     for what in ("units", "people"):
         body = client.get(f"/admin/imports/template-{what}.csv").get_data(as_text=True)
         assert body.startswith("\ufeff") and "," in body.splitlines()[1]
+
+
+def test_a_formula_in_the_problem_list_is_text_for_the_spreadsheet(client):
+    admin_in(client)
+    answer = upload(client, "units", "code,name_th,parent_code\nX,y,=cmd|' /C calc'!A0\n")
+    problems = client.get(answer.location + "/problems.csv").get_data(as_text=True)
+    assert problems.splitlines()[1].startswith("2,parent_code,'=cmd|' /C calc'!A0,")
+
+
+def test_a_file_over_the_usual_upload_limit_is_taken_up_to_the_import_limit(
+    app, client, monkeypatch
+):
+    admin_in(client)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_MB", 3)
+    big = UNITS + "".join(f"X{n},หน่วย {n},Unit {n},IAO\n" for n in range(60000))  # about 2 MB
+    answer = upload(client, "units", big)
+    assert answer.status_code == 302
+    assert upload(client, "units", big * 2).status_code == 413  # past IMPORT_MAX_MB
+    assert (
+        client.post("/profile", data={"x": "y" * 2 * 1024 * 1024}).status_code == 413
+    )  # elsewhere

@@ -38,7 +38,6 @@ from lms.exchange.common import may_import
 from lms.exchange.jobs import (
     APPLY,
     confirm,
-    max_upload_bytes,
     problems_csv,
     result_of,
     run_import,
@@ -354,8 +353,7 @@ def _importer() -> None:
 def imports():
     """Upload a file of units or people: it is checked row by row, and nothing is written
     before the preview is confirmed."""
-    _importer()
-    request.max_content_length = max_upload_bytes()  # before the form reads the body
+    _importer()  # its larger upload limit is set before the CSRF check (lms._larger_uploads)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -380,17 +378,22 @@ def imports():
         "admin/imports.html",
         form=form,
         invalid=INVALID if form.errors else None,
-        limit_mb=max_upload_bytes() // (1024 * 1024),
+        limit_mb=current_app.config["IMPORT_MAX_MB"],
         columns={"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS},
         is_admin=permissions.is_admin(current_user),
     )
 
 
 def _run_or_queue(job) -> None:
-    if runs_inline(job):
-        run_import(job.id)
-    else:
+    """A small file now (the job page then shows what it found), a larger one in the queue."""
+    if not runs_inline(job):
         queue(job)
+        return
+    try:
+        run_import(job.id)
+    except Exception:  # the job is marked failed; its page says so and how to go on
+        current_app.logger.exception("Import %s failed", job.id)
+        db.session.rollback()
 
 
 def _import_job_or_404(job_id: str):

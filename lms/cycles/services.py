@@ -2,7 +2,7 @@
 framework's targets, setting its deadlines, opening and closing it (HR's year, on the web and by
 `flask lms cycle ...`)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -66,15 +66,29 @@ def cycle_by_year(be_year: int) -> Cycle | None:
 
 def default_deadlines(be_year: int) -> dict[str, date | None]:
     """The plan's rhythm: self-assessment by end of November, IDP by end of December, review
-    by mid-January, the year-end evaluation from August (empty: the default) to mid-September."""
-    ce = fiscal_year_bounds(be_year)[1].year
-    return {
+    by mid-January, the year-end evaluation from August (empty: the default) to mid-September.
+    A year made late (after 1 November) gives people the same spans from today instead of
+    opening with deadlines already past: a month for the self-assessment, a month more for the
+    plan, two weeks more for the review."""
+    starts, ends = fiscal_year_bounds(be_year)
+    ce = ends.year
+    due = {
         "assessment_due": date(ce - 1, 11, 30),
         "idp_due": date(ce - 1, 12, 31),
         "review_due": date(ce, 1, 15),
         "evaluation_opens": None,
         "evaluation_due": date(ce, 9, 15),
     }
+    now = today()
+    if starts <= now <= ends and now + LATE_START > due["assessment_due"]:
+        spans = {"assessment_due": 30, "idp_due": 61, "review_due": 76}
+        last = due["evaluation_due"]
+        for name, days in spans.items():
+            due[name] = max(due[name], min(now + timedelta(days=days), last))
+    return due
+
+
+LATE_START = timedelta(days=30)  # less than this before the usual first deadline: move them
 
 
 def check_deadlines(be_year: int, due: dict[str, date | None]) -> dict[str, object]:

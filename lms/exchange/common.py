@@ -22,15 +22,27 @@ class Problem:
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # "" for the whole row
     message: object  # a lazy message: rendered in the reader's language
+    value: str = ""  # what the cell holds, as read
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": str(self.message)}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": str(self.message),
+            "value": self.value,
+        }
 
 
 class ImportRefused(RuleError):
-    """The file has problems: nothing was written. `problems` lists every one."""
+    """The file has problems: nothing was written. `problems` lists every one, each with what
+    its cell holds when `table` is given."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], table=None):
+        if table is not None:
+            cells = dict(table.rows)
+            for problem in problems:
+                if problem.row != HEADER_ROW and problem.column:
+                    problem.value = cells.get(problem.row, {}).get(problem.column, "")
         self.problems = sorted(problems, key=lambda p: (p.row, p.column))
         super().__init__(
             _l(

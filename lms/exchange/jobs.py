@@ -5,11 +5,12 @@ written. Small files run inside the request; larger ones in the task queue with 
 Progress while writing is said on a connection of its own: the import's transaction commits once,
 at its end, and a progress step must not commit it half-way."""
 
+import csv
+import io
 import json
 import logging
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import update
 
@@ -19,6 +20,7 @@ from lms.exchange.common import may_import
 from lms.extensions import db
 from lms.jobs import NotAllowed, execute, file_path, progress, start_job
 from lms.models import Job, Person
+from lms.reports.export import safe_text
 
 KIND = "import"
 CHECK, APPLY = "check", "apply"
@@ -131,12 +133,9 @@ def _say(job_id: str, percent: int, writing: bool) -> None:
 def problems_csv(job: Job) -> str:
     """Every problem of a refused file, as CSV (row, column, why)."""
     found = result_of(job) or {}
-    lines = ["row,column,problem"]
-    for problem in found.get("problems", []):
-        message = problem["message"].replace('"', '""')
-        lines.append(f'{problem["row"]},{problem["column"]},"{message}"')
-    return "\ufeff" + "\r\n".join(lines) + "\r\n"
-
-
-def max_upload_bytes() -> int:
-    return int(current_app.config.get("IMPORT_MAX_MB", 50)) * 1024 * 1024
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["row", "column", "value", "problem"])
+    for p in found.get("problems", []):
+        writer.writerow([p["row"], p["column"], safe_text(p.get("value", "")), p["message"]])
+    return "\ufeff" + out.getvalue()

@@ -203,7 +203,7 @@ def import_people(
     step = progress or (lambda _share: None)
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if any(p.row == HEADER_ROW for p in problems):
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, table)
     known = _known(table if len(table.rows) <= FEW and not deactivate_missing else None)
     step(0.1)
     rows = _rows(table, known, problems)
@@ -211,7 +211,7 @@ def import_people(
     _check_reach(by, rows, known, problems)
     _check_moves(rows, known, problems)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, table)
     step(0.2)
     missing = _missing(by, rows, known) if deactivate_missing else []
     outcome, plan = _outcome(table, rows, known, missing)

@@ -46,7 +46,7 @@ def import_units(
     with every problem, having written nothing. `by` None is the command line (everywhere)."""
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if any(p.row == HEADER_ROW for p in problems):
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, table)
     existing = {
         code: (uid, name_th, name_en, parent_id, path)
         for uid, code, name_th, name_en, parent_id, path in db.session.execute(
@@ -67,7 +67,7 @@ def import_units(
     _check_circles(rows, parent_of, problems)
     _check_reach(by, rows, existing, parent_of, problems)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, table)
     outcome = _outcome(rows, existing, parent_of, code_of)
     if progress:
         progress(0.5)
