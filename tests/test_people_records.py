@@ -183,3 +183,14 @@ def test_the_supervisor_page_takes_a_name(client):
     assert answer.status_code == 302
     db.session.expire_all()
     assert clerk.supervisor_id == director.id
+
+
+def test_a_leaving_day_inside_a_closed_year_is_refused(client, closed_cycle):
+    _top, iao, *_rest, director, hr = world()
+    clerk = PersonFactory(unit=iao, supervisor=director, employee_no="C1")
+    login(client, hr)
+    page = client.post(
+        "/admin/people/C1/deactivate", data={"deactivated_on": "1/1/2565"}, follow_redirects=True
+    ).get_data(as_text=True)
+    db.session.expire_all()
+    assert clerk.deactivated_on is None and "1/10/2565" in page

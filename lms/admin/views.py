@@ -235,7 +235,9 @@ def close_year(be_year: int):
 # -- a person's account: invite, reset ------------------------------------------------------
 
 
-def _account_holder(employee_no: str):
+def _managed_person(employee_no: str):
+    """A person whose account and record the reader keeps (HR of their unit, administrators;
+    never oneself), or 404."""
     person = visible_person_or_404(current_user, employee_no)
     if not permissions.manages_account_of(current_user, person):
         abort(404)
@@ -247,7 +249,7 @@ def _account_holder(employee_no: str):
 def account(employee_no: str):
     """HR gives a person a way in: an invitation (no password yet) or a password reset, as an
     e-mailed link or a printed one-time code; the secret is shown on this answer only."""
-    person = _account_holder(employee_no)
+    person = _managed_person(employee_no)
     purpose = "reset" if person.password_hash else "invite"
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -563,19 +565,12 @@ def new_person():
     )
 
 
-def _record_holder(employee_no: str):
-    person = visible_person_or_404(current_user, employee_no)
-    if not permissions.manages_account_of(current_user, person):
-        abort(404)
-    return person
-
-
 @bp.route("/people/<employee_no>/edit", methods=["GET", "POST"])
 @login_required
 def edit_person(employee_no: str):
     """HR changes a person's record: names, position, role group, unit from a day, supervisor,
     roles and the unit they cover; deactivates or reactivates them."""
-    person = _record_holder(employee_no)
+    person = _managed_person(employee_no)
     form = PersonForm(data=None if request.method == "POST" else _form_data(person))
     _person_form(form)
     error, status = None, 200
@@ -620,7 +615,7 @@ def _form_data(person) -> dict:
 @bp.route("/people/<employee_no>/deactivate", methods=["POST"])
 @login_required
 def deactivate(employee_no: str):
-    person = _record_holder(employee_no)
+    person = _managed_person(employee_no)
     form = DeactivateForm()
     if not form.validate_on_submit():
         flash(
@@ -645,7 +640,7 @@ def deactivate(employee_no: str):
 @bp.route("/people/<employee_no>/reactivate", methods=["POST"])
 @login_required
 def reactivate(employee_no: str):
-    person = _record_holder(employee_no)
+    person = _managed_person(employee_no)
     if not ActionForm().validate_on_submit():
         abort(400)
     done = attempt(lambda: reactivate_person(person, by=current_user))

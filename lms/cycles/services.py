@@ -64,6 +64,28 @@ def cycle_by_year(be_year: int) -> Cycle | None:
     return db.session.scalars(select(Cycle).where(Cycle.be_year == be_year)).first()
 
 
+def frozen_until() -> date | None:
+    """The last day of the newest closed cycle: no change may take effect on or before it."""
+    return db.session.scalar(
+        select(Cycle.ends_on)
+        .where(Cycle.status == CycleStatus.CLOSED)
+        .order_by(Cycle.ends_on.desc())
+        .limit(1)
+    )
+
+
+def in_closed_year(day: date, frozen: date | None):
+    """Why `day` cannot be the day a change takes effect (a lazy message), or None."""
+    if frozen is None or day > frozen:
+        return None
+    first = frozen + timedelta(days=1)
+    return _l(
+        "This day falls in a closed fiscal year, whose figures no longer change: use %(day)s "
+        "or later.",
+        day=f"{first.day}/{first.month}/{first.year + BE_OFFSET}",
+    )
+
+
 def default_deadlines(be_year: int) -> dict[str, date | None]:
     """The plan's rhythm: self-assessment by end of November, IDP by end of December, review
     by mid-January, the year-end evaluation from August (empty: the default) to mid-September.

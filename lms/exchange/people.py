@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, or_, select
 
 from lms.audit import audit
 from lms.clock import today
+from lms.cycles import frozen_until, in_closed_year
 from lms.exchange.common import (
     EMAIL,
     HEADER_ROW,
@@ -152,12 +153,7 @@ def _known(table: Table | None = None) -> Known:
         emails={row.email.lower(): no for no, row in people.items() if row.email},
         memberships={pid: (mid, since) for mid, pid, since in db.session.execute(current)},
         roles=roles,
-        frozen_until=db.session.scalar(
-            select(Cycle.ends_on)
-            .where(Cycle.status == CycleStatus.CLOSED)
-            .order_by(Cycle.ends_on.desc())
-            .limit(1)
-        ),
+        frozen_until=frozen_until(),
     )
 
 
@@ -345,16 +341,9 @@ def _check_date(row: Row, known: Known, problems: Problems) -> None:
             _l("Please give the date as day/month/year, e.g. 31/1/2566."),
         )
         return
-    if known.frozen_until and row.effective_on <= known.frozen_until:
-        problems.add(
-            row.number,
-            "effective_on",
-            _l(
-                "This day falls in a closed fiscal year, whose figures no longer change: use "
-                "%(day)s or later.",
-                day=_be(date.fromordinal(known.frozen_until.toordinal() + 1)),
-            ),
-        )
+    closed = in_closed_year(row.effective_on, known.frozen_until)
+    if closed:
+        problems.add(row.number, "effective_on", closed)
 
 
 def _be(day: date) -> str:

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from lms import permissions
 from lms.audit import audit
 from lms.clock import today
+from lms.cycles import frozen_until, in_closed_year
 from lms.exchange import ImportRefused, Table, import_people
 from lms.exchange.people import COLUMNS
 from lms.extensions import db
-from lms.i18n import BE_OFFSET
-from lms.models import Cycle, Person
+from lms.models import Person
 from lms.people.services import PeopleError
-from lms.vocab import CycleStatus, Role
+from lms.vocab import Role
 
 # The form's fields named by the importer's columns.
 FIELDS = {
@@ -94,30 +94,15 @@ def save_person(values: dict, *, by: Person, person: Person | None = None) -> Pe
     return saved
 
 
-def _frozen_until() -> date | None:
-    return db.session.scalar(
-        select(Cycle.ends_on)
-        .where(Cycle.status == CycleStatus.CLOSED)
-        .order_by(Cycle.ends_on.desc())
-        .limit(1)
-    )
-
-
 def deactivate_person(person: Person, on: date | None, *, by: Person) -> Person:
     """From `on` (today when None; the first day they are gone) the person can no longer log
     in and counts nowhere after it; everything of theirs is kept."""
     if not permissions.manages_account_of(by, person):
         raise PeopleError(_l("Only HR of this person's unit can deactivate them."))
     on = on or today()
-    frozen = _frozen_until()
-    if frozen is not None and on <= frozen:
-        first = date.fromordinal(frozen.toordinal() + 1)
-        message = _l(
-            "This day falls in a closed fiscal year, whose figures no longer change: use "
-            "%(day)s or later.",
-            day=f"{first.day}/{first.month}/{first.year + BE_OFFSET}",
-        )
-        raise PeopleError(message, {"deactivated_on": message})
+    closed = in_closed_year(on, frozen_until())
+    if closed:
+        raise PeopleError(closed, {"deactivated_on": closed})
     before = person.deactivated_on
     person.deactivated_on = on
     audit(
