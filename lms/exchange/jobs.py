@@ -24,7 +24,7 @@ from lms.reports.export import safe_text
 
 KIND = "import"
 CHECK, APPLY = "check", "apply"
-INLINE_BYTES = 256 * 1024  # about 2,000 people: checked and written inside the request
+INLINE_BYTES = 64 * 1024  # about 450 people: checked and written inside the request
 
 log = logging.getLogger(__name__)
 

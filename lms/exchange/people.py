@@ -636,7 +636,7 @@ def _chunks(items: list, size: int = CHUNK):
 def _write(plan: Plan, known: Known, step: Callable[[float], None]) -> None:
     """Everything in set-based statements. The summary: a few people are refreshed one by one
     before the commit; past upkeep.BULK_PEOPLE every running cycle is rebuilt instead."""
-    few = len(plan.rows) + len(plan.updates) <= upkeep.BULK_PEOPLE
+    few = len(plan.new) + len(plan.updates) <= upkeep.BULK_PEOPLE  # people whose figures move
     running = set(db.session.scalars(select(Cycle.id).where(Cycle.status != CycleStatus.CLOSED)))
     with bulk_changes(db.session, set() if few else running):
         _update_by_id(Person, [{"id": pid, "email": None} for pid in plan.emails_freed])
@@ -670,7 +670,7 @@ def _write(plan: Plan, known: Known, step: Callable[[float], None]) -> None:
     if few:
         upkeep.note_people(
             db.session,
-            {ids[no] for no in plan.rows} | {u["id"] for u in plan.updates if "id" in u},
+            {ids[row.employee_no] for row in plan.new} | {u["id"] for u in plan.updates},
         )
     db.session.expire_all()
 
