@@ -141,3 +141,45 @@ def test_the_catalogue_migration_corrects_starter_rows_hr_left_alone(tmp_path):
             back = text("SELECT count(*) FROM course_areas WHERE course_id = 1")
             assert conn.execute(back).scalar() == 1  # coaching's area as shipped
         db.engine.dispose()
+
+
+def test_an_sqlite_database_with_people_in_it_upgrades(tmp_path):
+    """The batch migrations copy `people` and `units` under their memberships, roles and plans:
+    an installation with people in it (a demo made before, a pilot office) upgrades on SQLite."""
+    from sqlalchemy import text
+
+    url = "sqlite:///" + str(tmp_path / "populated.sqlite")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="e5a7c9b1d3f4")  # before the imports' and the directory's columns
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO role_groups (id, code, name_th, position) VALUES (1, 'A', 'ก', 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO units (id, code, name_th, path, depth, active) "
+                    "VALUES (1, 'BMA', 'กทม', '/1/', 0, 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO people (id, employee_no, email, name_th, role_group_id, unit_id, "
+                    "locale, created_at) VALUES (1, '1001', 'a@b.th', 'นางน้ำฝน ศรีสุข', 1, 1, 'th', "
+                    "'2026-01-01 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO unit_memberships (person_id, unit_id, role_group_id, valid_from) "
+                    "VALUES (1, 1, 1, '2026-01-01')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            key = conn.execute(text("SELECT search_key FROM people WHERE id = 1")).scalar()
+            assert conn.execute(text("SELECT count(*) FROM unit_memberships")).scalar() == 1
+        assert "นางนําฝน" in key  # the search words were filled in for people already there
+        db.engine.dispose()
