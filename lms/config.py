@@ -48,6 +48,29 @@ class Config:
         self.JOB_STALE_SECONDS = int(env.get("JOB_STALE_SECONDS", "180"))
         # Tests run queued tasks at once, in the process that queues them.
         self.TASKS_IMMEDIATE = _bool("TASKS_IMMEDIATE", False)
+        # Sign-in through the organisation's directory (lms.auth.directory); off while unset.
+        self.LDAP_URL = env.get("LDAP_URL", "")  # ldap://host (StartTLS) or ldaps://host
+        self.LDAP_START_TLS = _bool("LDAP_START_TLS", True)  # for ldap:// URLs
+        self.LDAP_BIND_DN = env.get("LDAP_BIND_DN", "")  # the service account
+        self.LDAP_BIND_PASSWORD = env.get("LDAP_BIND_PASSWORD", "")
+        self.LDAP_BASE_DN = env.get("LDAP_BASE_DN", "")
+        self.LDAP_USER_FILTER = env.get("LDAP_USER_FILTER", "(uid={username})")
+        self.LDAP_MATCH_ATTRIBUTE = env.get("LDAP_MATCH_ATTRIBUTE", "employeeNumber")
+        self.LDAP_MATCH_FIELD = env.get("LDAP_MATCH_FIELD", "employee_no")  # or email
+        # Entries this filter matches are refused (e.g. Active Directory's disabled accounts:
+        # (userAccountControl:1.2.840.113556.1.4.803:=2); OpenLDAP: (pwdAccountLockedTime=*)).
+        self.LDAP_DISABLED_FILTER = env.get("LDAP_DISABLED_FILTER", "")
+        self.LDAP_TIMEOUT = float(env.get("LDAP_TIMEOUT", "3"))  # seconds, per step
+        self.LDAP_CA_FILE = env.get("LDAP_CA_FILE", "")  # the directory's CA, if not the system's
+        # Sign-in through OpenID Connect (lms.auth.sso); off while OIDC_DISCOVERY_URL is unset.
+        self.OIDC_DISCOVERY_URL = env.get(
+            "OIDC_DISCOVERY_URL", ""
+        )  # .../.well-known/openid-configuration
+        self.OIDC_CLIENT_ID = env.get("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = env.get("OIDC_CLIENT_SECRET", "")
+        self.OIDC_CLAIM = env.get("OIDC_CLAIM", "email")  # the ID token's claim naming the person
+        self.OIDC_MATCH_FIELD = env.get("OIDC_MATCH_FIELD", "email")  # or employee_no
+        self.OIDC_NAME = env.get("OIDC_NAME", "")  # the button's words, e.g. "BMA single sign-on"
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")

@@ -8,6 +8,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.forms import date_field, id_select, options
 
+SIGN_IN_CHOICES = [
+    ("", _l("As their unit says")),
+    ("both", _l("The directory or a Thaksa password")),
+    ("directory", _l("The directory only")),
+    ("local", _l("A Thaksa password only")),
+]
+
 
 class DeadlinesForm(FlaskForm):
     """A cycle's deadlines, in the order the year runs."""
@@ -117,6 +124,14 @@ class PersonForm(FlaskForm):
         _l("Unit covered (HR and executive)"),
         description=_l("They see this unit and everything below it."),
     )
+    sign_in = SelectField(
+        _l("Signs in with"),
+        choices=options(SIGN_IN_CHOICES),
+        default="",
+        description=_l(
+            "The organisation's directory (or single sign-on), a Thaksa password, or either."
+        ),
+    )
     effective_on = date_field(
         _l("From (a move or a new role group)"),
         description=_l("Empty: today. Day/month/year in the Buddhist Era, e.g. 1/4/2570"),
@@ -137,7 +152,15 @@ class PersonForm(FlaskForm):
             "roles": ";".join(self.roles.data or []),
             "scope_unit_code": (self.scope.data or "").split(" ")[0],
             "effective_on": day.isoformat() if day else "",
+            "sign_in": self.sign_in.data or "",
         }
+
+
+class UnitSignInForm(FlaskForm):
+    unit = StringField(_l("Unit code"))
+    sign_in = SelectField(
+        _l("Its people sign in with"), choices=options(SIGN_IN_CHOICES), default=""
+    )
 
 
 class DeactivateForm(FlaskForm):

@@ -13,7 +13,15 @@ from sqlalchemy import func, or_, select
 
 from lms import permissions
 from lms.admin import bp
-from lms.admin.forms import DeactivateForm, DeadlinesForm, ImportForm, NewCycleForm, PersonForm
+from lms.admin.forms import (
+    DeactivateForm,
+    DeadlinesForm,
+    ImportForm,
+    NewCycleForm,
+    PersonForm,
+    UnitSignInForm,
+)
+from lms.auth import directory, sso
 from lms.auth.accounts import (
     invite_unit,
     issue,
@@ -56,7 +64,13 @@ from lms.people.directory import chosen, count_matching
 from lms.people.lines import SHOWN, lines_needing_hr
 from lms.people.lookups import visible_person_or_404
 from lms.people.org import unit_by_code
-from lms.people.records import deactivate_person, reactivate_person, record_of, save_person
+from lms.people.records import (
+    deactivate_person,
+    reactivate_person,
+    record_of,
+    save_person,
+    set_unit_sign_in,
+)
 from lms.requests import whole_number
 from lms.rules import attempt
 from lms.vocab import Role
@@ -591,9 +605,15 @@ def edit_person(employee_no: str):
             units=_unit_choices(),
             leave=DeactivateForm(),
             action=ActionForm(),
+            ways_in=_ways_in(),
         ),
         status,
     )
+
+
+def _ways_in() -> bool:
+    """Is there a way in besides Thaksa's passwords (a directory, a single sign-on)?"""
+    return directory.configured() or sso.configured()
 
 
 def _form_data(person) -> dict:
@@ -609,6 +629,7 @@ def _form_data(person) -> dict:
         "supervisor": record["supervisor_employee_no"],
         "roles": [r for r in record["roles"].split(";") if r],
         "scope": record["scope_unit_code"],
+        "sign_in": record["sign_in"],
     }
 
 
@@ -649,3 +670,56 @@ def reactivate(employee_no: str):
         "success" if done.ok else "error",
     )
     return redirect(url_for(".edit_person", employee_no=employee_no))
+
+
+# -- how the people of a unit sign in ---------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@login_required
+def sign_in_ways():
+    """HR chooses how the people of a unit sign in (the directory, a Thaksa password, or
+    either), for those without a setting of their own."""
+    units = _invitation_units()
+    form = UnitSignInForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        unit = unit_by_code((form.unit.data or "").strip())
+        if unit is None or not permissions.invites_in(current_user, unit):
+            form.unit.errors = [_("No unit of yours has this code.")]
+            error, status = INVALID, 422
+        else:
+            done = attempt(
+                lambda: set_unit_sign_in(unit, form.sign_in.data or None, by=current_user), form
+            )
+            if done.ok:
+                flash(
+                    _(
+                        "Saved: how the people of %(unit)s sign in.",
+                        unit=unit.name(current_locale()),
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".sign_in_ways"))
+            error, status = done.message, 422
+    paths = [u.path for u in units]
+    chosen = [
+        u
+        for u in db.session.scalars(
+            select(Unit).where(Unit.sign_in.is_not(None)).order_by(Unit.path)
+        )
+        if any(u.path.startswith(p) for p in paths)
+    ]
+    return (
+        render_template(
+            "admin/sign_in.html",
+            form=form,
+            error=error,
+            units=units,
+            chosen=chosen,
+            directory_on=directory.configured(),
+            sso_on=sso.configured(),
+            all_units=_unit_choices(),
+        ),
+        status,
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
 
+from lms.auth.directory import signs_in_with
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Person, RoleAssignment
@@ -140,11 +141,12 @@ def find_by_login(identifier: str) -> Person | None:
 
 
 def authenticate(identifier: str, password: str) -> Person | None:
-    """The active person with these credentials, or None."""
+    """The active person with these credentials (a password kept here), or None; someone who
+    signs in only through the directory has no way in here."""
     person = find_by_login(identifier)
     if not check_password(person, password):
         return None
-    if person is None or not person.is_active:
+    if person is None or not person.is_active or not signs_in_with(person, "local"):
         return None
     person.last_login_at = utcnow()
     return person

@@ -1,5 +1,6 @@
 """Log-in, log-out, profile and password pages."""
 
+from authlib.common.errors import AuthlibBaseError as OAuthError
 from flask import (
     abort,
     current_app,
@@ -13,9 +14,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from joserfc.errors import JoseError
 
 from lms.audit import audit
-from lms.auth import bp
+from lms.auth import bp, directory, sso
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
 from lms.auth.services import (
     DEVICE_COOKIE,
@@ -29,6 +31,7 @@ from lms.auth.services import (
     safe_next,
     set_password,
 )
+from lms.clock import utcnow
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
 
@@ -65,31 +68,78 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
+    if directory.configured():
+        form.identifier.label.text = _("Directory user name, e-mail or employee number")
+        form.identifier.description = _(
+            "You may use the same user name and password as for your organisation's computers."
+        )
     if form.validate_on_submit():
-        person = authenticate(form.identifier.data, form.password.data)
+        person, via = authenticate(form.identifier.data, form.password.data), "password"
+        if person is None and directory.configured():
+            answer = directory.check(form.identifier.data, form.password.data)
+            person, via = answer.person, "directory"
+            if person is None:
+                _refused(answer)
+                if answer.down:
+                    form.password.errors.append(
+                        _(
+                            "The organisation's directory is not answering, so signing in "
+                            "with its password is not possible right now. If you have a "
+                            "Thaksa password of your own, use it; otherwise please try again "
+                            "in a few minutes."
+                        )
+                    )
         if person is None:
             current_app.logger.info("Failed log-in for %s", fingerprint(form.identifier.data))
-            form.password.errors.append(
-                _("The e-mail, employee number or password is not right. Please try again.")
-            )
+            if not form.password.errors:
+                form.password.errors.append(
+                    _(
+                        "The user name, e-mail, employee number or password is not right. "
+                        "Please try again."
+                    )
+                    if directory.configured()
+                    else _(
+                        "The e-mail, employee number or password is not right. Please try again."
+                    )
+                )
         else:
-            session.clear()
-            login_user(person, remember=form.remember.data)
-            session.permanent = True
-            session["lang"] = person.locale
-            audit("login", person, person)
-            db.session.commit()
-            response = redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-            response.set_cookie(
-                DEVICE_COOKIE,
-                device_mark(person),
-                max_age=DEVICE_DAYS * 86400,
-                secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
-                httponly=True,
-                samesite="Lax",
-            )
-            return response
-    return render_template("auth/login.html", form=form)
+            return signed_in(person, via=via, remember=form.remember.data)
+    return render_template("auth/login.html", form=form, sso=sso.button())
+
+
+def _refused(answer) -> None:
+    """An audit entry per refusal by the directory, with its reason (never shown)."""
+    audit(
+        "login_refused",
+        None,
+        None,
+        via="directory",
+        reason=answer.refusal,
+        who=fingerprint(answer.username),
+    )
+    db.session.commit()
+
+
+def signed_in(person, *, via: str, remember: bool = False, next_url: str | None = None):
+    """Start `person`'s session (the same rules whatever the way in) and go on."""
+    next_url = next_url or safe_next(request.args.get("next"))
+    session.clear()
+    person.last_login_at = utcnow()
+    login_user(person, remember=remember)
+    session.permanent = True
+    session["lang"] = person.locale
+    audit("login", person, person, via=via)
+    db.session.commit()
+    response = redirect(next_url or url_for("main.home"))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_mark(person),
+        max_age=DEVICE_DAYS * 86400,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
@@ -97,10 +147,82 @@ def logout():
     if current_user.is_authenticated:
         current_user.end_sessions()  # this browser's cookies, and any copied elsewhere
         db.session.commit()
+    id_token = session.get(SSO_TOKEN)
     logout_user()
     session.clear()
     flash(_("You have logged out. See you again soon."), "info")
-    return redirect(url_for("auth.login"))
+    provider = sso.end_session_url(id_token, sso.redirect_uri(url_for("auth.login")))
+    return redirect(provider or url_for("auth.login"))
+
+
+SSO_NEXT = "sso_next"  # where to go after the sign-on
+SSO_TOKEN = "sso_id_token"  # noqa: S105 - a session key, not a secret: the ID token of a single sign-on, for the provider's log-out
+
+
+@bp.route("/login/sso")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def sso_start():
+    """To the organisation's single sign-on (OpenID Connect, with PKCE and a nonce)."""
+    if not sso.configured():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    session[SSO_NEXT] = safe_next(request.args.get("next"))
+    try:
+        return sso.client().authorize_redirect(sso.redirect_uri(url_for("auth.sso_callback")))
+    except Exception:  # discovery failed: the provider is away
+        current_app.logger.warning("The OpenID provider did not answer", exc_info=True)
+        flash(_sso_down(), "error")
+        return redirect(url_for("auth.login"))
+
+
+def _sso_down() -> str:
+    return _(
+        "The organisation's sign-on service is not answering right now. If you have a Thaksa "
+        "password of your own, use it; otherwise please try again in a few minutes."
+    )
+
+
+@bp.route("/login/sso/callback")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def sso_callback():
+    """Back from the provider: the code exchanged (with the PKCE verifier), the ID token
+    checked, the person matched; any failure refused with one message and an audit entry."""
+    if not sso.configured():
+        abort(404)
+    try:
+        token = sso.client().authorize_access_token()
+    except (OAuthError, JoseError, KeyError, ValueError) as problem:
+        audit("login_refused", None, None, via="sso", reason=type(problem).__name__)
+        db.session.commit()
+        flash(_("The sign-on could not be completed. Please try again."), "error")
+        return redirect(url_for("auth.login"))
+    except Exception:  # the provider's token endpoint is away
+        current_app.logger.warning("The OpenID provider did not answer", exc_info=True)
+        flash(_sso_down(), "error")
+        return redirect(url_for("auth.login"))
+    answer = sso.person_from(token)
+    if answer.person is None:
+        audit(
+            "login_refused",
+            None,
+            None,
+            via="sso",
+            reason=answer.refusal,
+            who=fingerprint(answer.username),
+        )
+        db.session.commit()
+        flash(
+            _(
+                "Your organisation's account is not linked to anyone in Thaksa. Please ask HR "
+                "of your unit."
+            ),
+            "error",
+        )
+        return redirect(url_for("auth.login"))
+    response = signed_in(answer.person, via="sso", next_url=session.pop(SSO_NEXT, None))
+    session[SSO_TOKEN] = token.get("id_token")
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ Each unit stores its materialised path ("/1/7/42/") so that a whole subtree is o
 prefix query, whatever its depth.
 """
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -22,12 +22,18 @@ class Unit(Localised, db.Model):
     path: Mapped[str] = mapped_column(String(500), default="")
     depth: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # How its people sign in ("directory", "local" or "both"), for those who have no setting of
+    # their own; NULL: as the unit above says (lms.auth.directory.sign_in_of).
+    sign_in: Mapped[str | None] = mapped_column(String(10))
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")
 
     __table_args__ = (
         Index("ix_units_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+        CheckConstraint(
+            "sign_in IS NULL OR sign_in IN ('both', 'directory', 'local')", name="sign_in_known"
+        ),
     )
 
     def contains(self, other: "Unit") -> bool:

@@ -30,6 +30,9 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+SIGN_IN_CHECK = "sign_in IS NULL OR sign_in IN ('both', 'directory', 'local')"
+
+
 def search_key_of(fields) -> str:
     """What a person is searched by: `fields` is a Person or a dict of its columns."""
     get = fields.get if isinstance(fields, dict) else (lambda name: getattr(fields, name, None))
@@ -70,6 +73,9 @@ class Person(UserMixin, db.Model):
     # password change, deactivation, a change of roles).
     session_token: Mapped[str | None] = mapped_column(String(64), default=new_session_token)
     deactivated_on: Mapped[date | None]
+    # How they sign in: "directory", "local" (a password kept here) or "both"; NULL: as their
+    # unit says (lms.auth.directory.sign_in_of).
+    sign_in: Mapped[str | None] = mapped_column(String(10))
     # Names, number and e-mail folded for search (lms.text.fold: case, tone marks and either
     # form of sara am do not matter); kept by the ORM events below and by the importers.
     search_key: Mapped[str] = mapped_column(String(800), default="", server_default="")
@@ -83,7 +89,10 @@ class Person(UserMixin, db.Model):
         back_populates="person", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint("locale IN ('th', 'en')", name="locale_known"),)
+    __table_args__ = (
+        CheckConstraint("locale IN ('th', 'en')", name="locale_known"),
+        CheckConstraint(SIGN_IN_CHECK, name="sign_in_known"),
+    )
 
     def get_id(self) -> str:  # Flask-Login: the alternative id kept in the cookies
         if not self.session_token:

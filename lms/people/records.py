@@ -14,14 +14,17 @@ from sqlalchemy import select
 
 from lms import permissions
 from lms.audit import audit
+from lms.auth.directory import SIGN_IN
 from lms.clock import today
 from lms.cycles import frozen_until, in_closed_year
 from lms.exchange import ImportRefused, Table, import_people
 from lms.exchange.people import COLUMNS
 from lms.extensions import db
-from lms.models import Person
+from lms.models import Person, Unit
 from lms.people.services import PeopleError
 from lms.vocab import Role
+
+INVALID_ANSWERS = _l("Please check the highlighted answers. Nothing was saved yet.")
 
 # The form's fields named by the importer's columns.
 FIELDS = {
@@ -55,6 +58,7 @@ def record_of(person: Person) -> dict:
         "roles": ";".join(roles),
         "scope_unit_code": scopes[0] if scopes else "",
         "effective_on": "",
+        "sign_in": person.sign_in or "",
     }
 
 
@@ -75,12 +79,15 @@ def save_person(values: dict, *, by: Person, person: Person | None = None) -> Pe
         fields = {}
         for problem in refused.problems:
             fields.setdefault(FIELDS.get(problem.column, "employee_no"), problem.message)
-        raise PeopleError(
-            _l("Please check the highlighted answers. Nothing was saved yet."), fields
-        ) from None
+        raise PeopleError(INVALID_ANSWERS, fields) from None
     saved = db.session.scalars(select(Person).where(Person.employee_no == row["employee_no"])).one()
+    way = (values.get("sign_in") or "").strip()
+    if way not in ("", *SIGN_IN):
+        raise PeopleError(INVALID_ANSWERS, {"sign_in": _l("Choose one of the ways in.")})
+    saved.sign_in = way or None
+    db.session.flush()
     if person is None:
-        audit("person_added", by, saved, **{k: v for k, v in row.items() if v})
+        audit("person_added", by, saved, **{k: v for k, v in row.items() if v}, sign_in=way or None)
     else:
         after = record_of(saved)
         audit(
@@ -126,3 +133,18 @@ def reactivate_person(person: Person, *, by: Person) -> Person:
     person.deactivated_on = None
     db.session.flush()
     return person
+
+
+def set_unit_sign_in(unit: Unit, way: str | None, *, by: Person) -> Unit:
+    """How the people of `unit` and below sign in, for those without a setting of their own
+    (None: as the unit above says). Administrators, and HR whose subtree holds the unit."""
+    if not permissions.invites_in(by, unit):
+        raise PeopleError(_l("Only HR of this unit can choose how its people sign in."))
+    if way not in (None, *SIGN_IN):
+        raise PeopleError(
+            _l("Choose one of the ways in."), {"sign_in": _l("Choose one of the ways in.")}
+        )
+    audit("sign_in_changed", by, unit, before=unit.sign_in, after=way)
+    unit.sign_in = way
+    db.session.flush()
+    return unit

@@ -1,0 +1,205 @@
+"""Sign-in through the organisation's directory (LDAP or Active Directory), beside the app's
+own passwords (PRODUCT.md section 1; README "Sign-in through the directory").
+
+The app finds the entry with its service account (the user name escaped, so `*)(uid=*` is a
+name like any other), refuses an entry the disabled filter matches, then binds as the entry with
+the password typed: the directory says whether it is right, and the password is never stored.
+The entry's match attribute (employee number or e-mail) names one person, who must still be here
+and be allowed to sign in through the directory. Every refusal has a reason for the audit log;
+the person is told only that the user name or password is not right (or that the directory is
+not answering)."""
+
+import logging
+import math
+import ssl
+from dataclasses import dataclass
+
+from flask import current_app
+from ldap3 import BASE, NONE, SUBTREE, Connection, Server, Tls
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.conv import escape_filter_chars
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.models import Person, Unit
+from lms.text import clean_text
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 256  # characters of a user name sent to the directory
+
+
+class DirectoryDown(Exception):
+    """The directory did not answer in time, or refused the service account."""
+
+
+@dataclass
+class Answer:
+    """What the directory said: the person, or why not (the audit's reason)."""
+
+    person: Person | None = None
+    refusal: str | None = None  # wrong_password, unknown_user, two_entries, disabled,
+    #                             no_person, two_people, left, not_allowed, directory_down
+    username: str = ""
+
+    @property
+    def down(self) -> bool:
+        return self.refusal == "directory_down"
+
+
+def configured() -> bool:
+    return bool(current_app.config.get("LDAP_URL"))
+
+
+def _server() -> Server:
+    config = current_app.config
+    url = config["LDAP_URL"]
+    tls = None
+    if url.startswith("ldaps://") or config["LDAP_START_TLS"]:
+        tls = Tls(
+            validate=ssl.CERT_REQUIRED,
+            version=ssl.PROTOCOL_TLS_CLIENT,
+            ca_certs_file=config.get("LDAP_CA_FILE") or None,
+        )
+    return Server(url, connect_timeout=_seconds(), get_info=NONE, tls=tls)
+
+
+def _seconds() -> int:
+    """LDAP_TIMEOUT as ldap3 takes it (whole seconds, at least one)."""
+    return max(1, math.ceil(float(current_app.config["LDAP_TIMEOUT"])))
+
+
+def _connect(server: Server, user: str, password: str) -> Connection:
+    """A bound connection, or LDAPException (bind refused: `connection.result`)."""
+    config = current_app.config
+    connection = Connection(
+        server,
+        user=user,
+        password=password,
+        receive_timeout=_seconds(),
+        raise_exceptions=False,
+        read_only=True,
+    )
+    connection.open()
+    if config["LDAP_URL"].startswith("ldap://") and config["LDAP_START_TLS"]:
+        connection.start_tls()
+    connection.bind()
+    return connection
+
+
+def check(username: str, password: str) -> Answer:
+    """The person the directory signs in with these credentials, or why not."""
+    username = clean_text(username)[:MAX_NAME]
+    answer = Answer(username=username)
+    if not username or not password:
+        # An empty password would be an anonymous bind, which directories accept.
+        answer.refusal = "wrong_password"
+        return answer
+    try:
+        value = _match_value(username, password, answer)
+    except DirectoryDown:
+        answer.refusal = "directory_down"
+        return answer
+    if value is None:
+        return answer
+    return _person_for(value, answer)
+
+
+def _match_value(username: str, password: str, answer: Answer) -> str | None:
+    """The entry's match attribute when its password is right (None with the refusal set)."""
+    config = current_app.config
+    server = _server()
+    attribute = config["LDAP_MATCH_ATTRIBUTE"]
+    try:
+        service = _connect(server, config["LDAP_BIND_DN"], config["LDAP_BIND_PASSWORD"])
+        if not service.bound:
+            log.error("The directory refused the service account: %s", service.result)
+            raise DirectoryDown
+        found = service.search(
+            config["LDAP_BASE_DN"],
+            config["LDAP_USER_FILTER"].format(username=escape_filter_chars(username)),
+            search_scope=SUBTREE,
+            attributes=[attribute],
+            size_limit=2,
+        )
+        entries = list(service.entries) if found else []
+        if len(entries) != 1:
+            answer.refusal = "unknown_user" if not entries else "two_entries"
+            return None
+        entry = entries[0]
+        if config["LDAP_DISABLED_FILTER"] and service.search(
+            entry.entry_dn, config["LDAP_DISABLED_FILTER"], search_scope=BASE, attributes=[]
+        ):
+            answer.refusal = "disabled"
+            return None
+        service.unbind()
+        person = _connect(server, entry.entry_dn, password)
+        if not person.bound:
+            answer.refusal = "wrong_password"  # locked accounts too: the directory refuses them
+            return None
+        person.unbind()
+    except (LDAPException, OSError) as problem:
+        log.warning("The directory did not answer: %s", type(problem).__name__)
+        raise DirectoryDown from problem
+    except Exception as problem:  # an answer ldap3 cannot read is no answer either
+        log.warning("The directory's answer could not be read", exc_info=True)
+        raise DirectoryDown from problem
+    values = entry[attribute].values if attribute in entry else []
+    if len(values) != 1 or not str(values[0]).strip():
+        answer.refusal = "no_person"
+        return None
+    return str(values[0]).strip()
+
+
+def _person_for(value: str, answer: Answer) -> Answer:
+    field = current_app.config["LDAP_MATCH_FIELD"]
+    return match_person(value, field, answer, method="directory")
+
+
+def match_person(value: str, field: str, answer: Answer, *, method: str) -> Answer:
+    """The one person whose employee number or e-mail (`field`) is `value`, if they are here
+    and may sign in by `method` (directory or sso); else the refusal."""
+    column = func.lower(Person.email) if field == "email" else Person.employee_no
+    wanted = value.lower() if field == "email" else value
+    people = list(db.session.scalars(select(Person).where(column == wanted).limit(2)))
+    if len(people) != 1:
+        answer.refusal = "no_person" if not people else "two_people"
+        return answer
+    person = people[0]
+    if not person.is_active:
+        answer.refusal = "left"
+    elif not signs_in_with(person, method):
+        answer.refusal = "not_allowed"
+    else:
+        answer.person = person
+    return answer
+
+
+SIGN_IN = ("both", "directory", "local")  # a person's (or a unit's) way in
+
+
+def sign_in_of(person: Person) -> str:
+    """How `person` signs in: their own setting, else the nearest unit's up the tree, else
+    both (the directory and a local password)."""
+    if person.sign_in:
+        return person.sign_in
+    ids = person.unit.ancestor_ids() if person.unit else []
+    if ids:
+        settings = dict(
+            db.session.execute(
+                select(Unit.id, Unit.sign_in).where(Unit.id.in_(ids), Unit.sign_in.is_not(None))
+            ).all()
+        )
+        for uid in reversed(ids):
+            if uid in settings:
+                return settings[uid]
+    return "both"
+
+
+def signs_in_with(person: Person, method: str) -> bool:
+    """May `person` sign in by `method`: "local" (a password kept here), "directory" or "sso"
+    (the organisation's directory or its single sign-on, one setting for both)?"""
+    way = sign_in_of(person)
+    if way == "both":
+        return True
+    return way == ("local" if method == "local" else "directory")
