@@ -60,6 +60,12 @@ class Config:
         # Entries this filter matches are refused (e.g. Active Directory's disabled accounts:
         # (userAccountControl:1.2.840.113556.1.4.803:=2); OpenLDAP: (pwdAccountLockedTime=*)).
         self.LDAP_DISABLED_FILTER = env.get("LDAP_DISABLED_FILTER", "")
+        # People the directory knows but Thaksa does not are created where HR allows it for the
+        # unit the entry's LDAP_UNIT_ATTRIBUTE names (its code); unset: never.
+        self.LDAP_UNIT_ATTRIBUTE = env.get("LDAP_UNIT_ATTRIBUTE", "")
+        self.LDAP_NAME_ATTRIBUTE = env.get("LDAP_NAME_ATTRIBUTE", "displayName")
+        self.LDAP_EMPLOYEE_NO_ATTRIBUTE = env.get("LDAP_EMPLOYEE_NO_ATTRIBUTE", "employeeNumber")
+        self.LDAP_MAIL_ATTRIBUTE = env.get("LDAP_MAIL_ATTRIBUTE", "mail")
         self.LDAP_TIMEOUT = float(env.get("LDAP_TIMEOUT", "3"))  # seconds, per step
         self.LDAP_CA_FILE = env.get("LDAP_CA_FILE", "")  # the directory's CA, if not the system's
         # Sign-in through OpenID Connect (lms.auth.sso); off while OIDC_DISCOVERY_URL is unset.

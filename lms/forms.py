@@ -9,26 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from lms.i18n import BE_OFFSET
+from lms.i18n import BE_OFFSET, parse_date
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.vocab import BUCKET_LABELS
 
-_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 DATE_MESSAGE = _l("Please give the date as day/month/year, e.g. 31/1/2566.")
-
-
-def parse_date(text: str) -> date:
-    """A date typed as day/month/year (BE or CE) or as ISO; a year after 2400 is BE."""
-    if match := _DAY_MONTH_YEAR.match(text):
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise ValueError(text)
-    if year > 2400:
-        year -= BE_OFFSET
-    return date(year, month, day)
 
 
 class BuddhistDateField(StringField):

@@ -3,6 +3,7 @@
 Dates read "23 พ.ย. 2569" in Thai and "23 Nov 2569 BE" in English: day, short month, BE year.
 """
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -143,3 +144,20 @@ def register_filters(app: Flask) -> None:
         # Templates rendered by the task queue (report PDFs) have no request.
         path = request.path if has_request_context() else ""
         return {"lang": current_locale(), "request_path": path}
+
+
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_date(text: str) -> date:
+    """A date typed as day/month/year (BE or CE) or as ISO; a year after 2400 is BE."""
+    if match := _DAY_MONTH_YEAR.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    if year > 2400:
+        year -= BE_OFFSET
+    return date(year, month, day)

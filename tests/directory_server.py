@@ -101,6 +101,16 @@ ENTRIES = [
     ),
     _person("stranger", "Somsak Unknown", "Unknown", "นายสมศักดิ์ ไม่มีชื่อ", "9999", "", "stranger-pw"),
     _person("twin", "Twin One", "One", "แฝด หนึ่ง", "1005", "", "twin-pw"),
+    _person(
+        "kanokwan.b",
+        "Kanokwan Boonma",
+        "Boonma",
+        "นางกนกวรรณ บุญมา",
+        "2001",
+        "kanokwan.b@bma.go.th",
+        "kanokwan-pw",
+        extra="departmentNumber: IAO-1",
+    ),
     _person("twin", "Twin Two", "Two", "แฝด สอง", "1006", "", "twin-pw", ou="contractors"),
 ]
 

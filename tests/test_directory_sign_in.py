@@ -217,3 +217,28 @@ def test_hr_sets_the_way_in_on_a_record_and_for_a_unit(app, client, ldap_on, sta
     assert sign_in(staff_client, "somchai.j", "somchai-directory-pw").status_code == 302
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"person_changed", "sign_in_changed"} <= actions
+
+
+def test_the_directory_adds_someone_only_where_hr_allows_it(
+    app, client, ldap_on, staff, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LDAP_UNIT_ATTRIBUTE", "departmentNumber")
+    iao = staff["somchai"].unit
+    section = UnitFactory(code="IAO-1", parent=iao)
+    assert sign_in(client, "kanokwan.b", "kanokwan-pw").status_code == 200  # not allowed yet
+    assert refusals() == ["no_person"]
+    iao.directory_creates = True  # HR of IAO allows it; IAO-1 is below
+    db.session.commit()
+    assert sign_in(client, "kanokwan.b", "kanokwan-pw").status_code == 302
+    added = db.session.scalars(select(Person).where(Person.employee_no == "2001")).one()
+    assert added.unit_id == section.id and added.name_th == "นางกนกวรรณ บุญมา"
+    assert added.email == "kanokwan.b@bma.go.th" and added.password_hash is None
+    assert added.role_group.code == "OTHER"
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person_added")).details[
+            "via"
+        ]
+        == "directory"
+    )
+    # Someone the directory knows in a unit that does not allow it is still refused.
+    assert sign_in(app.test_client(), "stranger", "stranger-pw").status_code == 200

@@ -161,6 +161,13 @@ class UnitSignInForm(FlaskForm):
     sign_in = SelectField(
         _l("Its people sign in with"), choices=options(SIGN_IN_CHOICES), default=""
     )
+    creates = BooleanField(
+        _l("Add people the directory knows when they first sign in"),
+        description=_l(
+            "For someone whose directory entry names this unit (or one below it) but who is not "
+            "in Thaksa yet: they are added to that unit, and HR completes their record."
+        ),
+    )
 
 
 class DeactivateForm(FlaskForm):

@@ -690,7 +690,13 @@ def sign_in_ways():
             error, status = INVALID, 422
         else:
             done = attempt(
-                lambda: set_unit_sign_in(unit, form.sign_in.data or None, by=current_user), form
+                lambda: set_unit_sign_in(
+                    unit,
+                    form.sign_in.data or None,
+                    by=current_user,
+                    creates=True if form.creates.data else None,
+                ),
+                form,
             )
             if done.ok:
                 flash(
@@ -706,7 +712,9 @@ def sign_in_ways():
     chosen = [
         u
         for u in db.session.scalars(
-            select(Unit).where(Unit.sign_in.is_not(None)).order_by(Unit.path)
+            select(Unit)
+            .where(or_(Unit.sign_in.is_not(None), Unit.directory_creates.is_not(None)))
+            .order_by(Unit.path)
         )
         if any(u.path.startswith(p) for p in paths)
     ]

@@ -20,6 +20,7 @@ from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 from sqlalchemy import func, select
 
+from lms.audit import audit
 from lms.extensions import db
 from lms.models import Person, Unit
 from lms.text import clean_text
@@ -41,6 +42,7 @@ class Answer:
     refusal: str | None = None  # wrong_password, unknown_user, two_entries, disabled,
     #                             no_person, two_people, left, not_allowed, directory_down
     username: str = ""
+    created: bool = False  # a person made from the entry (HR allows it for their unit)
 
     @property
     def down(self) -> bool:
@@ -88,7 +90,8 @@ def _connect(server: Server, user: str, password: str) -> Connection:
 
 
 def check(username: str, password: str) -> Answer:
-    """The person the directory signs in with these credentials, or why not."""
+    """The person the directory signs in with these credentials, or why not. Someone the
+    directory knows but Thaksa does not is created only where HR allows it for their unit."""
     username = clean_text(username)[:MAX_NAME]
     answer = Answer(username=username)
     if not username or not password:
@@ -96,20 +99,42 @@ def check(username: str, password: str) -> Answer:
         answer.refusal = "wrong_password"
         return answer
     try:
-        value = _match_value(username, password, answer)
+        entry = _entry(username, password, answer)
     except DirectoryDown:
         answer.refusal = "directory_down"
         return answer
-    if value is None:
+    if entry is None:
         return answer
-    return _person_for(value, answer)
+    value = entry.get(current_app.config["LDAP_MATCH_ATTRIBUTE"], "")
+    if not value:
+        answer.refusal = "no_person"
+        return answer
+    match_person(value, current_app.config["LDAP_MATCH_FIELD"], answer, method="directory")
+    if answer.refusal == "no_person":
+        created = create_from_entry(entry)
+        if created is not None:
+            answer.person, answer.refusal, answer.created = created, None, True
+    return answer
 
 
-def _match_value(username: str, password: str, answer: Answer) -> str | None:
-    """The entry's match attribute when its password is right (None with the refusal set)."""
+def _wanted_attributes() -> list[str]:
+    config = current_app.config
+    names = [config["LDAP_MATCH_ATTRIBUTE"]]
+    if config.get("LDAP_UNIT_ATTRIBUTE"):
+        names += [
+            config["LDAP_UNIT_ATTRIBUTE"],
+            config["LDAP_NAME_ATTRIBUTE"],
+            config["LDAP_EMPLOYEE_NO_ATTRIBUTE"],
+            config["LDAP_MAIL_ATTRIBUTE"],
+        ]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _entry(username: str, password: str, answer: Answer) -> dict[str, str] | None:
+    """The entry's wanted attributes (single values, as text) when its password is right
+    (None with the refusal set)."""
     config = current_app.config
     server = _server()
-    attribute = config["LDAP_MATCH_ATTRIBUTE"]
     try:
         service = _connect(server, config["LDAP_BIND_DN"], config["LDAP_BIND_PASSWORD"])
         if not service.bound:
@@ -119,7 +144,7 @@ def _match_value(username: str, password: str, answer: Answer) -> str | None:
             config["LDAP_BASE_DN"],
             config["LDAP_USER_FILTER"].format(username=escape_filter_chars(username)),
             search_scope=SUBTREE,
-            attributes=[attribute],
+            attributes=_wanted_attributes(),
             size_limit=2,
         )
         entries = list(service.entries) if found else []
@@ -144,16 +169,65 @@ def _match_value(username: str, password: str, answer: Answer) -> str | None:
     except Exception as problem:  # an answer ldap3 cannot read is no answer either
         log.warning("The directory's answer could not be read", exc_info=True)
         raise DirectoryDown from problem
-    values = entry[attribute].values if attribute in entry else []
-    if len(values) != 1 or not str(values[0]).strip():
-        answer.refusal = "no_person"
+    return {
+        name: str(entry[name].values[0]).strip()
+        for name in _wanted_attributes()
+        if name in entry and len(entry[name].values) == 1
+    }
+
+
+def create_from_entry(entry: dict[str, str]) -> Person | None:
+    """A new person from a directory entry, when the unit its LDAP_UNIT_ATTRIBUTE names (or a
+    unit above it) lets the directory create people; None otherwise. They start in role group
+    OTHER, without a supervisor, and HR completes their record (the importer's checks and
+    writing, so their history and the reports are kept as for any new person)."""
+    config = current_app.config
+    unit_code = entry.get(config.get("LDAP_UNIT_ATTRIBUTE") or "", "")
+    unit = (
+        db.session.scalars(select(Unit).where(Unit.code == unit_code)).first()
+        if unit_code
+        else None
+    )
+    if unit is None or not creates_people(unit):
         return None
-    return str(values[0]).strip()
+    from lms.exchange import ImportRefused, Table, import_people
+    from lms.exchange.people import COLUMNS
+
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        employee_no=entry.get(config["LDAP_EMPLOYEE_NO_ATTRIBUTE"], ""),
+        email=entry.get(config["LDAP_MAIL_ATTRIBUTE"], ""),
+        name_th=entry.get(config["LDAP_NAME_ATTRIBUTE"], ""),
+        role_group=NEW_ROLE_GROUP,
+        unit_code=unit.code,
+    )
+    try:
+        import_people(Table(columns=list(COLUMNS), rows=[(2, row)]), by=None, audited=False)
+    except ImportRefused as refused:
+        log.warning("A directory entry could not become a person: %s", refused.problems[:3])
+        return None
+    person = db.session.scalars(
+        select(Person).where(Person.employee_no == row["employee_no"])
+    ).one()
+    audit("person_added", None, person, via="directory", unit=unit.code)
+    return person
 
 
-def _person_for(value: str, answer: Answer) -> Answer:
-    field = current_app.config["LDAP_MATCH_FIELD"]
-    return match_person(value, field, answer, method="directory")
+NEW_ROLE_GROUP = "OTHER"  # people the directory creates, until HR sets theirs
+
+
+def creates_people(unit: Unit) -> bool:
+    """Does `unit` (or the nearest unit above it with a setting) let the directory create the
+    people it knows but Thaksa does not?"""
+    ids = unit.ancestor_ids()
+    settings = dict(
+        db.session.execute(
+            select(Unit.id, Unit.directory_creates).where(
+                Unit.id.in_(ids), Unit.directory_creates.is_not(None)
+            )
+        ).all()
+    )
+    return next((settings[i] for i in reversed(ids) if i in settings), False)
 
 
 def match_person(value: str, field: str, answer: Answer, *, method: str) -> Answer:

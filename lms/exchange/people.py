@@ -31,8 +31,7 @@ from lms.exchange.common import (
 )
 from lms.exchange.reading import Table
 from lms.extensions import db
-from lms.forms import parse_date
-from lms.i18n import BE_OFFSET
+from lms.i18n import BE_OFFSET, parse_date
 from lms.models import (
     Cycle,
     Person,

@@ -25,6 +25,9 @@ class Unit(Localised, db.Model):
     # How its people sign in ("directory", "local" or "both"), for those who have no setting of
     # their own; NULL: as the unit above says (lms.auth.directory.sign_in_of).
     sign_in: Mapped[str | None] = mapped_column(String(10))
+    # May someone the directory knows, whose entry names this unit, be created when they first
+    # sign in? NULL: as the unit above says (lms.auth.directory.creates_people).
+    directory_creates: Mapped[bool | None]
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")

@@ -135,16 +135,28 @@ def reactivate_person(person: Person, *, by: Person) -> Person:
     return person
 
 
-def set_unit_sign_in(unit: Unit, way: str | None, *, by: Person) -> Unit:
+def set_unit_sign_in(
+    unit: Unit, way: str | None, *, by: Person, creates: bool | None = None
+) -> Unit:
     """How the people of `unit` and below sign in, for those without a setting of their own
-    (None: as the unit above says). Administrators, and HR whose subtree holds the unit."""
+    (None: as the unit above says), and whether the directory may add the people it knows
+    there. Administrators, and HR whose subtree holds the unit."""
     if not permissions.invites_in(by, unit):
         raise PeopleError(_l("Only HR of this unit can choose how its people sign in."))
     if way not in (None, *SIGN_IN):
         raise PeopleError(
             _l("Choose one of the ways in."), {"sign_in": _l("Choose one of the ways in.")}
         )
-    audit("sign_in_changed", by, unit, before=unit.sign_in, after=way)
+    audit(
+        "sign_in_changed",
+        by,
+        unit,
+        before=unit.sign_in,
+        after=way,
+        creates_before=unit.directory_creates,
+        creates=creates,
+    )
     unit.sign_in = way
+    unit.directory_creates = creates
     db.session.flush()
     return unit

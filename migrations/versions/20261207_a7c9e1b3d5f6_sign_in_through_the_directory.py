@@ -1,7 +1,8 @@
 """sign-in through the organisation's directory: how each person and unit signs in
 
 Issue 23. NULL: a person as their unit, a unit as the one above; at the top, both the directory
-(LDAP or OpenID Connect) and a password kept here.
+(LDAP or OpenID Connect) and a password kept here. `units.directory_creates`: may the directory
+create the people it knows in this unit (NULL: as the unit above; at the top, never).
 
 Revision ID: a7c9e1b3d5f6
 Revises: f6b8d0a2c4e5
@@ -24,9 +25,13 @@ def upgrade():
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("sign_in", sa.String(length=10), nullable=True))
             batch.create_check_constraint(op.f(f"ck_{table}_sign_in_known"), KNOWN)
+    with op.batch_alter_table("units") as batch:
+        batch.add_column(sa.Column("directory_creates", sa.Boolean(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("units") as batch:
+        batch.drop_column("directory_creates")
     for table in ("people", "units"):
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(op.f(f"ck_{table}_sign_in_known"), type_="check")
