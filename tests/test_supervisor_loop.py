@@ -607,3 +607,12 @@ def test_hr_pages_link_to_no_feedback_thread_hr_cannot_open(client, sent):
         for link in set(re.findall(r'href="(/feedback/[^"]+)"', text)):
             assert client.get(link).status_code == 200, (url, link)
         assert "/feedback/" not in text
+
+
+def test_a_sent_plan_without_its_date_still_shows_in_the_inbox(client, sent):
+    """Odd data (a plan written by a bulk load without its sending date) never breaks the page."""
+    plan = fresh(sent["plan"])
+    plan.submitted_at = None
+    db.session.commit()
+    inbox = page(as_(client, sent["supervisor"]), "/inbox/")
+    assert sent["owner"].name_th in inbox

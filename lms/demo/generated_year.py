@@ -22,6 +22,9 @@ PLAN_SHARES = {  # (closed year, open year)
 }
 
 
+WENT_UP = ("submitted", "returned", "approved", "completed")  # plans sent for review: a date
+
+
 def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> None:
     """Assessments, ratings, plans, learning and (closed year) supervisor ratings."""
     assessment_id = writer.next_id(SelfAssessment)
@@ -65,7 +68,13 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
         if levels is None and status != "none":
             status = "draft" if rng.random() < 0.5 else "none"
         if status != "none":
-            plans.append((plan_id, p.id, cycle.id, status, stamp, stamp, 1))
+            sent = stamp + timedelta(days=rng.randint(1, 30)) if status in WENT_UP else None
+            reviewed = (
+                sent + timedelta(days=rng.randint(1, 14))
+                if sent is not None and status != "submitted"
+                else None
+            )
+            plans.append((plan_id, p.id, cycle.id, status, stamp, stamp, 1, sent, reviewed))
             plan_id += 1
         busy = status in ("approved", "completed") or rng.random() < 0.15
         for _ in range(rng.choice((1, 2, 3, 4, 5)) if busy else 0):
@@ -114,7 +123,17 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
     writer.write(Rating, ["id", "assessment_id", "area_id", "level"], ratings)
     writer.write(
         Plan,
-        ["id", "person_id", "cycle_id", "status", "created_at", "updated_at", "version"],
+        [
+            "id",
+            "person_id",
+            "cycle_id",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+            "submitted_at",
+            "reviewed_at",
+        ],
         plans,
     )
     writer.write(

@@ -44,7 +44,7 @@ def _plans_waiting(reviewer: Person) -> Select:
             Plan.cycle_id.in_(_open_cycles()),
             Plan.person_id.in_(reviewees_query(reviewer)),
         )
-        .order_by(Plan.submitted_at)
+        .order_by(Plan.submitted_at.asc().nulls_last(), Plan.id)
     )
 
 
@@ -59,7 +59,7 @@ def _escalated(reviewer: Person, waiting_days: int) -> Select:
             Plan.person_id.in_(permissions.escalated_to_query(reviewer)),
             Plan.submitted_at < utcnow() - timedelta(days=2 * waiting_days),
         )
-        .order_by(Plan.submitted_at)
+        .order_by(Plan.submitted_at.asc().nulls_last(), Plan.id)
     )
 
 
