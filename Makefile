@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk bench-import loadtest faults clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk bench-import bench-remind loadtest faults clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench: install  ## unit reports at 100,000 people on SQLite and PostgreSQL (BENC
 
 bench-import: install  ## 100,000 people imported from CSV on PostgreSQL (BENCH_ARGS="--sqlite" for SQLite), summary checked
 	$(BIN)/python tests/bench/imports.py $(BENCH_ARGS)
+
+bench-remind: install  ## flask lms remind at 100,000 people on PostgreSQL: a first run, and a run with nothing new
+	$(BIN)/python tests/bench/remind.py $(BENCH_ARGS)
 
 bench-bulk: install  ## one transaction changing 10,000 of 100,000 people on PostgreSQL: the summary's upkeep
 	$(BIN)/python tests/bench/bulk.py $(BENCH_ARGS)

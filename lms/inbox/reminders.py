@@ -138,21 +138,52 @@ def _remind_who_has_not(run, kind: str, prefix: str, done, message, link: str) -
         )
 
 
+def _used_keys(keys) -> set[str]:
+    """Which of `keys` earlier runs used (one statement per thousand), so that a run that has
+    nothing new to say asks nothing more of the reporting lines."""
+    keys, used = list(keys), set()
+    for start in range(0, len(keys), 1000):
+        used.update(
+            db.session.scalars(
+                select(Notification.dedupe_key).where(
+                    Notification.dedupe_key.in_(keys[start : start + 1000])
+                )
+            )
+        )
+    return used
+
+
 def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
     """A plan waiting for review longer than `waiting_days`: a reminder to the reviewer; after
-    twice as long, the same goes to the next person up (or HR for the top of a line)."""
+    twice as long, the same goes to the next person up (or HR for the top of a line). Plans
+    whose reminders went out before are set aside first, in a few statements."""
     now = utcnow()
-    plans = db.session.scalars(
-        select(Plan)
-        .join(Cycle, Plan.cycle_id == Cycle.id)
-        .where(
-            Plan.status == PlanStatus.SUBMITTED,
-            Cycle.status == CycleStatus.OPEN,
-            Plan.submitted_at < now - timedelta(days=waiting_days),
+    plans = list(
+        db.session.scalars(
+            select(Plan)
+            .join(Cycle, Plan.cycle_id == Cycle.id)
+            .where(
+                Plan.status == PlanStatus.SUBMITTED,
+                Cycle.status == CycleStatus.OPEN,
+                Plan.submitted_at < now - timedelta(days=waiting_days),
+            )
+            .options(joinedload(Plan.person), joinedload(Plan.cycle))
         )
-        .options(joinedload(Plan.person), joinedload(Plan.cycle))
     )
+    escalate_before = now - timedelta(days=2 * waiting_days)
+
+    def keys(plan) -> tuple[str, str | None]:
+        stamp = _stamp(plan.submitted_at)
+        return (
+            f"wait:plan:{plan.id}:{stamp}",
+            f"escalate:plan:{plan.id}:{stamp}" if plan.submitted_at < escalate_before else None,
+        )
+
+    used = _used_keys(k for plan in plans for k in keys(plan) if k)
     for plan in plans:
+        wait_key, escalate_key = keys(plan)
+        if wait_key in used and (escalate_key is None or escalate_key in used):
+            continue
         route = permissions.review_route(plan.person)
         if route.reviewer is None:
             continue
@@ -160,17 +191,17 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
             "reviews.plan", employee_no=plan.person.employee_no, be_year=plan.cycle.be_year
         )
         days = (now - plan.submitted_at).days
-        message = _l(
-            "The development plan of %(name)s has waited %(days)d days for your review.",
-            name=plan.person.name_th,
-            days=days,
-        )
-        key = f"wait:plan:{plan.id}:{_stamp(plan.submitted_at)}"
-        run.count(
-            "plan_waiting",
-            notify(route.reviewer, "reminder", message, link=link, dedupe_key=key),
-        )
-        if plan.submitted_at < now - timedelta(days=2 * waiting_days):
+        if wait_key not in used:
+            message = _l(
+                "The development plan of %(name)s has waited %(days)d days for your review.",
+                name=plan.person.name_th,
+                days=days,
+            )
+            run.count(
+                "plan_waiting",
+                notify(route.reviewer, "reminder", message, link=link, dedupe_key=wait_key),
+            )
+        if escalate_key is not None and escalate_key not in used:
             up = permissions.escalation_route(plan.person).reviewer
             if up is None:
                 continue
@@ -181,10 +212,9 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
                 days=days,
                 reviewer=route.reviewer.name_th,
             )
-            key = f"escalate:plan:{plan.id}:{_stamp(plan.submitted_at)}"
             run.count(
                 "plan_escalated",
-                notify(up, "escalation", message, link=link, dedupe_key=key),
+                notify(up, "escalation", message, link=link, dedupe_key=escalate_key),
             )
 
 
@@ -199,13 +229,17 @@ def _returned_plans(run: ReminderRun, waiting_days: int) -> None:
         )
         .options(joinedload(Plan.person), joinedload(Plan.cycle))
     )
+    plans = list(plans)
+    used = _used_keys(f"wait:returned:{p.id}:{_stamp(p.reviewed_at)}" for p in plans)
     for plan in plans:
+        key = f"wait:returned:{plan.id}:{_stamp(plan.reviewed_at)}"
+        if key in used:
+            continue
         message = _l(
             "Your development plan for FY %(year)d was returned to you: please update it "
             "and send it again.",
             year=plan.cycle.be_year,
         )
-        key = f"wait:returned:{plan.id}:{_stamp(plan.reviewed_at)}"
         run.count(
             "plan_returned",
             notify(
@@ -230,8 +264,18 @@ def _unread_feedback(run: ReminderRun, waiting_days: int) -> None:
         .options(joinedload(FeedbackThread.subject))
         .order_by(FeedbackMessage.id)
     ).all()
+    reminded = {  # (thread, message) already brought to their reader's attention
+        tuple(key.split(":")[2:5:2])
+        for key in db.session.scalars(
+            select(Notification.dedupe_key).where(
+                Notification.dedupe_key.startswith("wait:feedback:")
+            )
+        )
+    }
     seen = set()
     for message, thread in rows:
+        if (str(thread.id), str(message.id)) in reminded:
+            continue  # its reader was told (asked once: no reporting line is read again)
         if message.author_id == thread.subject_id:
             reader = permissions.review_route(thread.subject).reviewer
         else:
