@@ -107,13 +107,14 @@ def login():
     return render_template("auth/login.html", form=form, sso=sso.button())
 
 
-def _refused(answer) -> None:
-    """An audit entry per refusal by the directory, with its reason (never shown)."""
+def _refused(answer, via: str = "directory") -> None:
+    """An audit entry per refusal by the directory or the sign-on, with its reason (never
+    shown to the person)."""
     audit(
         "login_refused",
         None,
         None,
-        via="directory",
+        via=via,
         reason=answer.refusal,
         who=fingerprint(answer.username),
     )
@@ -203,15 +204,7 @@ def sso_callback():
         return redirect(url_for("auth.login"))
     answer = sso.person_from(token)
     if answer.person is None:
-        audit(
-            "login_refused",
-            None,
-            None,
-            via="sso",
-            reason=answer.refusal,
-            who=fingerprint(answer.username),
-        )
-        db.session.commit()
+        _refused(answer, via="sso")
         flash(
             _(
                 "Your organisation's account is not linked to anyone in Thaksa. Please ask HR "
