@@ -85,6 +85,51 @@ def notify(
     return notification
 
 
+def notify_many(items) -> int:
+    """Many notifications at once (a reminder run): `items` are (person, kind, message, link,
+    dedupe_key), each key new to the caller. Inserted in chunks; a key another run used in the
+    meantime is skipped by the database. Returns how many went in."""
+    rows, rendered, items = [], {}, list(items)  # kept alive: `rendered` goes by id()
+    for person, kind, message, link, key in items:
+        if person is None or not person.is_active:
+            continue
+        text = rendered.get(id(message))
+        if text is None:
+            with force_locale("th"):
+                message_th = str(message)
+            with force_locale("en"):
+                text = rendered[id(message)] = (message_th, str(message))
+        rows.append(
+            {
+                "person_id": person.id,
+                "kind": kind,
+                "message_th": text[0],
+                "message_en": text[1],
+                "link": link,
+                "dedupe_key": key,
+                "created_at": utcnow(),
+            }
+        )
+    table, added = Notification.__table__, 0
+    insert = _insert_skipping_used_keys()
+    for start in range(0, len(rows), 2000):
+        added += len(
+            db.session.execute(
+                insert(table).returning(table.c.id), rows[start : start + 2000]
+            ).all()
+        )
+    return added
+
+
+def _insert_skipping_used_keys():
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, in the database's own words."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return lambda table: insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
 def link_to(endpoint: str, **values) -> str:
     """The path of a page, also outside a request (the reminder run, the demo)."""
     if endpoint not in LINKED_ENDPOINTS:  # opening it would never read the notification

@@ -26,7 +26,7 @@ from lms.models import (
     SelfAssessment,
     still_here,
 )
-from lms.notifications import deliver_pending, link_to, notify
+from lms.notifications import deliver_pending, link_to, notify, notify_many
 from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
 
 
@@ -39,6 +39,10 @@ class ReminderRun:
         if notification is not None:
             self.sent[kind] = self.sent.get(kind, 0) + 1
 
+    def add(self, kind: str, how_many: int) -> None:
+        if how_many:
+            self.sent[kind] = self.sent.get(kind, 0) + how_many
+
 
 def _stamp(moment) -> str:
     return moment.strftime("%Y%m%d%H%M%S") if moment else "0"
@@ -46,11 +50,12 @@ def _stamp(moment) -> str:
 
 def remind(*, days_before: int, waiting_days: int, send_mail: bool = True) -> ReminderRun:
     run = ReminderRun()
-    for cycle in db.session.scalars(select(Cycle).where(Cycle.status == CycleStatus.OPEN)):
-        _deadlines(run, cycle, days_before)
-    _waiting_plans(run, waiting_days)
-    _returned_plans(run, waiting_days)
-    _unread_feedback(run, waiting_days)
+    with permissions.delegations_known():  # one read for the thousands of routes below
+        for cycle in db.session.scalars(select(Cycle).where(Cycle.status == CycleStatus.OPEN)):
+            _deadlines(run, cycle, days_before)
+        _waiting_plans(run, waiting_days)
+        _returned_plans(run, waiting_days)
+        _unread_feedback(run, waiting_days)
     db.session.commit()
     if send_mail:
         run.emailed = deliver_pending()
@@ -131,11 +136,15 @@ def _deadlines(run: ReminderRun, cycle: Cycle, days_before: int) -> None:
 
 
 def _remind_who_has_not(run, kind: str, prefix: str, done, message, link: str) -> None:
-    """Remind every active person not in `done` (ids) once under the key `prefix<id>`."""
-    for person in db.session.scalars(_active_people(prefix).where(Person.id.not_in(done))):
-        run.count(
-            kind, notify(person, "deadline", message, link=link, dedupe_key=prefix + str(person.id))
-        )
+    """Remind every active person not in `done` (ids) once under the key `prefix<id>`, in
+    a few statements however many they are."""
+    people = db.session.scalars(_active_people(prefix).where(Person.id.not_in(done)))
+    run.add(
+        kind,
+        notify_many(
+            (person, "deadline", message, link, prefix + str(person.id)) for person in people
+        ),
+    )
 
 
 def _used_keys(keys) -> set[str]:
@@ -180,6 +189,7 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
         )
 
     used = _used_keys(k for plan in plans for k in keys(plan) if k)
+    waiting, escalated = [], []
     for plan in plans:
         wait_key, escalate_key = keys(plan)
         if wait_key in used and (escalate_key is None or escalate_key in used):
@@ -197,10 +207,7 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
                 name=plan.person.name_th,
                 days=days,
             )
-            run.count(
-                "plan_waiting",
-                notify(route.reviewer, "reminder", message, link=link, dedupe_key=wait_key),
-            )
+            waiting.append((route.reviewer, "reminder", message, link, wait_key))
         if escalate_key is not None and escalate_key not in used:
             up = permissions.escalation_route(plan.person).reviewer
             if up is None:
@@ -212,10 +219,9 @@ def _waiting_plans(run: ReminderRun, waiting_days: int) -> None:
                 days=days,
                 reviewer=route.reviewer.name_th,
             )
-            run.count(
-                "plan_escalated",
-                notify(up, "escalation", message, link=link, dedupe_key=escalate_key),
-            )
+            escalated.append((up, "escalation", message, link, escalate_key))
+    run.add("plan_waiting", notify_many(waiting))
+    run.add("plan_escalated", notify_many(escalated))
 
 
 def _returned_plans(run: ReminderRun, waiting_days: int) -> None:

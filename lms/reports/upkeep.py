@@ -90,6 +90,8 @@ def _note(session, obj) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the notes wait for the real commit around it
     session.flush()  # unflushed changes are noted now (the commit's own flush comes later)
     if not session.info.get(PENDING) and not session.info.get(REBUILD):
         return
