@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from lms.i18n import BE_OFFSET, parse_date
+from lms.i18n import parse_date, typed_be_date
 from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.vocab import BUCKET_LABELS
 
@@ -23,7 +23,7 @@ class BuddhistDateField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, date):
-            return f"{self.data.day}/{self.data.month}/{self.data.year + BE_OFFSET}"
+            return typed_be_date(self.data)
         return ""
 
     def process_formdata(self, valuelist):

@@ -146,6 +146,11 @@ def register_filters(app: Flask) -> None:
         return {"lang": current_locale(), "request_path": path}
 
 
+def typed_be_date(day: date) -> str:
+    """A date as people type it in forms and files: day/month/Buddhist year (31/1/2566)."""
+    return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+
+
 _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 

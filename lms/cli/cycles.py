@@ -8,14 +8,14 @@ from sqlalchemy import select
 
 from lms.cycles import close_cycle, cycle_by_year, new_cycle, open_for_people
 from lms.extensions import db
-from lms.i18n import BE_OFFSET
+from lms.i18n import typed_be_date
 from lms.models import Cycle, Framework
 from lms.rules import RuleError
 
 
 def _be(day) -> str:
     """A date as Thai HR writes it: day/month/BE year."""
-    return f"{day.day}/{day.month}/{day.year + BE_OFFSET}" if day else "–"
+    return typed_be_date(day) if day else "–"
 
 
 def _fail(problem: RuleError) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from lms.audit import audit
 from lms.clock import today, utcnow
 from lms.extensions import db
-from lms.i18n import BE_OFFSET
+from lms.i18n import BE_OFFSET, typed_be_date
 from lms.models import (
     Cycle,
     CycleTarget,
@@ -82,7 +82,7 @@ def in_closed_year(day: date, frozen: date | None):
     return _l(
         "This day falls in a closed fiscal year, whose figures no longer change: use %(day)s "
         "or later.",
-        day=f"{first.day}/{first.month}/{first.year + BE_OFFSET}",
+        day=typed_be_date(first),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from lms.models import Person, Unit
+from lms.models import Person
 from lms.permissions import is_admin, scope_units
 from lms.rules import RuleError
 from lms.vocab import Role
@@ -151,7 +151,3 @@ def reach_of(person: Person | None) -> Reach:
 def may_import(person: Person) -> bool:
     """Administrators, and HR of a unit subtree."""
     return is_admin(person) or bool(scope_units(person, roles=(Role.HR,)))
-
-
-def describe(unit: Unit | None) -> str:
-    return unit.code if unit is not None else "–"

@@ -31,7 +31,7 @@ from lms.exchange.common import (
 )
 from lms.exchange.reading import Table
 from lms.extensions import db
-from lms.i18n import BE_OFFSET, parse_date
+from lms.i18n import parse_date, typed_be_date
 from lms.models import (
     Cycle,
     Person,
@@ -345,10 +345,6 @@ def _check_date(row: Row, known: Known, problems: Problems) -> None:
         problems.add(row.number, "effective_on", closed)
 
 
-def _be(day: date) -> str:
-    return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
-
-
 def _check_supervisors(
     table: Table, rows: dict[str, Row], known: Known, problems: Problems
 ) -> None:
@@ -481,7 +477,7 @@ def _check_moves(rows: dict[str, Row], known: Known, problems: Problems) -> None
                 _l(
                     "This person's current placement began on %(day)s: a change cannot take "
                     "effect before it.",
-                    day=_be(since),
+                    day=typed_be_date(since),
                 ),
             )
 
