@@ -567,7 +567,7 @@ def _outcome(
             outcome.note("unchanged", {"key": no})
     for person in missing:
         plan.updates.append(
-            {**_same(person), "deactivated_on": day, "session_token": new_session_token()}
+            {"id": person.id, "deactivated_on": day, "session_token": new_session_token()}
         )
         outcome.note("deactivated", {"key": person.employee_no, "name": person.name_th})
     return outcome, plan
@@ -592,10 +592,6 @@ def _fields(row: Row, person, known: Known, has: set) -> dict:
         if fields["supervisor_id"] == known.numbers.get(person.supervisor_id):
             fields["supervisor_id"] = person.supervisor_id
     return fields
-
-
-def _same(person) -> dict:
-    return {column.key: getattr(person, column.key) for column in PERSON_COLUMNS}
 
 
 def _shown(column: str, value, known: Known):
