@@ -62,10 +62,7 @@ def notify(
         seen = select(Notification.id).where(Notification.dedupe_key == dedupe_key)
         if db.session.scalar(seen) is not None:
             return None
-    with force_locale("th"):
-        message_th = str(message)
-    with force_locale("en"):
-        message_en = str(message)
+    message_th, message_en = in_both_languages(message)
     notification = Notification(
         person_id=person.id,
         kind=kind,
@@ -93,12 +90,9 @@ def notify_many(items) -> int:
     for person, kind, message, link, key in items:
         if person is None or not person.is_active:
             continue
-        text = rendered.get(id(message))
-        if text is None:
-            with force_locale("th"):
-                message_th = str(message)
-            with force_locale("en"):
-                text = rendered[id(message)] = (message_th, str(message))
+        if id(message) not in rendered:  # a deadline's one message for thousands of people
+            rendered[id(message)] = in_both_languages(message)
+        text = rendered[id(message)]
         rows.append(
             {
                 "person_id": person.id,
@@ -111,23 +105,27 @@ def notify_many(items) -> int:
             }
         )
     table, added = Notification.__table__, 0
-    insert = _insert_skipping_used_keys()
+    statement = _insert_skipping_used_keys(table).returning(table.c.id)
     for start in range(0, len(rows), 2000):
-        added += len(
-            db.session.execute(
-                insert(table).returning(table.c.id), rows[start : start + 2000]
-            ).all()
-        )
+        added += len(db.session.execute(statement, rows[start : start + 2000]).all())
     return added
 
 
-def _insert_skipping_used_keys():
+def _insert_skipping_used_keys(table):
     """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, in the database's own words."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return lambda table: insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def in_both_languages(message) -> tuple[str, str]:
+    """A lazy message rendered in Thai and in English (notifications keep both)."""
+    with force_locale("th"):
+        thai = str(message)
+    with force_locale("en"):
+        return thai, str(message)
 
 
 def link_to(endpoint: str, **values) -> str:

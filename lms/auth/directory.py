@@ -219,15 +219,21 @@ NEW_ROLE_GROUP = "OTHER"  # people the directory creates, until HR sets theirs
 def creates_people(unit: Unit) -> bool:
     """Does `unit` (or the nearest unit above it with a setting) let the directory create the
     people it knows but Thaksa does not?"""
-    ids = unit.ancestor_ids()
-    settings = dict(
+    return nearest_setting(unit, Unit.directory_creates, default=False)
+
+
+def nearest_setting(unit: Unit | None, column, *, default):
+    """`column`'s value on `unit`, or on the nearest unit above it where it is set (one
+    statement for the whole path); `default` where none is."""
+    ids = unit.ancestor_ids() if unit is not None else []
+    if not ids:
+        return default
+    found = dict(
         db.session.execute(
-            select(Unit.id, Unit.directory_creates).where(
-                Unit.id.in_(ids), Unit.directory_creates.is_not(None)
-            )
+            select(Unit.id, column).where(Unit.id.in_(ids), column.is_not(None))
         ).all()
     )
-    return next((settings[i] for i in reversed(ids) if i in settings), False)
+    return next((found[i] for i in reversed(ids) if i in found), default)
 
 
 def match_person(value: str, field: str, answer: Answer, *, method: str) -> Answer:
@@ -255,19 +261,7 @@ SIGN_IN = ("both", "directory", "local")  # a person's (or a unit's) way in
 def sign_in_of(person: Person) -> str:
     """How `person` signs in: their own setting, else the nearest unit's up the tree, else
     both (the directory and a local password)."""
-    if person.sign_in:
-        return person.sign_in
-    ids = person.unit.ancestor_ids() if person.unit else []
-    if ids:
-        settings = dict(
-            db.session.execute(
-                select(Unit.id, Unit.sign_in).where(Unit.id.in_(ids), Unit.sign_in.is_not(None))
-            ).all()
-        )
-        for uid in reversed(ids):
-            if uid in settings:
-                return settings[uid]
-    return "both"
+    return person.sign_in or nearest_setting(person.unit, Unit.sign_in, default="both")
 
 
 def signs_in_with(person: Person, method: str) -> bool:
