@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.assessments.services import save_area, start_assessment, submit_assessment
 from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
-from lms.models import Framework, Person
+from lms.models import CircleInLine, Framework, Person
 from tests.conftest import empty_database, login
 from tests.factories import PersonFactory, UnitFactory
 
@@ -163,15 +163,25 @@ def test_navigation_shows_only_what_the_role_may_open(client, org):
     assert 'href="/people"' in client.get("/").get_data(as_text=True)
 
 
-def test_supervisor_cycle_in_data_does_not_loop_forever(client, org):
+def test_a_circle_in_the_reporting_line_is_refused(org):
     boss = db.session.get(Person, org["boss"].id)
-    boss.supervisor_id = org["junior"].id  # a data error: a circle in the reporting line
+    boss.supervisor_id = org["junior"].id
+    with pytest.raises(CircleInLine):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Person, org["boss"].id).supervisor_id is None
+
+
+def test_supervisor_cycle_in_data_does_not_loop_forever(client, org):
+    # a data error written around the app: a circle in the reporting line
+    people = Person.__table__
+    circle = people.update().where(people.c.id == org["boss"].id)
+    db.session.execute(circle.values(supervisor_id=org["junior"].id))
     db.session.commit()
     try:
         _check_circle_is_harmless(client, org)
     finally:
-        boss = db.session.get(Person, org["boss"].id)
-        boss.supervisor_id = None
+        db.session.execute(circle.values(supervisor_id=None))
         db.session.commit()
 
 

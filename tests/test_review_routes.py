@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms.clock import today, utcnow
 from lms.extensions import db
 from lms.inbox.services import inbox
-from lms.models import Delegation, Person, Plan
+from lms.models import CircleInLine, Delegation, Person, Plan
 from lms.permissions import (
     can_review_plans_of,
     escalated_to_query,
@@ -122,10 +122,11 @@ def generate_organisation(seed: int, people: int = 36) -> list[Person]:
         everyone.append(PersonFactory(unit=rng.choice(units), supervisor=boss, roles=roles))
     for person in rng.sample(everyone, people // 4):  # leavers anywhere, HR among them
         _leave(person, rng.choice((1, 40)))
-    if rng.random() < 0.6:  # a circle, sometimes through people who left
+    if rng.random() < 0.6:  # a circle, sometimes through people who left: refused
         a, b = rng.sample(everyone, 2)
-        a.supervisor_id, b.supervisor_id = b.id, a.id
-        db.session.flush()
+        with pytest.raises(CircleInLine), db.session.begin_nested():
+            a.supervisor_id, b.supervisor_id = b.id, a.id
+            db.session.flush()
         db.session.expire_all()
     for _ in range(6):
         delegator, delegate = rng.sample(everyone, 2)

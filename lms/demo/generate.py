@@ -37,6 +37,7 @@ from lms.models import (
     UnitMembership,
     search_key_of,
 )
+from lms.models.lines import line_of
 from lms.reports.summary import rebuild
 from lms.vocab import CycleStatus, Role
 
@@ -355,6 +356,8 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
             seen.add(p.unit.id)
             role_id += 1
             roles.append((role_id, p.id, Role.HR.value, p.unit.id))
+    lines = _lines({p.id: p.supervisor for p in people})
+    rows = [(*row, lines[row[0]]) for row in rows]
     # Supervisors before the people they supervise (the foreign key is checked row by row):
     # heads by the depth of their unit, then everyone else.
     depth_of = {p.id: (p.moved_to or p.unit).depth for p in people}
@@ -377,6 +380,7 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
             "deactivated_on",
             "created_at",
             "search_key",
+            "line",
         ],
         rows,
     )
@@ -387,6 +391,20 @@ def _people(writer, rng, count, units, groups) -> list[Placed]:
     )
     writer.write(RoleAssignment, ["id", "person_id", "role", "scope_unit_id"], roles)
     return people
+
+
+def _lines(supervisors: dict[int, int | None]) -> dict[int, str]:
+    """Each person's reporting line (lms.models.lines), from their supervisors (no circles:
+    a supervisor is always the head of a unit above)."""
+    lines: dict[int, str] = {}
+    for pid in supervisors:
+        chain = [pid]
+        while (boss := supervisors[chain[-1]]) is not None and boss not in lines:
+            chain.append(boss)
+        above = lines.get(boss) if boss is not None else None
+        for member in reversed(chain):
+            above = lines[member] = line_of(above, member)
+    return lines
 
 
 def _head_above(unit_id, parents, heads):

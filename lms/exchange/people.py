@@ -42,6 +42,7 @@ from lms.models import (
     new_session_token,
     search_key_of,
 )
+from lms.models.lines import reline, rewrite_lines
 from lms.reports import upkeep
 from lms.reports.upkeep import bulk_changes
 from lms.vocab import SCOPED_ROLES, CycleStatus, Role
@@ -109,6 +110,7 @@ PERSON_COLUMNS = (
 
 
 FEW = 50  # rows: only the people they name (and the lines above them) are read
+FEW_LINES = 200  # people placed: relined one by one (two statements each), else all at once
 
 
 def _known(table: Table | None = None) -> Known:
@@ -645,6 +647,10 @@ def _write(plan: Plan, known: Known, step: Callable[[float], None]) -> None:
             if boss:
                 plan.updates.append({"id": ids[row.employee_no], "supervisor_id": boss})
         _update_by_id(Person, [_resolved(u, ids) for u in plan.updates])
+        _write_lines(
+            {ids[row.employee_no] for row in plan.new}
+            | {u["id"] for u in plan.updates if "supervisor_id" in u}
+        )
         step(0.6)
         _write_memberships(plan, known, ids)
         step(0.8)
@@ -664,6 +670,15 @@ def _write(plan: Plan, known: Known, step: Callable[[float], None]) -> None:
             {ids[row.employee_no] for row in plan.new} | {u["id"] for u in plan.updates},
         )
     db.session.expire_all()
+
+
+def _write_lines(placed: set[int]) -> None:
+    """The reporting lines of the people added or given another supervisor, and of everyone
+    below them: a few relined one by one, many rewritten in one statement."""
+    if len(placed) <= FEW_LINES:
+        reline(db.session.connection(), placed)
+    elif placed:
+        rewrite_lines(db.session.connection())
 
 
 def _insert(model, rows: list[dict]) -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import func, select
 
 from lms import permissions
 from lms.assessments.services import (
@@ -20,8 +20,8 @@ from lms.cycles import cycle_areas, open_cycle, open_past_their_end
 from lms.extensions import db
 from lms.inbox.services import EVALUATION_WINDOW, is_reviewer, plans_waiting_count
 from lms.learning import Balance, actual_balance, goal_progress
-from lms.models import Cycle, Person, Plan, PlannedActivity, SelfAssessment, Unit, still_here
-from lms.permissions import reports_query
+from lms.models import Cycle, Person, Plan, PlannedActivity, Unit, still_here
+from lms.people.services import team_counts
 from lms.plans.services import find_plan
 from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
 
@@ -161,23 +161,8 @@ def _next_planned(plan: Plan | None) -> PlannedActivity | None:
 def _team_summary(person: Person, cycle: Cycle | None) -> TeamSummary | None:
     """How many active people report to `person`, and how many of them submitted their
     self-assessment in `cycle` (one query, whatever the team's size)."""
-    reports = reports_query(person).subquery()
-    counted = (
-        (SelfAssessment.person_id == Person.id)
-        & (SelfAssessment.cycle_id == cycle.id)
-        & (SelfAssessment.status == AssessmentStatus.SUBMITTED)
-        if cycle is not None
-        else false()
-    )
-    people, done = db.session.execute(
-        select(func.count(func.distinct(Person.id)), func.count(SelfAssessment.id))
-        .select_from(Person)
-        .outerjoin(SelfAssessment, counted)
-        .where(Person.id.in_(select(reports.c.id)), still_here())
-    ).one()
-    if not people:
-        return None
-    return TeamSummary(people=people, submitted=done)
+    people, done = team_counts(person, cycle)
+    return TeamSummary(people=people, submitted=done) if people else None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from lms.models.framework import (
     Track,
 )
 from lms.models.job import Job
+from lms.models.lines import CircleInLine
 from lms.models.org import Unit
 from lms.models.person import (
     Person,
@@ -44,6 +45,7 @@ __all__ = [
     "ActivityKind",
     "ApiToken",
     "AuditEvent",
+    "CircleInLine",
     "Course",
     "CourseArea",
     "CourseTrack",

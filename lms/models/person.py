@@ -30,6 +30,9 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Byte order on PostgreSQL too (SQLite's default): "/" sorts just before "0" (lms.models.lines).
+LINE = String(600).with_variant(String(600, collation="C"), "postgresql")
+
 SIGN_IN_CHECK = "sign_in IS NULL OR sign_in IN ('both', 'directory', 'local')"
 
 
@@ -79,6 +82,9 @@ class Person(UserMixin, db.Model):
     # Names, number and e-mail folded for search (lms.text.fold: case, tone marks and either
     # form of sara am do not matter); kept by the ORM events below and by the importers.
     search_key: Mapped[str] = mapped_column(String(800), default="", server_default="")
+    # The ids from the top of their reporting line down to themselves ("/1/57/203/"), kept by
+    # lms.models.lines: everyone below someone is one indexed range.
+    line: Mapped[str] = mapped_column(LINE, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -92,6 +98,7 @@ class Person(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("locale IN ('th', 'en')", name="locale_known"),
         CheckConstraint(SIGN_IN_CHECK, name="sign_in_known"),
+        Index("ix_people_line", "line"),
     )
 
     def get_id(self) -> str:  # Flask-Login: the alternative id kept in the cookies

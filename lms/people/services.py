@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, func, null, or_, select
+from sqlalchemy import Select, and_, case, false, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.audit import audit
@@ -25,7 +25,7 @@ from lms.models import (
     still_here,
 )
 from lms.people.org import add_person, add_unit, unit_by_code
-from lms.permissions import delegator_ids, reports_query, visible_people_query
+from lms.permissions import delegator_ids, reports, visible_people_query
 from lms.rules import RuleError
 from lms.text import LIKE_ESCAPE, contains_pattern, fold
 from lms.vocab import BUCKETS, PLAN_SENT, AssessmentStatus, Outcome, PlanStatus, Role
@@ -118,13 +118,71 @@ def team_page(
 ) -> TeamPage:
     """Direct and indirect reports of `supervisor` (and of those they stand in for today), each
     with the cycle at a glance; sortable, filterable, paginated. The statements do not depend
-    on the team's size."""
+    on the team's size: the team is an index range of the reporting line (lms.models.lines),
+    and when the order needs no figures (by name or unit) the page's people are chosen first,
+    so only their figures are summed."""
     heads = [supervisor.id, *delegator_ids(supervisor)]
-    members = select(Person.id).where(
-        Person.id.in_(reports_query(supervisor, with_delegations=True)),
-        still_here(),
-        Person.id != supervisor.id,
+    direct = Person.supervisor_id.in_(heads)
+    team = and_(
+        reports(supervisor, with_delegations=True), still_here(), Person.id != supervisor.id
     )
+    people, submitted = _team_totals(team, cycle)
+    # Whoever is waiting for the supervisor reports to them directly: the rest need not be read.
+    chosen = and_(team, direct) if show in ("direct", "waiting") else team
+    if show in ("all", "direct") and sort in ("name", "unit"):
+        total = people if show == "all" else _count(select(Person.id).where(chosen))
+        pages, page = _pages(total, page)
+        ids = _page_of_people(chosen, direct, sort, (page - 1) * PAGE_SIZE)
+        query, _figures = _team_query(heads, cycle, ids)
+        query = query.order_by(direct.desc(), *_PEOPLE_ORDER[sort], Person.id)
+    else:
+        query, figures = _team_query(heads, cycle, select(Person.id).where(chosen))
+        if show == "behind":
+            query = query.where(figures["behind"])
+        elif show == "waiting":
+            query = query.where(figures["waiting"])
+        total = _count(query)
+        pages, page = _pages(total, page)
+        order = _PEOPLE_ORDER.get(sort) or figures["order"][sort]
+        query = (
+            query.order_by(direct.desc(), *order, Person.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+    rows = [_team_row(row) for row in db.session.execute(query)]
+    return TeamPage(rows, total, page, pages, people, submitted)
+
+
+_PEOPLE_ORDER = {"name": (Person.name_th,), "unit": (Unit.code, Person.name_th)}
+
+
+def _page_of_people(chosen, direct, sort: str, start: int) -> list[int]:
+    """Ids of the people of one page, direct reports first, in `sort` order: the direct ones
+    (a few, by supervisor) and the others each read apart, so the database sorts only the
+    part of the team the page shows (three statements, whichever part the page is in)."""
+    order = (*_PEOPLE_ORDER[sort], Person.id)
+
+    def part(condition, offset: int, limit: int) -> list[int]:
+        query = select(Person.id).join(Unit, Person.unit_id == Unit.id).where(chosen, condition)
+        return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+
+    directs = _count(select(Person.id).where(chosen, direct))
+    first = part(direct, min(start, directs), PAGE_SIZE if start < directs else 0)
+    return first + part(~direct, max(start - directs, 0), PAGE_SIZE - len(first))
+
+
+def _pages(total: int, page: int) -> tuple[int, int]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    return pages, min(max(page, 1), pages)
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _team_query(heads: list[int], cycle: Cycle | None, members) -> tuple[Select, dict]:
+    """The team rows of `members` (ids, or a SELECT of them) with their figures in `cycle`, and
+    the figures' expressions by name (for filters and orders)."""
     cycle_id = cycle.id if cycle is not None else -1
     day = today()
     in_cycle = LearningActivity.cycle_id == cycle_id
@@ -147,14 +205,19 @@ def team_page(
         .group_by(LearningActivity.person_id)
         .subquery()
     )
+    plans_of_members = select(Plan.id).where(Plan.cycle_id == cycle_id, Plan.person_id.in_(members))
     goal_planned = (
         select(PlannedActivity.goal_id, func.sum(PlannedActivity.hours).label("h"))
+        .join(Goal, PlannedActivity.goal_id == Goal.id)
+        .where(Goal.plan_id.in_(plans_of_members))
         .group_by(PlannedActivity.goal_id)
         .subquery()
     )
     goal_done = (
         select(LearningActivity.goal_id, func.sum(LearningActivity.hours).label("h"))
-        .where(in_cycle, LearningActivity.goal_id.is_not(None))
+        .where(
+            in_cycle, LearningActivity.goal_id.is_not(None), LearningActivity.person_id.in_(members)
+        )
         .group_by(LearningActivity.goal_id)
         .subquery()
     )
@@ -180,10 +243,9 @@ def team_page(
                 )
             ).label("behind"),
         )
-        .join(Plan, Goal.plan_id == Plan.id)
         .outerjoin(goal_planned, goal_planned.c.goal_id == Goal.id)
         .outerjoin(goal_done, goal_done.c.goal_id == Goal.id)
-        .where(Plan.cycle_id == cycle_id, Plan.person_id.in_(members))
+        .where(Goal.plan_id.in_(plans_of_members))
         .group_by(Goal.plan_id)
         .subquery()
     )
@@ -201,7 +263,6 @@ def team_page(
     behind = or_(behind_goals > 0, *late)
     plan_waiting = Plan.status == PlanStatus.SUBMITTED
     evaluation_due = and_(Plan.status == PlanStatus.APPROVED, Plan.self_evaluated_at.is_not(None))
-    waiting = and_(direct, or_(plan_waiting, unverified > 0, evaluation_due))
     hours = sum(func.coalesce(getattr(done.c, f"h{b}"), 0) for b in BUCKETS)
     query = (
         select(
@@ -227,63 +288,71 @@ def team_page(
         .outerjoin(done, done.c.person_id == Person.id)
         .outerjoin(goals, goals.c.plan_id == Plan.id)
         .where(Person.id.in_(members))
-    )
-    people, submitted = _team_totals(query)
-    if show == "direct":
-        query = query.where(direct)
-    elif show == "behind":
-        query = query.where(behind)
-    elif show == "waiting":
-        query = query.where(waiting)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    order = {
-        "name": (Person.name_th,),
-        "unit": (Unit.code, Person.name_th),
-        "hours": (hours.desc(), Person.name_th),
-        "last": (done.c.last.desc().nulls_last(), Person.name_th),
-        "behind": (behind_goals.desc(), Person.name_th),
-        "plan": (plan_status, Person.name_th),
-    }.get(sort, (Person.name_th,))
-    query = (
-        query.order_by(direct.desc(), *order, Person.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .options(joinedload(Person.unit), joinedload(Person.role_group))
-    )
-    rows = []
-    for row in db.session.execute(query):
-        rows.append(
-            TeamRow(
-                person=row[0],
-                direct=bool(row.direct),
-                assessment_status=row.assessment,
-                plan_status=row.plan,
-                planned_hours=float(row.planned or 0),
-                done={b: float(getattr(row, f"h{b}") or 0) for b in BUCKETS},
-                goals_behind=int(row.goals_behind or 0),
-                last_activity=row.last,
-                to_verify=int(row.unverified or 0),
-                plan_waiting=bool(row.plan_waiting),
-                evaluation_due=bool(row.evaluation_due),
-                behind=bool(row.behind),
-            )
+        .options(
+            joinedload(Person.unit), joinedload(Person.role_group), joinedload(Person.supervisor)
         )
-    return TeamPage(rows, total, page, pages, people, submitted)
+    )
+    figures = {
+        "behind": behind,
+        "waiting": and_(direct, or_(plan_waiting, unverified > 0, evaluation_due)),
+        "order": {
+            "hours": (hours.desc(), Person.name_th),
+            "last": (done.c.last.desc().nulls_last(), Person.name_th),
+            "behind": (behind_goals.desc(), Person.name_th),
+            "plan": (plan_status, Person.name_th),
+        },
+    }
+    return query, figures
 
 
-def _team_totals(query: Select) -> tuple[int, int]:
-    inner = query.subquery()
-    people, submitted = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((inner.c.assessment == AssessmentStatus.SUBMITTED, 1), else_=0)), 0
-            ),
-        ).select_from(inner)
+def _team_row(row) -> TeamRow:
+    return TeamRow(
+        person=row[0],
+        direct=bool(row.direct),
+        assessment_status=row.assessment,
+        plan_status=row.plan,
+        planned_hours=float(row.planned or 0),
+        done={b: float(getattr(row, f"h{b}") or 0) for b in BUCKETS},
+        goals_behind=int(row.goals_behind or 0),
+        last_activity=row.last,
+        to_verify=int(row.unverified or 0),
+        plan_waiting=bool(row.plan_waiting),
+        evaluation_due=bool(row.evaluation_due),
+        behind=bool(row.behind),
+    )
+
+
+def _team(supervisor: Person, *, with_delegations: bool = False):
+    """SQL on Person: still here and below `supervisor` (see permissions.reports)."""
+    return and_(
+        reports(supervisor, with_delegations=with_delegations),
+        still_here(),
+        Person.id != supervisor.id,
+    )
+
+
+def team_counts(supervisor: Person, cycle: Cycle | None) -> tuple[int, int]:
+    """How many people still here are below `supervisor`, and how many of them submitted their
+    self-assessment in `cycle` (one statement, an index range whatever the team's size)."""
+    return _team_totals(_team(supervisor), cycle)
+
+
+def _team_totals(team, cycle: Cycle | None) -> tuple[int, int]:
+    """How many people the team has, and how many of them submitted their self-assessment."""
+    submitted = (
+        (SelfAssessment.person_id == Person.id)
+        & (SelfAssessment.cycle_id == cycle.id)
+        & (SelfAssessment.status == AssessmentStatus.SUBMITTED)
+        if cycle is not None
+        else false()
+    )
+    people, done = db.session.execute(
+        select(func.count(Person.id), func.count(SelfAssessment.id))
+        .select_from(Person)
+        .outerjoin(SelfAssessment, submitted)
+        .where(team)
     ).one()
-    return int(people or 0), int(submitted or 0)
+    return int(people or 0), int(done or 0)
 
 
 def search_people(

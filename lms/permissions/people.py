@@ -7,12 +7,13 @@ from contextvars import ContextVar
 from datetime import date
 
 from flask import g, has_request_context
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.clock import today
 from lms.extensions import db
 from lms.models import Delegation, Person, Plan, Unit, still_here
+from lms.models.lines import below_any, lines_of
 from lms.vocab import PlanStatus, Role
 
 MAX_CHAIN = 50  # a supervisor chain longer than this is a data error, not an organisation
@@ -205,22 +206,28 @@ def can_view_evidence(viewer: Person, owner: Person) -> bool:
 # -- the same questions in SQL, for lists ------------------------------------------------------
 
 
-def below_query(head_ids, name: str = "below") -> Select:
-    """Ids of everyone below the people `head_ids` (a list or a SELECT of ids) in the reporting
-    line, at any depth (recursive; a circle stops). `name` names the CTE: two in one statement
-    need two names."""
-    tree = select(Person.id).where(Person.supervisor_id.in_(head_ids)).cte(name, recursive=True)
-    tree = tree.union(select(Person.id).where(Person.supervisor_id == tree.c.id))
-    return select(tree.c.id)
+def below(head_ids, who=None) -> ColumnElement[bool]:
+    """SQL: `who` (Person or an alias of it) is below any of the people `head_ids` in the
+    reporting line, at any depth: index ranges of `people.line` (the heads' lines are read
+    first, in one statement)."""
+    return below_any(lines_of(db.session, head_ids), who)
+
+
+def below_query(head_ids) -> Select:
+    """Ids of everyone below the people `head_ids` in the reporting line, at any depth."""
+    return select(Person.id).where(below(head_ids))
+
+
+def reports(supervisor: Person, *, with_delegations: bool = False) -> ColumnElement[bool]:
+    """SQL on Person: below `supervisor` in the reporting line; with `with_delegations`, also
+    below those they stand in for today (their lines read in one statement)."""
+    others = delegator_ids(supervisor) if with_delegations else []
+    return below_any([supervisor.line, *lines_of(db.session, others)])
 
 
 def reports_query(supervisor: Person, *, with_delegations: bool = False) -> Select:
-    """Ids of everyone below `supervisor` in the reporting line (recursive; cycles stop);
-    with `with_delegations`, also everyone below those they stand in for today."""
-    heads = [supervisor.id]
-    if with_delegations:
-        heads += delegator_ids(supervisor)
-    return below_query(heads)
+    """Ids of everyone below `supervisor` in the reporting line (see `reports`)."""
+    return select(Person.id).where(reports(supervisor, with_delegations=with_delegations))
 
 
 def visible_people_query(viewer: Person) -> Select:
@@ -228,7 +235,7 @@ def visible_people_query(viewer: Person) -> Select:
     query = select(Person).join(Person.unit)
     if is_admin(viewer):
         return query
-    conditions = [Person.id.in_(reports_query(viewer, with_delegations=True))]
+    conditions = [reports(viewer, with_delegations=True)]
     for unit in scope_units(viewer):
         conditions.append(Unit.path.startswith(unit.path))
     return query.where(or_(*conditions))

@@ -15,12 +15,14 @@ The rules:
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, false, or_, select, union
+from flask import g, has_request_context
+from sqlalchemy import Select, and_, case, false, or_, select, union
 from sqlalchemy.orm import aliased
 
 from lms.extensions import db
 from lms.models import Cycle, Person, Plan, RoleAssignment, Unit, gone, still_here
 from lms.permissions.people import (
+    MAX_CHAIN,
     above,
     below_query,
     delegator_ids,
@@ -205,11 +207,83 @@ def _left_below(head_ids, name: str) -> Select:
     return select(left.c.id)
 
 
+MATERIALISED = 2000  # ids read first and named in the statement, up to this many
+
+
+def _ids_now(query: Select) -> list[int] | None:
+    """The ids `query` gives, read now, or None when there are more than MATERIALISED."""
+    ids = list(db.session.scalars(query.limit(MATERIALISED + 1)))
+    return None if len(ids) > MATERIALISED else ids
+
+
+def _down_through_leavers(seeds: list[tuple[int, bool]], only_leavers: bool) -> list[int] | None:
+    """From `seeds` (id, has left), the people below them reached through people who left
+    (with `only_leavers`, only those who left themselves), read level by level (a line is a few
+    levels deep; each level one indexed statement). None past MATERIALISED."""
+    found = [pid for pid, _left in seeds]
+    seen, frontier = set(found), [pid for pid, left in seeds if left]
+    for _ in range(MAX_CHAIN):
+        if not frontier:
+            return found
+        query = select(Person.id, case((gone(), True), else_=False)).where(
+            Person.supervisor_id.in_(frontier)
+        )
+        if only_leavers:
+            query = query.where(gone())
+        level = [(pid, left) for pid, left in db.session.execute(query) if pid not in seen]
+        seen.update(pid for pid, _left in level)
+        found += [pid for pid, _left in level]
+        frontier = [pid for pid, left in level if left]
+        if len(found) > MATERIALISED:
+            return None
+    return found
+
+
+def _at_top_now() -> list[int] | None:
+    """`_at_top`'s ids read now (once per request), or None when there are too many."""
+
+    def compute():
+        tops = db.session.execute(
+            select(Person.id, case((gone(), True), else_=False))
+            .where(Person.supervisor_id.is_(None))
+            .limit(MATERIALISED + 1)
+        ).all()
+        return None if len(tops) > MATERIALISED else _down_through_leavers(tops, False)
+
+    return _per_request(("at_top",), compute)
+
+
+def _per_request(key: tuple, compute):
+    """`compute()`, remembered for the rest of the request (the menu's badge and the inbox
+    ask the same)."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("_permission_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _supervised_by(head_ids, name: str):
-    """A condition on Person: their nearest supervisor still here is one of `head_ids`."""
-    return or_(
-        Person.supervisor_id.in_(head_ids), Person.supervisor_id.in_(_left_below(head_ids, name))
+    """A condition on Person: their nearest supervisor still here is one of `head_ids` (a list
+    or a SELECT of ids). The heads and the people who left below them are read first, so the
+    statement names a few supervisors the database looks up by index (a recursive subquery's
+    unknown size made it read every person)."""
+    if isinstance(head_ids, Select):
+        known = _ids_now(head_ids)
+        if known is None:  # a pool this large is odd data: the subquery, slower but right
+            return Person.supervisor_id.in_(union(head_ids, _left_below(head_ids, name)))
+        head_ids = known
+    head_ids = sorted(head_ids)
+    left = _per_request(
+        ("left_below", *head_ids),
+        lambda: _down_through_leavers([(pid, True) for pid in head_ids], True),
     )
+    if left is None:
+        return Person.supervisor_id.in_(
+            union(select(Person.id).where(Person.id.in_(head_ids)), _left_below(head_ids, name))
+        )
+    return Person.supervisor_id.in_([*head_ids, *left])
 
 
 def _heads(reviewer: Person) -> list[int]:
@@ -250,7 +324,8 @@ def _hr_or_admin(reviewer: Person):
         conditions.append(~covered_by_hr())
     if not conditions or not is_here(reviewer):
         return false()
-    return and_(Person.id.in_(_at_top()), or_(*conditions))
+    tops = _at_top_now()
+    return and_(Person.id.in_(_at_top() if tops is None else tops), or_(*conditions))
 
 
 def _people(reviewer: Person, condition) -> Select:
@@ -277,7 +352,7 @@ def escalated_to_query(reviewer: Person) -> Select:
 def reviewable_query(reviewer: Person) -> Select:
     """Ids of the people whose plans `reviewer` may act on: `can_review_plans_of` in SQL."""
     heads = _heads(reviewer)
-    below = below_query(heads, "reviewable") if heads else select(Person.id).where(false())
+    below = below_query(heads)
     return union(
         select(Person.id).where(Person.id.in_(below), Person.id != reviewer.id),
         select(Person.id)

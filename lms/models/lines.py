@@ -1,0 +1,184 @@
+"""Each person's reporting line as data: `people.line` holds the ids from the top of their line
+down to themselves ("/1/57/203/"), like `units.path`, so "everyone below X" is one indexed range
+of strings (`below`), not a recursion over `people`.
+
+It is kept in the same transaction as the change it follows: the ORM's flush relines the people
+added or given another supervisor, and their whole subtree (`reline`, two statements each);
+bulk writers that go around the ORM call `reline` for a few people or `rewrite_lines` for the
+whole organisation (one statement). A supervisor below the person would make a circle: the
+writers refuse it first, and `reline` refuses it again (`CircleInLine`) rather than store it.
+
+The column sorts byte by byte (collation "C" on PostgreSQL, SQLite's BINARY): "/" sorts just
+before "0", so the strings that start with "/1/57/" are exactly those from "/1/57/" up to, and
+not including, "/1/570".
+"""
+
+from sqlalchemy import ColumnElement, and_, event, func, inspect, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from lms.models.person import Person
+
+DEPTH_LIMIT = 50  # a line deeper than this is a data error, not an organisation
+
+
+class CircleInLine(ValueError):
+    """Someone would be above themselves."""
+
+
+def line_of(above: str | None, person_id: int) -> str:
+    """The line of `person_id` under a supervisor whose line is `above` (None: at the top)."""
+    return f"{above or '/'}{person_id}/"
+
+
+def end_of(line: str) -> str:
+    """The first string after every line that starts with `line`."""
+    return line[:-1] + "0"
+
+
+def below(line: str, who=None) -> ColumnElement[bool]:
+    """SQL: `who` (Person or an alias of it) is below the person whose line is `line`."""
+    who = who if who is not None else Person
+    return and_(who.line > line, who.line < end_of(line))
+
+
+def below_any(lines, who=None) -> ColumnElement[bool]:
+    """SQL: `who` is below any of the people whose lines are `lines` (false for none)."""
+    lines = _outermost(lines)
+    if not lines:
+        return Person.id.is_(None) if who is None else who.id.is_(None)
+    return or_(*(below(line, who) for line in lines))
+
+
+def _outermost(lines) -> list[str]:
+    """`lines` without those inside another one (a delegator below the delegate)."""
+    ordered = sorted({line for line in lines if line})
+    kept: list[str] = []
+    for line in ordered:
+        if not kept or not line.startswith(kept[-1]):
+            kept.append(line)
+    return kept
+
+
+def lines_of(connection_or_session, person_ids) -> list[str]:
+    """The lines of `person_ids`, read now (one statement)."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    query = select(Person.line).where(Person.id.in_(ids))
+    return [line for line in connection_or_session.execute(query).scalars() if line]
+
+
+# -- keeping it -----------------------------------------------------------------------------------
+
+
+def reline(connection, person_ids) -> int:
+    """Give `person_ids` (just added, or given another supervisor) the line their supervisor's
+    line now implies, and move their subtrees with them; returns the rows rewritten. Supervisors
+    come before the people below them; each step reads the lines as they are now, so earlier
+    steps are never undone."""
+    pending = {pid: boss for pid, boss in _supervisors(connection, person_ids)}
+    rewritten = 0
+    while pending:
+        ready = [pid for pid, boss in pending.items() if boss not in pending]
+        if not ready:
+            raise CircleInLine(sorted(pending))
+        for pid in sorted(ready):
+            rewritten += _reline_one(connection, pid, pending.pop(pid))
+    return rewritten
+
+
+def _supervisors(connection, person_ids):
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        yield from connection.execute(
+            select(Person.id, Person.supervisor_id).where(Person.id.in_(chunk))
+        ).all()
+
+
+def _reline_one(connection, pid: int, boss: int | None) -> int:
+    ids = [pid] if boss is None else [pid, boss]
+    now = dict(connection.execute(select(Person.id, Person.line).where(Person.id.in_(ids))).all())
+    old = now.get(pid) or ""
+    above = now.get(boss) if boss is not None else None
+    if above and old and above.startswith(old):
+        raise CircleInLine([pid, boss])
+    new = line_of(above, pid)
+    if new.count("/") - 1 > DEPTH_LIMIT:
+        raise CircleInLine([pid, boss])
+    if new == old:
+        return 0
+    if not old:
+        return connection.execute(update(Person).where(Person.id == pid).values(line=new)).rowcount
+    table = Person.__table__
+    return connection.execute(
+        table.update()
+        .where(table.c.line >= old, table.c.line < end_of(old))
+        .values(line=new + func.substr(table.c.line, len(old) + 1))
+    ).rowcount
+
+
+# Every line from the top down, in one statement: people in a circle (which no top reaches) are
+# left out, and keep the line they had.
+_REWRITE = text(
+    """
+    WITH RECURSIVE line_of(id, line, depth) AS (
+        SELECT id, '/' || CAST(id AS VARCHAR(20)) || '/', 1 FROM people
+        WHERE supervisor_id IS NULL
+        UNION ALL
+        SELECT p.id, l.line || CAST(p.id AS VARCHAR(20)) || '/', l.depth + 1
+        FROM people p JOIN line_of l ON p.supervisor_id = l.id
+        WHERE l.depth < :limit
+    )
+    UPDATE people SET line = line_of.line
+    FROM line_of
+    WHERE people.id = line_of.id AND people.line <> line_of.line
+    """
+)
+
+
+def rewrite_lines(connection) -> int:
+    """Every person's line from the supervisors as they are (after a bulk load or import);
+    returns how many changed."""
+    changed = connection.execute(_REWRITE, {"limit": DEPTH_LIMIT}).rowcount
+    if changed < 0:  # SQLite's driver counts no rows for a statement that starts with WITH
+        changed = connection.exec_driver_sql("SELECT changes()").scalar()
+    return changed
+
+
+# -- the ORM's flush ------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _reline_changed(session, _context) -> None:
+    changed = [
+        person.id
+        for person in list(session.new) + list(session.dirty)
+        if isinstance(person, Person) and _supervisor_changed(person)
+    ]
+    if not changed:
+        return
+    moved = reline(session.connection(), changed)
+    session.info["lines_moved"] = session.info.get("lines_moved", 0) + moved
+
+
+def _supervisor_changed(person: Person) -> bool:
+    state = inspect(person)
+    if state.deleted or state.was_deleted:
+        return False
+    if not person.line:
+        return True
+    return (
+        state.attrs.supervisor_id.history.has_changes()
+        or state.attrs.supervisor.history.has_changes()
+    )
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_old_lines(session, _context) -> None:
+    """The statements above went around the ORM: loaded people read their line again."""
+    if not session.info.pop("lines_moved", 0):
+        return
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Person) and "line" not in inspect(obj).unloaded:
+            session.expire(obj, ["line"])
