@@ -5,6 +5,7 @@ consumer makes the file, saying how far it is after each step, so a PDF of the w
 organisation or a list of 100,000 people never holds a request open.
 """
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from flask_babel import force_locale
@@ -99,8 +100,15 @@ def _write_people(job: Job, unit: Unit, cycle: Cycle, path: Path) -> None:
     total = max(people_count(unit.path, cycle.id), 1)  # for the progress only
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")
-        lines = people_csv_lines(unit.path, cycle.id, cycle.framework_id)
-        for number, line in enumerate(lines):
-            out.write(line)
-            if number and number % 5000 == 0:
-                progress(job, 10 + int(85 * number / total))
+        written = 0
+        # On PostgreSQL the list is read on a connection of its own, so that the progress can
+        # commit on the session's while the cursor reads; SQLite (one writer, and a reader in
+        # the way of its commit) reads on the session and says its progress at the end.
+        apart = db.engine.dialect.name == "postgresql"
+        with db.engine.connect() if apart else nullcontext() as connection:
+            chunks = people_csv_lines(unit.path, cycle.id, cycle.framework_id, connection)
+            for chunk in chunks:  # lines in batches
+                out.write(chunk)
+                written += chunk.count("\n")
+                if apart:
+                    progress(job, 10 + int(85 * min(written, total) / total))
