@@ -277,3 +277,71 @@ def test_statements_per_report_do_not_grow_with_the_subtree(cycle, count_queries
     with count_queries() as many:
         assert report(big, cycle).figures.headcount == 36
     assert len(few) == len(many), str(many)
+
+
+def test_the_summary_stays_exact_with_writers_at_the_same_time(app, cycle):
+    """Six writers commit at once, again and again, learning (people rows only), plans and
+    self-assessments (the area rows too) of people in the same units: the unit sums they all
+    move stay equal to the base tables (PostgreSQL: SQLite takes one writer at a time)."""
+    import threading
+
+    from lms.models import Person
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    root = add_unit("CW", "พร้อมกัน")
+    units = [add_unit(f"CW{n}", f"หน่วย {n}", parent=root) for n in range(2)]
+    ids = [person(units[n % 2], 900 + n).id for n in range(12)]
+    summary.bring_up_to_date(cycle)
+    db.session.commit()
+    cycle_id, barrier, failures = cycle.id, threading.Barrier(6), []
+
+    def write(worker: int) -> None:
+        rng = random.Random(worker)
+        try:
+            with app.app_context():
+                barrier.wait()
+                for round_ in range(6):
+                    who = db.session.get(Person, ids[(worker * 2 + round_) % len(ids)])
+                    current = db.session.get(type(cycle), cycle_id)  # this thread's session
+                    if round_ % 3 == 2:
+                        assess(who, current, {"DLIT": rng.randint(1, 4)})
+                    elif round_ % 3 == 1 and worker % 2:
+                        plan(who, current, "submitted")
+                    else:
+                        learn(who, current, rng.choice(["70", "20", "10"]), "1.5")
+                    db.session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below, with the worker
+            failures.append((worker, repr(error)))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    assert summary.drift(cycle) == []
+    assert report(root, cycle).figures.activities > 0
+
+
+def test_a_learning_write_leaves_the_area_rows_alone(cycle, count_queries):
+    """Learning moves no skill-area figure: its upkeep recomputes the person's row and moves the
+    unit sums in one statement each, and reads the cycles and their summaries once."""
+    unit = add_unit("LW", "เรียน")
+    someone = person(unit, 1)
+    assess(someone, cycle, {"DLIT": 2})
+    summary.bring_up_to_date(cycle)
+    db.session.commit()
+    learn(someone, cycle, "70", "3")
+    db.session.flush()
+    with count_queries() as queries:
+        db.session.commit()
+    assert not [s for s in queries.statements if "report_areas" in s or "report_unit_areas" in s]
+    assert len([s for s in queries.statements if "FROM cycles" in s]) == 1
+    assert len([s for s in queries.statements if s.startswith("INSERT INTO report_units")]) == 1
+    assert summary.drift(cycle) == []
+    assess(person(unit, 2), cycle, {"DLIT": 3})  # a self-assessment moves them
+    with count_queries() as queries:
+        db.session.commit()
+    assert [s for s in queries.statements if s.startswith("INSERT INTO report_unit_areas")]
+    assert summary.drift(cycle) == []

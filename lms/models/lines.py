@@ -151,10 +151,9 @@ def rewrite_lines(connection) -> int:
 
 @event.listens_for(Session, "after_flush")
 def _reline_changed(session, _context) -> None:
-    changed = [
-        person.id
-        for person in list(session.new) + list(session.dirty)
-        if isinstance(person, Person) and _supervisor_changed(person)
+    changed = [obj.id for obj in session.new if isinstance(obj, Person)]
+    changed += [
+        obj.id for obj in session.dirty if isinstance(obj, Person) and _supervisor_changed(obj)
     ]
     if not changed:
         return
@@ -166,8 +165,6 @@ def _supervisor_changed(person: Person) -> bool:
     state = inspect(person)
     if state.deleted or state.was_deleted:
         return False
-    if not person.line:
-        return True
     return (
         state.attrs.supervisor_id.history.has_changes()
         or state.attrs.supervisor.history.has_changes()

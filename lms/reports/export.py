@@ -284,32 +284,9 @@ def people_csv_lines(
     ]
     yield _csv_line(header)
     rows = ReportPerson.__table__.c
-    level = ReportArea.__table__.c
-    levels = (
-        select(
-            level.person_id,
-            *[
-                func.max(case((level.area_id == a.id, level.level))).label(f"l{a.id}")
-                for a in areas
-            ],
-        )
-        .where(level.cycle_id == cycle_id, level.level.is_not(None))
-        .group_by(level.person_id)
-        .subquery()
-    )
-    target = CycleTarget.__table__.c
-    targets = (
-        select(
-            target.role_group_id,
-            *[
-                func.max(case((target.area_id == a.id, target.level))).label(f"t{a.id}")
-                for a in areas
-            ],
-        )
-        .where(target.cycle_id == cycle_id)
-        .group_by(target.role_group_id)
-        .subquery()
-    )
+    level, target = ReportArea.__table__.c, CycleTarget.__table__.c
+    levels = _by_area(level.person_id, level, areas, level.level.is_not(None), cycle_id)
+    targets = _by_area(target.role_group_id, target, areas, None, cycle_id)
     query = (
         select(
             Person.employee_no,
@@ -322,8 +299,8 @@ def people_csv_lines(
             rows.hours_20,
             rows.hours_10,
             rows.courses_completed,
-            *[levels.c[f"l{a.id}"] for a in areas],
-            *[targets.c[f"t{a.id}"] for a in areas],
+            *[levels.c[f"a{a.id}"] for a in areas],
+            *[targets.c[f"a{a.id}"] for a in areas],
         )
         .join(Person, Person.id == rows.person_id)
         .join(Unit, Unit.id == rows.unit_id)
@@ -343,6 +320,18 @@ def people_csv_lines(
             for number, unit, group, *rest in batch
         )
         yield buffer.getvalue()
+
+
+def _by_area(key, table, areas, condition, cycle_id: int):
+    """A subquery of `table`'s levels in `cycle_id` turned into one column per area ("a<id>"),
+    a row per `key`."""
+    columns = [
+        func.max(case((table.area_id == a.id, table.level))).label(f"a{a.id}") for a in areas
+    ]
+    query = select(key, *columns).where(table.cycle_id == cycle_id)
+    if condition is not None:
+        query = query.where(condition)
+    return query.group_by(key).subquery()
 
 
 def _csv_line(values: list) -> str:

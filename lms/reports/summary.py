@@ -121,49 +121,63 @@ def _add_group_totals(cycle_id: int) -> None:
         )
 
 
-def refresh(cycle: Cycle, person_ids, day: date | None = None) -> None:
-    """Recompute `person_ids`' rows of `cycle` and move the unit sums by the difference."""
+def refresh(cycle: Cycle, person_ids, day: date | None = None, areas=None) -> None:
+    """Recompute `person_ids`' rows of `cycle` and move the unit sums by the difference. Their
+    skill-area rows too, for those in `areas` (None: all of them); a change to learning or a
+    plan moves no area figure, and leaves them be."""
     day = day or reference_day(cycle)
     ids = sorted(set(person_ids))
+    with_areas = set(ids) if areas is None else set(areas)
     for start in range(0, len(ids), CHUNK):
-        _refresh_chunk(cycle.id, ids[start : start + CHUNK], day)
+        chunk = ids[start : start + CHUNK]
+        _refresh_chunk(cycle.id, chunk, [i for i in chunk if i in with_areas], day)
 
 
-def _refresh_chunk(cycle_id: int, ids: list[int], day: date) -> None:
+def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date) -> None:
     # Lock the people first (in id order) so two transactions refreshing the same person take
     # turns: the second then reads the rows the first committed.
     db.session.execute(
         select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update()
     )
-    old_people, old_areas = _unit_sums(cycle_id, ids)
+    old_people = _people_sums(cycle_id, ids)
     db.session.execute(
         delete(ReportPerson).where(
             ReportPerson.cycle_id == cycle_id, ReportPerson.person_id.in_(ids)
         )
     )
     db.session.execute(
-        delete(ReportArea).where(ReportArea.cycle_id == cycle_id, ReportArea.person_id.in_(ids))
-    )
-    db.session.execute(
         insert(ReportPerson).from_select(_PERSON_COLUMNS, person_rows(cycle_id, day, ids))
     )
+    _move_sums(ReportUnit, cycle_id, old_people, _people_sums(cycle_id, ids), PEOPLE_COLUMNS)
+    if not area_ids:
+        return
+    old_areas = _area_sums(cycle_id, area_ids)
     db.session.execute(
-        insert(ReportArea).from_select(_AREA_ROW_COLUMNS, area_rows(cycle_id, day, ids))
+        delete(ReportArea).where(
+            ReportArea.cycle_id == cycle_id, ReportArea.person_id.in_(area_ids)
+        )
     )
-    new_people, new_areas = _unit_sums(cycle_id, ids)
-    _move_sums(ReportUnit, cycle_id, old_people, new_people, PEOPLE_COLUMNS)
-    _move_sums(ReportUnitArea, cycle_id, old_areas, new_areas, AREA_COLUMNS)
+    db.session.execute(
+        insert(ReportArea).from_select(_AREA_ROW_COLUMNS, area_rows(cycle_id, day, area_ids))
+    )
+    _move_sums(ReportUnitArea, cycle_id, old_areas, _area_sums(cycle_id, area_ids), AREA_COLUMNS)
 
 
-def _unit_sums(cycle_id: int, ids: list[int]) -> tuple[dict, dict]:
-    """What `ids` add to each (unit, role group) and (unit, role group, area) of a cycle."""
-    people, areas = ReportPerson.__table__, ReportArea.__table__
-    people_rows = db.session.execute(
+def _people_sums(cycle_id: int, ids: list[int]) -> dict:
+    """What `ids` add to each (unit, role group) of a cycle."""
+    people = ReportPerson.__table__
+    rows = db.session.execute(
         select(people.c.unit_id, people.c.role_group_id, *people_sums(people))
         .where(people.c.cycle_id == cycle_id, people.c.person_id.in_(ids))
         .group_by(people.c.unit_id, people.c.role_group_id)
     )
-    area_rows_ = db.session.execute(
+    return {(r.unit_id, r.role_group_id): PeopleTotals.from_row(r) for r in rows}
+
+
+def _area_sums(cycle_id: int, ids: list[int]) -> dict:
+    """What `ids` add to each (unit, role group, area) of a cycle."""
+    areas = ReportArea.__table__
+    rows = db.session.execute(
         select(areas.c.unit_id, areas.c.role_group_id, areas.c.area_id, *area_sums(areas))
         .where(
             areas.c.cycle_id == cycle_id,
@@ -172,10 +186,7 @@ def _unit_sums(cycle_id: int, ids: list[int]) -> tuple[dict, dict]:
         )
         .group_by(areas.c.unit_id, areas.c.role_group_id, areas.c.area_id)
     )
-    return (
-        {(r.unit_id, r.role_group_id): PeopleTotals.from_row(r) for r in people_rows},
-        {(r.unit_id, r.role_group_id, r.area_id): AreaTotals.from_row(r) for r in area_rows_},
-    )
+    return {(r.unit_id, r.role_group_id, r.area_id): AreaTotals.from_row(r) for r in rows}
 
 
 def _move_sums(model, cycle_id: int, old: dict, new: dict, columns: tuple[str, ...]) -> None:
@@ -197,13 +208,13 @@ def _move_sums(model, cycle_id: int, old: dict, new: dict, columns: tuple[str, .
     if not rows:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    for row in rows:
-        statement = dialect.insert(table).values(**row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["cycle_id", *key_names],
-            set_={name: table.c[name] + statement.excluded[name] for name in columns},
-        )
-        db.session.execute(statement)
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["cycle_id", *key_names],
+        set_={name: table.c[name] + statement.excluded[name] for name in columns},
+    )
+    # every row names every column (a zero where nothing moved): one executemany, in key order
+    db.session.execute(statement, rows)
 
 
 def _set_state(cycle_id: int, day: date) -> None:

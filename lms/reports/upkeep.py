@@ -29,6 +29,7 @@ from lms.models import (
 from lms.reports import summary
 
 PENDING = "report_people"  # session.info: {cycle_id or None (every cycle): {person_id, ...}}
+AREAS = "report_areas"  # session.info: the same, for people whose skill-area rows may move too
 REBUILD = "report_cycles"  # session.info: {cycle_id, ...}
 BULK = "report_bulk"  # session.info: inside bulk_changes()
 BULK_PEOPLE = 2000  # more people than this in one transaction: rebuild the cycle set-based
@@ -46,6 +47,8 @@ WATCHED = {
     CycleTarget: ("cycle_id", "role_group_id", "area_id", "level"),
     Cycle: ("starts_on", "ends_on", "status", "framework_id"),
 }
+# Learning and plans move only the people rows; the rest may move the skill-area rows too.
+PEOPLE_ROWS_ONLY = (LearningActivity, Plan)
 
 
 @event.listens_for(Session, "after_flush")
@@ -72,20 +75,23 @@ def _values(obj, name: str) -> set:
 
 
 def _note(session, obj) -> None:
-    pending = session.info.setdefault(PENDING, {})
     if isinstance(obj, (Cycle, CycleTarget)):
         cycle_ids = {obj.id} if isinstance(obj, Cycle) else _values(obj, "cycle_id")
         session.info.setdefault(REBUILD, set()).update(cycle_ids)
         return
-    if isinstance(obj, Person):
-        pending.setdefault(None, set()).add(obj.id)
-        return
-    people = _values(obj, "person_id")
-    if isinstance(obj, UnitMembership):
-        pending.setdefault(None, set()).update(people)
-        return
-    for cycle_id in _values(obj, "cycle_id"):
-        pending.setdefault(cycle_id, set()).update(people)
+    notes = [session.info.setdefault(PENDING, {})]
+    if not isinstance(obj, PEOPLE_ROWS_ONLY):
+        notes.append(session.info.setdefault(AREAS, {}))
+    if isinstance(obj, (Person, UnitMembership)):
+        people, cycle_ids = (
+            {obj.id} if isinstance(obj, Person) else _values(obj, "person_id"),
+            {None},
+        )
+    else:
+        people, cycle_ids = _values(obj, "person_id"), _values(obj, "cycle_id")
+    for note in notes:
+        for cycle_id in cycle_ids:
+            note.setdefault(cycle_id, set()).update(people)
 
 
 @event.listens_for(Session, "before_commit")
@@ -96,9 +102,15 @@ def _refresh_before_commit(session) -> None:
     if not session.info.get(PENDING) and not session.info.get(REBUILD):
         return
     pending = session.info.pop(PENDING, {})
+    areas = session.info.pop(AREAS, {})
     rebuild_ids = session.info.pop(REBUILD, set())
-    built = set(session.scalars(select(ReportState.cycle_id)))
-    for cycle in session.scalars(select(Cycle).order_by(Cycle.id)):
+    cycles = session.execute(
+        select(Cycle, ReportState.cycle_id)
+        .outerjoin(ReportState, ReportState.cycle_id == Cycle.id)
+        .order_by(Cycle.id)
+    ).all()
+    built = {cycle.id for cycle, state in cycles if state is not None}
+    for cycle, _state in cycles:
         if cycle.id in rebuild_ids:
             if session.info.get(DEFER) and cycle.id in built:
                 summary.mark_stale(cycle)
@@ -112,13 +124,16 @@ def _refresh_before_commit(session) -> None:
         if len(people) > BULK_PEOPLE:
             summary.rebuild(cycle)
         elif people:
-            summary.refresh(cycle, people)
+            summary.refresh(
+                cycle, people, areas=areas.get(cycle.id, set()) | areas.get(None, set())
+            )
     session.flush()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(AREAS, None)
     session.info.pop(REBUILD, None)
     session.info.pop(BULK, None)
     session.info.pop(STALE, None)
@@ -160,7 +175,9 @@ def note_people(session, person_ids) -> None:
     """People whose figures bulk statements (inside `bulk_changes(session, set())`) may have
     moved in any cycle: refreshed before the commit, like the changes the ORM hears (a short
     import; past BULK_PEOPLE the cycles are rebuilt instead)."""
+    person_ids = set(person_ids)
     session.info.setdefault(PENDING, {}).setdefault(None, set()).update(person_ids)
+    session.info.setdefault(AREAS, {}).setdefault(None, set()).update(person_ids)
 
 
 @contextmanager
