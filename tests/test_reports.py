@@ -326,7 +326,7 @@ def test_the_summary_stays_exact_with_writers_at_the_same_time(app, cycle):
 
 def test_a_learning_write_leaves_the_area_rows_alone(cycle, count_queries):
     """Learning moves no skill-area figure: its upkeep recomputes the person's row and moves the
-    unit sums in one statement each, and reads the cycles and their summaries once."""
+    unit sums (on PostgreSQL in one statement), and reads the cycles and their summaries once."""
     unit = add_unit("LW", "เรียน")
     someone = person(unit, 1)
     assess(someone, cycle, {"DLIT": 2})
@@ -338,10 +338,10 @@ def test_a_learning_write_leaves_the_area_rows_alone(cycle, count_queries):
         db.session.commit()
     assert not [s for s in queries.statements if "report_areas" in s or "report_unit_areas" in s]
     assert len([s for s in queries.statements if "FROM cycles" in s]) == 1
-    assert len([s for s in queries.statements if s.startswith("INSERT INTO report_units")]) == 1
+    assert len([s for s in queries.statements if "INSERT INTO report_units" in s]) == 1
     assert summary.drift(cycle) == []
     assess(person(unit, 2), cycle, {"DLIT": 3})  # a self-assessment moves them
     with count_queries() as queries:
         db.session.commit()
-    assert [s for s in queries.statements if s.startswith("INSERT INTO report_unit_areas")]
+    assert [s for s in queries.statements if "INSERT INTO report_unit_areas" in s]
     assert summary.drift(cycle) == []
