@@ -8,7 +8,7 @@ the live report (the benchmark's bare SQL, the tests' cross-check) aggregates th
 
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, case, func, literal, select
+from sqlalchemy import Integer, Select, and_, case, func, select, type_coerce
 
 from lms.models import CycleTarget, LearningActivity, Plan, Rating, SelfAssessment, SupervisorRating
 from lms.reports.population import population
@@ -78,7 +78,7 @@ def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Selec
     learning = learning.group_by(LearningActivity.person_id).subquery("learning")
     return (
         select(
-            literal(cycle_id, Integer).label("cycle_id"),
+            type_coerce(cycle_id, Integer).label("cycle_id"),
             placed.c.person_id,
             placed.c.unit_id,
             placed.c.role_group_id,
@@ -138,7 +138,7 @@ def area_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Select:
     )
     return (
         select(
-            literal(cycle_id, Integer).label("cycle_id"),
+            type_coerce(cycle_id, Integer).label("cycle_id"),
             placed.c.person_id,
             keys.c.area_id,
             placed.c.unit_id,

@@ -7,13 +7,16 @@ summary commits (or rolls back) with the change it follows. `bring_up_to_date` m
 cycle's reference day on to today, re-reading only the people whose placement changed between.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
+    Date,
     Integer,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -152,9 +155,9 @@ def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date
     db.session.execute(
         select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update()
     )
-    _replace(_PEOPLE, cycle_id, ids, person_rows(cycle_id, day, ids))
+    _replace(_PEOPLE, cycle_id, ids, day)
     if area_ids:
-        _replace(_AREAS, cycle_id, area_ids, area_rows(cycle_id, day, area_ids))
+        _replace(_AREAS, cycle_id, area_ids, day)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class _Level:
     sums: object  # rows -> the labelled sum expressions
     columns: tuple[str, ...]
     totals: type
+    fresh: object  # (cycle_id, day, person_ids) -> a SELECT of the rows from the base tables
     counted: object = None  # rows -> the condition on the rows that add to the sums
 
 
@@ -179,6 +183,7 @@ _PEOPLE = _Level(
     people_sums,
     PEOPLE_COLUMNS,
     PeopleTotals,
+    person_rows,
 )
 _AREAS = _Level(
     ReportArea.__table__,
@@ -188,20 +193,24 @@ _AREAS = _Level(
     area_sums,
     AREA_COLUMNS,
     AreaTotals,
+    area_rows,
     counted=lambda rows: rows.c.target.is_not(None),
 )
 
 
-def _replace(level: _Level, cycle_id: int, ids: list[int], fresh) -> None:
-    """`ids`' rows of `level` replaced by `fresh` (a SELECT of them), and the unit sums moved
-    by the difference: on PostgreSQL in one statement, elsewhere in five."""
+def _replace(level: _Level, cycle_id: int, ids: list[int], day: date) -> None:
+    """`ids`' rows of `level` recomputed from the base tables, and the unit sums moved by the
+    difference: on PostgreSQL in one statement (built once per process, its values bound),
+    elsewhere in five."""
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(_replaced_in_one(level, cycle_id, ids, fresh))
+        values = {"refresh_cycle": cycle_id, "refresh_day": day, "refresh_ids": ids}
+        db.session.execute(_replaced_in_one(level), values)
         return
     table = level.rows
     mine = and_(table.c.cycle_id == cycle_id, table.c.person_id.in_(ids))
     old = _sums(level, cycle_id, ids)
     db.session.execute(table.delete().where(mine))
+    fresh = level.fresh(cycle_id, day, ids)
     db.session.execute(insert(table).from_select([c.name for c in table.columns], fresh))
     _move_sums(level.units, cycle_id, old, _sums(level, cycle_id, ids), level.columns)
 
@@ -219,11 +228,16 @@ def _sums(level: _Level, cycle_id: int, ids: list[int]) -> dict:
     return {tuple(getattr(r, n) for n in level.unit_key): level.totals.from_row(r) for r in rows}
 
 
-def _replaced_in_one(level: _Level, cycle_id: int, ids: list[int], fresh):
+@functools.cache
+def _replaced_in_one(level: _Level):
     """The PostgreSQL statement of `_replace`: the old rows read, the fresh ones computed, the
     rows that no longer count deleted and the others upserted (data-modifying CTEs, all seeing
     the rows as they were), and the difference of their sums added to each unit key and to its
-    every-group total, in key order (so concurrent writers never deadlock)."""
+    every-group total, in key order (so concurrent writers never deadlock). Its values are
+    bound (refresh_cycle, refresh_day, refresh_ids): built once, it costs a write no Python."""
+    cycle_id = bindparam("refresh_cycle", type_=Integer)
+    ids = bindparam("refresh_ids", expanding=True)
+    fresh = level.fresh(cycle_id, bindparam("refresh_day", type_=Date), ids)
     table, units = level.rows, level.units.__table__
     old = select(table).where(table.c.cycle_id == cycle_id, table.c.person_id.in_(ids)).cte("old")
     new = fresh.cte("new")
@@ -266,7 +280,7 @@ def _replaced_in_one(level: _Level, cycle_id: int, ids: list[int], fresh):
     totals = [func.sum(both.c[n]) for n in level.columns]
     delta = (
         select(
-            literal(cycle_id),
+            cycle_id,
             *keys,
             *(t.label(n) for t, n in zip(totals, level.columns, strict=True)),
         )
