@@ -54,8 +54,10 @@ test: lint  ## the whole suite on SQLite, and on PostgreSQL too when TEST_DATABA
 screenshots: demo  ## headless Chromium screenshots of the main screens, in Thai and English
 	$(BIN)/python tests/browser/screenshots.py
 
-bench: install  ## unit reports at 100,000 people on SQLite and PostgreSQL (BENCH_DATABASE_URL)
+bench: install  ## unit reports at 100,000 people on SQLite and PostgreSQL (BENCH_DATABASE_URL), then the pages of the people with the most below and a learning write (BENCH_PEOPLE=1000000 for the million)
 	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python tests/bench/pages.py
+	$(BIN)/python tests/bench/writes.py
 
 bench-import: install  ## 100,000 people imported from CSV on PostgreSQL (BENCH_ARGS="--sqlite" for SQLite), summary checked
 	$(BIN)/python tests/bench/imports.py $(BENCH_ARGS)

@@ -1,8 +1,8 @@
 """`make bench-pages`: the pages of the people with the most below them, at BMA scale.
 
 An empty database migrated by Alembic, the content and `generate` (100,000 people by default;
-`--people 1000000` for the million), VACUUM ANALYZE; then, in a process of its own (steady
-state, as a gunicorn worker), logged in through the real form as
+`--people 1000000` or BENCH_PEOPLE=1000000 for the million), VACUUM ANALYZE; then, in a process
+of its own (steady state, as a gunicorn worker), logged in through the real form as
   - the person with the most people below them in the reporting line (the organisation's head),
   - a department head, and a section head,
 the median time and the number of statements of `/team`, `/team?page=2`, home `/` and `/inbox/`,
@@ -38,7 +38,7 @@ PASSWORD = "bench-pages-password"
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=int(os.environ.get("BENCH_PEOPLE", 100_000)))
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--measure", action="store_true", help="Only measure what was built.")
     args = parser.parse_args()
