@@ -65,10 +65,15 @@ def supervises(supervisor: Person, person: Person) -> bool:
 def per_request(name: str, person: Person, compute):
     """`compute()`, remembered for the rest of the request (navigation, the home page and the
     inbox ask the same questions about the same person)."""
+    return remembered((name, person.id), compute)
+
+
+def remembered(key: tuple, compute):
+    """`compute()`, remembered under `key` for the rest of the request (computed each time
+    outside one)."""
     if not has_request_context():
         return compute()
     memo = g.setdefault("_permission_memo", {})
-    key = (name, person.id)
     if key not in memo:
         memo[key] = compute()
     return memo[key]

@@ -15,7 +15,6 @@ The rules:
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import g, has_request_context
 from sqlalchemy import Select, and_, case, false, or_, select, union
 from sqlalchemy.orm import aliased
 
@@ -31,6 +30,7 @@ from lms.permissions.people import (
     is_admin,
     is_here,
     is_owner,
+    remembered,
     running_delegations,
     scope_units,
 )
@@ -250,18 +250,7 @@ def _at_top_now() -> list[int] | None:
         ).all()
         return None if len(tops) > MATERIALISED else _down_through_leavers(tops, False)
 
-    return _per_request(("at_top",), compute)
-
-
-def _per_request(key: tuple, compute):
-    """`compute()`, remembered for the rest of the request (the menu's badge and the inbox
-    ask the same)."""
-    if not has_request_context():
-        return compute()
-    memo = g.setdefault("_permission_memo", {})
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    return remembered(("at_top",), compute)
 
 
 def _supervised_by(head_ids, name: str):
@@ -275,7 +264,7 @@ def _supervised_by(head_ids, name: str):
             return Person.supervisor_id.in_(union(head_ids, _left_below(head_ids, name)))
         head_ids = known
     head_ids = sorted(head_ids)
-    left = _per_request(
+    left = remembered(
         ("left_below", *head_ids),
         lambda: _down_through_leavers([(pid, True) for pid in head_ids], True),
     )
@@ -283,7 +272,7 @@ def _supervised_by(head_ids, name: str):
         return Person.supervisor_id.in_(
             union(select(Person.id).where(Person.id.in_(head_ids)), _left_below(head_ids, name))
         )
-    return Person.supervisor_id.in_([*head_ids, *left])
+    return Person.supervisor_id.in_(left)  # the heads, and who left below them
 
 
 def _heads(reviewer: Person) -> list[int]:
