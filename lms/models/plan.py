@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -45,6 +55,13 @@ class Plan(db.Model):
     __table_args__ = (
         UniqueConstraint("person_id", "cycle_id"),
         CheckConstraint(sql_in("status", PlanStatus), name="status_known"),
+        # the plans waiting for review, by person: what every reviewer's inbox looks up
+        Index(
+            "ix_plans_waiting",
+            "person_id",
+            postgresql_where=text("status = 'submitted'"),
+            sqlite_where=text("status = 'submitted'"),
+        ),
     )
 
 

@@ -216,10 +216,17 @@ def _ids_now(query: Select) -> list[int] | None:
     return None if len(ids) > MATERIALISED else ids
 
 
+def _supervising():
+    """SQL on Person: someone reports to them (whether or not either has left)."""
+    below_them = aliased(Person)
+    return select(below_them.id).where(below_them.supervisor_id == Person.id).exists()
+
+
 def _down_through_leavers(seeds: list[tuple[int, bool]], only_leavers: bool) -> list[int] | None:
     """From `seeds` (id, has left), the people below them reached through people who left
-    (with `only_leavers`, only those who left themselves), read level by level (a line is a few
-    levels deep; each level one indexed statement). None past MATERIALISED."""
+    (with `only_leavers`, only those who left themselves and supervise someone), read level by
+    level (a line is a few levels deep; each level one indexed statement). None past
+    MATERIALISED."""
     found = [pid for pid, _left in seeds]
     seen, frontier = set(found), [pid for pid, left in seeds if left]
     for _ in range(MAX_CHAIN):
@@ -228,8 +235,8 @@ def _down_through_leavers(seeds: list[tuple[int, bool]], only_leavers: bool) -> 
         query = select(Person.id, case((gone(), True), else_=False)).where(
             Person.supervisor_id.in_(frontier)
         )
-        if only_leavers:
-            query = query.where(gone())
+        if only_leavers:  # and of them only those anyone reports to: the others add nobody
+            query = query.where(gone(), _supervising())
         level = [(pid, left) for pid, left in db.session.execute(query) if pid not in seen]
         seen.update(pid for pid, _left in level)
         found += [pid for pid, _left in level]
@@ -259,7 +266,9 @@ def _supervised_by(head_ids, name: str):
     statement names a few supervisors the database looks up by index (a recursive subquery's
     unknown size made it read every person)."""
     if isinstance(head_ids, Select):
-        known = _ids_now(head_ids)
+        # only those anyone reports to (a reviewer's direct reports mostly supervise nobody,
+        # and naming them all made the database expect hundreds of people under each)
+        known = _ids_now(head_ids.where(_supervising()))
         if known is None:  # a pool this large is odd data: the subquery, slower but right
             return Person.supervisor_id.in_(union(head_ids, _left_below(head_ids, name)))
         head_ids = known

@@ -3,7 +3,8 @@
 Issue 19. `people.line` holds the ids from the top of the person's reporting line down to them
 ("/1/57/203/"), byte-ordered (collation "C" on PostgreSQL), so everyone below someone is one
 index range instead of a recursion over `people`. Filled here from the supervisors as they are;
-kept from now on by lms.models.lines.
+kept from now on by lms.models.lines. And a partial index of the plans waiting for review, by
+person, which every reviewer's inbox looks up.
 
 Revision ID: b8d0f2a4c6e7
 Revises: a7c9e1b3d5f6
@@ -41,9 +42,15 @@ def upgrade():
         batch.add_column(sa.Column("line", LINE, server_default="", nullable=False))
     op.execute(FILL)
     op.create_index("ix_people_line", "people", ["line"])
+    # the plans waiting for review, by person: what every reviewer's inbox looks up
+    waiting = sa.text("status = 'submitted'")
+    op.create_index(
+        "ix_plans_waiting", "plans", ["person_id"], postgresql_where=waiting, sqlite_where=waiting
+    )
 
 
 def downgrade():
+    op.drop_index("ix_plans_waiting", table_name="plans")
     op.drop_index("ix_people_line", table_name="people")
     with op.batch_alter_table("people") as batch:
         batch.drop_column("line")
