@@ -98,8 +98,9 @@ def test_people_added_under_people_added_in_the_same_flush():
     bottom = Person(employee_no="LN2", name_th="ล่าง", role_group_id=top.role_group_id, unit=unit)
     bottom.supervisor = middle
     db.session.add_all([bottom, middle])
-    db.session.commit()
+    db.session.flush()  # read in the same transaction, before any commit
     assert bottom.line == f"/{top.id}/{middle.id}/{bottom.id}/"
+    db.session.commit()
     _check_every_line()
 
 

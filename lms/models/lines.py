@@ -151,14 +151,17 @@ def rewrite_lines(connection) -> int:
 
 @event.listens_for(Session, "after_flush")
 def _reline_changed(session, _context) -> None:
-    changed = [obj.id for obj in session.new if isinstance(obj, Person)]
+    changed = [obj for obj in session.new if isinstance(obj, Person)]
     changed += [
-        obj.id for obj in session.dirty if isinstance(obj, Person) and _supervisor_changed(obj)
+        obj for obj in session.dirty if isinstance(obj, Person) and _supervisor_changed(obj)
     ]
     if not changed:
         return
-    moved = reline(session.connection(), changed)
-    session.info["lines_moved"] = session.info.get("lines_moved", 0) + moved
+    moved = reline(session.connection(), [obj.id for obj in changed])
+    relined = session.info.setdefault("lines_relined", [])
+    relined.extend(changed)
+    if moved > len(changed):  # whole subtrees moved: people loaded below them too
+        session.info["lines_subtrees"] = True
 
 
 def _supervisor_changed(person: Person) -> bool:
@@ -173,9 +176,14 @@ def _supervisor_changed(person: Person) -> bool:
 
 @event.listens_for(Session, "after_flush_postexec")
 def _forget_old_lines(session, _context) -> None:
-    """The statements above went around the ORM: loaded people read their line again."""
-    if not session.info.pop("lines_moved", 0):
-        return
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Person) and "line" not in inspect(obj).unloaded:
+    """The statements above went around the ORM: the people relined read their line again,
+    and after a subtree moved, every person loaded does."""
+    relined = session.info.pop("lines_relined", [])
+    loaded = (
+        [obj for obj in session.identity_map.values() if isinstance(obj, Person)]
+        if session.info.pop("lines_subtrees", False)
+        else relined
+    )
+    for obj in loaded:
+        if obj in session and "line" not in inspect(obj).unloaded:
             session.expire(obj, ["line"])
