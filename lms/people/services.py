@@ -364,9 +364,8 @@ def search_people(
         query = query.where(Person.search_key.like(contains_pattern(word), escape=LIKE_ESCAPE))
     if unit is not None:
         query = query.where(Unit.path.startswith(unit.path))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    total = _count(query)
+    pages, page = _pages(total, page)
     query = (
         query.order_by(Unit.code, Person.name_th).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     )

@@ -28,7 +28,6 @@ from lms.permissions.changes import (
 from lms.permissions.people import (
     MAX_CHAIN,
     above,
-    below,
     below_query,
     can_browse_people,
     can_view_evidence,
@@ -77,7 +76,6 @@ __all__ = [
     "Route",
     "above",
     "at_top_query",
-    "below",
     "below_query",
     "can_browse_people",
     "can_edit_learning",

@@ -211,16 +211,10 @@ def can_view_evidence(viewer: Person, owner: Person) -> bool:
 # -- the same questions in SQL, for lists ------------------------------------------------------
 
 
-def below(head_ids, who=None) -> ColumnElement[bool]:
-    """SQL: `who` (Person or an alias of it) is below any of the people `head_ids` in the
-    reporting line, at any depth: index ranges of `people.line` (the heads' lines are read
-    first, in one statement)."""
-    return below_any(lines_of(db.session, head_ids), who)
-
-
 def below_query(head_ids) -> Select:
-    """Ids of everyone below the people `head_ids` in the reporting line, at any depth."""
-    return select(Person.id).where(below(head_ids))
+    """Ids of everyone below the people `head_ids` in the reporting line, at any depth: index
+    ranges of `people.line` (the heads' lines read first, in one statement)."""
+    return select(Person.id).where(below_any(lines_of(db.session, head_ids)))
 
 
 def reports(supervisor: Person, *, with_delegations: bool = False) -> ColumnElement[bool]:

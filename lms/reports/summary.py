@@ -212,7 +212,7 @@ def _replace(level: _Level, cycle_id: int, ids: list[int], day: date) -> None:
     db.session.execute(table.delete().where(mine))
     fresh = level.fresh(cycle_id, day, ids)
     db.session.execute(insert(table).from_select([c.name for c in table.columns], fresh))
-    _move_sums(level.units, cycle_id, old, _sums(level, cycle_id, ids), level.columns)
+    _move_sums(level, cycle_id, old, _sums(level, cycle_id, ids))
 
 
 def _sums(level: _Level, cycle_id: int, ids: list[int]) -> dict:
@@ -298,11 +298,10 @@ def _replaced_in_one(level: _Level):
     return statement.add_cte(gone, kept)
 
 
-def _move_sums(model, cycle_id: int, old: dict, new: dict, columns: tuple[str, ...]) -> None:
+def _move_sums(level: _Level, cycle_id: int, old: dict, new: dict) -> None:
     """Add new - old to the unit sums, in key order (so concurrent writers never deadlock)."""
-    key_names = ["unit_id", "role_group_id"] + (["area_id"] if model is ReportUnitArea else [])
-    blank = PeopleTotals if model is ReportUnit else AreaTotals
-    table = model.__table__
+    key_names, blank, columns = list(level.unit_key), level.totals, level.columns
+    table = level.units.__table__
     deltas: dict[tuple, object] = {}
     for key in set(old) | set(new):
         for target in (key, (key[0], ALL_GROUPS, *key[2:])):  # the group, and every group
