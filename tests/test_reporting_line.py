@@ -7,12 +7,15 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
+from lms.clock import today
 from lms.extensions import db
-from lms.models import CircleInLine, Person
-from lms.models.lines import end_of, reline, rewrite_lines
+from lms.models import CircleInLine, Person, SelfAssessment
+from lms.models.lines import end_of, reline, rewrite_lines, team_size
+from lms.people.services import team_counts
 from lms.permissions import below_query
+from lms.vocab import AssessmentStatus
 from tests.conftest import login
 from tests.factories import PersonFactory, UnitFactory, submitted_assessment
 
@@ -169,3 +172,144 @@ def test_home_and_team_run_the_same_statements_for_a_small_and_a_large_team(
     small = _statements(client, count_queries, cycle, 3, url)
     large = _statements(client, count_queries, cycle, 60, url)  # past a page of 50
     assert len(small) == len(large), (small.statements, large.statements)
+
+
+# -- team sizes: the supervisors' counts agree with counting the people -----------------------
+
+
+def _expected_size(head: Person, heads: list[Person], cycle) -> tuple[int, int]:
+    """By the definition: the people still here below any of `heads`, `head` aside, and how
+    many of them submitted their self-assessment in `cycle`."""
+    rows = db.session.execute(select(Person.id, Person.supervisor_id, Person.deactivated_on)).all()
+    bosses = {pid: boss for pid, boss, _left in rows}
+    here = {pid for pid, _boss, left in rows if left is None or left > today()}
+    team = set().union(*(_recursive_below(h.id, bosses) for h in heads)) & here - {head.id}
+    done = set(
+        db.session.scalars(
+            select(SelfAssessment.person_id).where(
+                SelfAssessment.cycle_id == cycle.id,
+                SelfAssessment.status == AssessmentStatus.SUBMITTED,
+            )
+        )
+    )
+    return len(team), len(team & done)
+
+
+def _check_every_team(people: list[Person], cycle) -> None:
+    db.session.flush()
+    for head in people:
+        db.session.refresh(head)
+        assert team_counts(head, cycle) == _expected_size(head, [head], cycle), head.id
+    # standing in for someone above or beside them: both teams, themselves aside
+    head, other = people[-1], people[len(people) // 2]
+    lines = [head.line, other.line]
+    assert team_size(head, lines, cycle.id) == _expected_size(head, [head, other], cycle)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_team_sizes_agree_with_counting_through_moves_leavers_and_assessments(cycle, seed):
+    rng = random.Random(seed)
+    people = _organisation(rng, 30)
+    group = people[0].role_group_id
+    for person in rng.sample(people, 12):
+        status = rng.choice(list(AssessmentStatus))
+        db.session.add(
+            SelfAssessment(person=person, cycle=cycle, status=status, role_group_id=group)
+        )
+    _check_every_team(people, cycle)
+    for _round in range(20):
+        person, change = rng.choice(people), rng.random()
+        if change < 0.3:  # a subtree moves (a circle is refused, as above)
+            boss = rng.choice([None, *(p for p in people if not p.line.startswith(person.line))])
+            person.supervisor = boss
+        elif change < 0.5:  # leaves, or will leave, or comes back
+            person.deactivated_on = rng.choice([None, date(2021, 1, 1), date(2099, 1, 1)])
+        elif change < 0.8:  # submits, or the assessment goes back to a draft, or starts
+            mine = db.session.scalars(
+                select(SelfAssessment).where(SelfAssessment.person_id == person.id)
+            ).first()
+            if mine is None:
+                db.session.add(
+                    SelfAssessment(person=person, cycle=cycle, role_group_id=group, status="draft")
+                )
+            else:
+                mine.status = rng.choice(list(AssessmentStatus))
+        else:  # written around the ORM, as an import does
+            table = Person.__table__
+            boss = rng.choice([p for p in people if not p.line.startswith(person.line)])
+            db.session.execute(
+                update(table).where(table.c.id == person.id).values(supervisor_id=boss.id)
+            )
+            reline(db.session.connection(), [person.id])
+            assessments = SelfAssessment.__table__
+            db.session.execute(
+                update(assessments)
+                .where(assessments.c.person_id == boss.id)
+                .values(status=AssessmentStatus.SUBMITTED)
+            )
+            db.session.expire_all()
+        _check_every_team(people, cycle)
+    # someone with no one below them is removed, with their assessment
+    last = next(p for p in people if not db.session.scalars(below_query([p.id])).first())
+    assessments = SelfAssessment.__table__
+    db.session.execute(delete(assessments).where(assessments.c.person_id == last.id))
+    db.session.delete(last)
+    people.remove(last)
+    _check_every_team(people, cycle)
+    db.session.commit()
+    _check_every_team(people, cycle)
+
+
+@pytest.mark.parametrize("first", ["move", "submit"])
+def test_a_move_and_a_submission_at_the_same_time_are_both_counted(app, cycle, first):
+    """Someone's supervisor changes while they submit their self-assessment, in two transactions
+    at once: whichever starts first, the other waits for it (the assessment's trigger locks the
+    person's row) and counts against what it wrote, so both teams stay exact (PostgreSQL)."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    old, new = PersonFactory(), PersonFactory()
+    someone = PersonFactory(supervisor=old)
+    mine = SelfAssessment(
+        person=someone, cycle=cycle, status="draft", role_group_id=someone.role_group_id
+    )
+    db.session.add(mine)
+    db.session.commit()
+    people, assessments = Person.__table__, SelfAssessment.__table__
+
+    def move(connection) -> None:
+        connection.execute(
+            update(people).where(people.c.id == someone.id).values(supervisor_id=new.id)
+        )
+        reline(connection, [someone.id])
+
+    def submit(connection) -> None:
+        connection.execute(
+            update(assessments).where(assessments.c.id == mine.id).values(status="submitted")
+        )
+
+    steps = {"move": move, "submit": submit}
+    second = "submit" if first == "move" else "move"
+    with db.engine.connect() as one, db.engine.connect() as two:
+        steps[first](one)
+        finished, failures = threading.Event(), []
+
+        def then() -> None:
+            try:
+                with app.app_context():
+                    steps[second](two)
+                    two.commit()
+                finished.set()
+            except Exception as error:  # noqa: BLE001 - reported below
+                failures.append(repr(error))
+
+        waiting = threading.Thread(target=then)
+        waiting.start()
+        assert not finished.wait(0.5), "the second waits for the first"
+        one.commit()
+        waiting.join(10)
+        assert finished.is_set(), failures
+    db.session.expire_all()
+    assert team_counts(new, cycle) == (1, 1)
+    assert team_counts(old, cycle) == (0, 0)

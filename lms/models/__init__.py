@@ -18,7 +18,7 @@ from lms.models.framework import (
     Track,
 )
 from lms.models.job import Job
-from lms.models.lines import CircleInLine
+from lms.models.lines import CircleInLine, TeamCount
 from lms.models.org import Unit
 from lms.models.person import (
     Person,
@@ -80,6 +80,7 @@ __all__ = [
     "SubSkill",
     "SubSkillRating",
     "SupervisorRating",
+    "TeamCount",
     "Track",
     "Unit",
     "UnitMembership",

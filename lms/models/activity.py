@@ -3,7 +3,16 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -85,6 +94,14 @@ class LearningActivity(db.Model):
         ),
         Index("ix_learning_activities_cycle_person", "cycle_id", "person_id"),
         Index("ix_learning_activities_person", "person_id"),
+        # the latest recognised, newest first (the overview's "applied at work"): a few rows
+        Index(
+            "ix_learning_activities_applied",
+            "verified_at",
+            "id",
+            postgresql_where=text("applied_at_work"),
+            sqlite_where=text("applied_at_work"),
+        ),
         UniqueConstraint("person_id", "submission_key"),
     )
     __mapper_args__ = {"version_id_col": version}

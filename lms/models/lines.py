@@ -13,10 +13,25 @@ before "0", so the strings that start with "/1/57/" are exactly those from "/1/5
 not including, "/1/570".
 """
 
-from sqlalchemy import ColumnElement, and_, event, func, inspect, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Index,
+    and_,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from lms.models.person import Person
+from lms.clock import today
+from lms.extensions import db
+from lms.models.assessment import SelfAssessment
+from lms.models.person import LINE, Person
+from lms.vocab import AssessmentStatus
 
 DEPTH_LIMIT = 50  # a line deeper than this is a data error, not an organisation
 
@@ -66,6 +81,74 @@ def lines_of(connection_or_session, person_ids) -> list[str]:
         return []
     query = select(Person.line).where(Person.id.in_(ids))
     return [line for line in connection_or_session.execute(query).scalars() if line]
+
+
+# -- team sizes ----------------------------------------------------------------------------------
+
+PEOPLE = 0  # TeamCount.cycle_id of the count of people
+
+
+class TeamCount(db.Model):
+    """For one supervisor: how many people report to them directly and have no leaving date
+    (cycle_id PEOPLE), and how many of those submitted their self-assessment in a cycle (cycle_id
+    the cycle's), with the supervisor's line. Derived rows, kept by the database's triggers in
+    the same transaction as every write to `people` and `self_assessments` (migration
+    c9e1f3a5b7d9); the application only reads them."""
+
+    __tablename__ = "team_counts"
+
+    supervisor_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cycle_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    line: Mapped[str] = mapped_column(LINE)
+    n: Mapped[int]
+
+    __table_args__ = (Index("ix_team_counts_range", "cycle_id", "line", "n"),)
+
+
+def team_size(person: Person, lines, cycle_id: int | None) -> tuple[int, int]:
+    """How many people still here are below any of `lines` (`person` aside), and how many of
+    them submitted their self-assessment in cycle `cycle_id`: one statement, which sums the
+    counts of the supervisors in the ranges (a fraction of the people) and counts apart the
+    few with a leaving date still to come."""
+    ranges = _outermost(lines)
+    if not ranges:
+        return 0, 0
+    cycle_id = cycle_id if cycle_id is not None else -1
+    in_ranges = or_(
+        *(and_(TeamCount.line >= line, TeamCount.line < end_of(line)) for line in ranges)
+    )
+
+    def counted(cycle: int):
+        return (
+            select(func.coalesce(func.sum(TeamCount.n), 0))
+            .where(TeamCount.cycle_id == cycle, in_ranges)
+            .scalar_subquery()
+        )
+
+    submitted = (SelfAssessment.cycle_id == cycle_id) & (
+        SelfAssessment.status == AssessmentStatus.SUBMITTED
+    )
+    leaving = and_(Person.deactivated_on > today(), below_any(ranges), Person.id != person.id)
+    row = db.session.execute(
+        select(
+            counted(PEOPLE),
+            counted(cycle_id),
+            select(func.count(Person.id)).where(leaving).scalar_subquery(),
+            select(func.count(SelfAssessment.id))
+            .join(Person, Person.id == SelfAssessment.person_id)
+            .where(leaving, submitted)
+            .scalar_subquery(),
+            select(func.count(SelfAssessment.id))
+            .where(SelfAssessment.person_id == person.id, submitted)
+            .scalar_subquery(),
+        )
+    ).one()
+    people, done = int(row[0]) + int(row[2]), int(row[1]) + int(row[3])
+    # Below a delegator they stand in for, the person is in the counts: they are not their team.
+    inside = any(person.line != line and person.line.startswith(line) for line in ranges)
+    if inside and person.deactivated_on is None:
+        people, done = people - 1, done - int(row[4])
+    return people, done
 
 
 # -- keeping it -----------------------------------------------------------------------------------

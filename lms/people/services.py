@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, func, null, or_, select
+from sqlalchemy import Select, and_, case, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.audit import audit
@@ -24,8 +24,9 @@ from lms.models import (
     Unit,
     still_here,
 )
+from lms.models.lines import below_any, team_size
 from lms.people.org import add_person, add_unit, unit_by_code
-from lms.permissions import delegator_ids, reports, visible_people_query
+from lms.permissions import delegator_ids, team_lines, visible_people_query
 from lms.rules import RuleError
 from lms.text import LIKE_ESCAPE, contains_pattern, fold
 from lms.vocab import BUCKETS, PLAN_SENT, AssessmentStatus, Outcome, PlanStatus, Role
@@ -120,13 +121,12 @@ def team_page(
     with the cycle at a glance; sortable, filterable, paginated. The statements do not depend
     on the team's size: the team is an index range of the reporting line (lms.models.lines),
     and when the order needs no figures (by name or unit) the page's people are chosen first,
-    so only their figures are summed."""
+    so only their figures are summed (by name, in the order of an index of names)."""
     heads = [supervisor.id, *delegator_ids(supervisor)]
     direct = Person.supervisor_id.in_(heads)
-    team = and_(
-        reports(supervisor, with_delegations=True), still_here(), Person.id != supervisor.id
-    )
-    people, submitted = _team_totals(team, cycle)
+    lines = team_lines(supervisor, with_delegations=True)
+    team = and_(below_any(lines), still_here(), Person.id != supervisor.id)
+    people, submitted = team_size(supervisor, lines, cycle.id if cycle else None)
     # Whoever is waiting for the supervisor reports to them directly: the rest need not be read.
     chosen = and_(team, direct) if show in ("direct", "waiting") else team
     if show in ("all", "direct") and sort in ("name", "unit"):
@@ -163,7 +163,9 @@ def _page_of_people(chosen, direct, sort: str, start: int) -> list[int]:
     order = (*_PEOPLE_ORDER[sort], Person.id)
 
     def part(condition, offset: int, limit: int) -> list[int]:
-        query = select(Person.id).join(Unit, Person.unit_id == Unit.id).where(chosen, condition)
+        query = select(Person.id).where(chosen, condition)
+        if sort == "unit":
+            query = query.join(Unit, Person.unit_id == Unit.id)
         return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
 
     directs = _count(select(Person.id).where(chosen, direct))
@@ -322,37 +324,10 @@ def _team_row(row) -> TeamRow:
     )
 
 
-def _team(supervisor: Person, *, with_delegations: bool = False):
-    """SQL on Person: still here and below `supervisor` (see permissions.reports)."""
-    return and_(
-        reports(supervisor, with_delegations=with_delegations),
-        still_here(),
-        Person.id != supervisor.id,
-    )
-
-
 def team_counts(supervisor: Person, cycle: Cycle | None) -> tuple[int, int]:
     """How many people still here are below `supervisor`, and how many of them submitted their
-    self-assessment in `cycle` (one statement, an index range whatever the team's size)."""
-    return _team_totals(_team(supervisor), cycle)
-
-
-def _team_totals(team, cycle: Cycle | None) -> tuple[int, int]:
-    """How many people the team has, and how many of them submitted their self-assessment."""
-    submitted = (
-        (SelfAssessment.person_id == Person.id)
-        & (SelfAssessment.cycle_id == cycle.id)
-        & (SelfAssessment.status == AssessmentStatus.SUBMITTED)
-        if cycle is not None
-        else false()
-    )
-    people, done = db.session.execute(
-        select(func.count(Person.id), func.count(SelfAssessment.id))
-        .select_from(Person)
-        .outerjoin(SelfAssessment, submitted)
-        .where(team)
-    ).one()
-    return int(people or 0), int(done or 0)
+    self-assessment in `cycle` (one statement over the supervisors' counts: lines.team_size)."""
+    return team_size(supervisor, [supervisor.line], cycle.id if cycle else None)
 
 
 def search_people(

@@ -49,6 +49,7 @@ from lms.permissions.people import (
     running_delegations,
     scope_units,
     supervises,
+    team_lines,
     visible_people_query,
 )
 from lms.permissions.reviews import (
@@ -119,6 +120,7 @@ __all__ = [
     "scope_units",
     "sees_the_year",
     "supervises",
+    "team_lines",
     "visible_people_query",
     "waiting_for_query",
 ]

@@ -217,11 +217,17 @@ def below_query(head_ids) -> Select:
     return select(Person.id).where(below_any(lines_of(db.session, head_ids)))
 
 
+def team_lines(supervisor: Person, *, with_delegations: bool = False) -> list[str]:
+    """The reporting lines whose people below make `supervisor`'s team: their own, and with
+    `with_delegations` those of whom they stand in for today (read in one statement)."""
+    others = delegator_ids(supervisor) if with_delegations else []
+    return [supervisor.line, *lines_of(db.session, others)]
+
+
 def reports(supervisor: Person, *, with_delegations: bool = False) -> ColumnElement[bool]:
     """SQL on Person: below `supervisor` in the reporting line; with `with_delegations`, also
-    below those they stand in for today (their lines read in one statement)."""
-    others = delegator_ids(supervisor) if with_delegations else []
-    return below_any([supervisor.line, *lines_of(db.session, others)])
+    below those they stand in for today."""
+    return below_any(team_lines(supervisor, with_delegations=with_delegations))
 
 
 def reports_query(supervisor: Person, *, with_delegations: bool = False) -> Select:

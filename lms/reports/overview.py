@@ -49,7 +49,7 @@ def overview(unit: Unit, cycle: Cycle) -> Overview:
         .join(Unit, Unit.id == Person.unit_id)
         .where(  # the latest, this year or the one before: recognition is news
             LearningActivity.cycle_id.in_([cycle.id, *previous]),
-            LearningActivity.applied_at_work.is_(True),
+            LearningActivity.applied_at_work,  # as the partial index says it
             Unit.path.startswith(unit.path),
             still_here(),
         )
