@@ -43,7 +43,7 @@ def test_bulk_changes_allow_it_and_rebuild_the_summary_before_the_commit(world):
 
 
 def test_many_people_in_one_transaction_rebuild_the_cycle_in_bulk(world, monkeypatch):
-    calls = {"rebuild": 0, "refresh": 0}
+    calls = {"rebuild": 0, "refresh": 0, "add_learning": 0}
     for name in calls:
         original = getattr(summary, name)
 
@@ -58,11 +58,15 @@ def test_many_people_in_one_transaction_rebuild_the_cycle_in_bulk(world, monkeyp
     for someone in db.session.scalars(select(Person).limit(8)):
         learn(someone, world, "20", "1.5")
     db.session.commit()
-    assert calls == {"rebuild": 1, "refresh": 0}
+    assert calls == {"rebuild": 1, "refresh": 0, "add_learning": 0}
     assert summary.drift(world) == []
     learn(someone, world, "10", "2")
-    db.session.commit()
-    assert calls == {"rebuild": 1, "refresh": 1}  # a few people: refreshed in place
+    db.session.commit()  # a few people: learning moved in place by its difference
+    assert calls == {"rebuild": 1, "refresh": 0, "add_learning": 1}
+    someone.deactivated_on = world.starts_on
+    db.session.commit()  # anything else: their rows recomputed in place
+    assert calls == {"rebuild": 1, "refresh": 1, "add_learning": 1}
+    assert summary.drift(world) == []
 
 
 def test_check_reports_finds_drift_and_repairs_it(app, world):

@@ -8,7 +8,7 @@ cycle's reference day on to today, re-reading only the people whose placement ch
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -51,6 +51,7 @@ from lms.reports.rows import (
     people_sums,
     person_rows,
 )
+from lms.vocab import Bucket
 
 CHUNK = 500  # people refreshed per round of statements
 
@@ -158,6 +159,130 @@ def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date
     _replace(_PEOPLE, cycle_id, ids, day)
     if area_ids:
         _replace(_AREAS, cycle_id, area_ids, day)
+
+
+# -- learning: moved by its difference ------------------------------------------------------------
+
+LEARNING_COLUMNS = ("activities", "hours_70", "hours_20", "hours_10", "courses_completed")
+
+
+def learning_of(bucket: str, hours, course_id, completed) -> PeopleTotals:
+    """What one learning activity adds to its person's row (rows.person_rows's learning)."""
+    hours = Decimal(hours or 0)
+    return PeopleTotals(
+        activities=1,
+        hours_70=hours if bucket == Bucket.ON_THE_JOB else Decimal(0),
+        hours_20=hours if bucket == Bucket.FROM_OTHERS else Decimal(0),
+        hours_10=hours if bucket == Bucket.FORMAL else Decimal(0),
+        courses_completed=int(
+            bucket == Bucket.FORMAL and course_id is not None and completed is True
+        ),
+    )
+
+
+# PostgreSQL: the people's rows and the unit sums moved in one statement (each unit key, and its
+# every-group total, in key order as everywhere else).
+_LEARNED_IN_ONE = text(
+    """
+    WITH locked AS (
+        SELECT id FROM people WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
+    ), moved AS (
+        SELECT m.* FROM unnest(
+            CAST(:ids AS integer[]), CAST(:activities AS integer[]),
+            CAST(:hours_70 AS numeric[]), CAST(:hours_20 AS numeric[]),
+            CAST(:hours_10 AS numeric[]), CAST(:courses_completed AS integer[])
+        ) AS m(person_id, activities, hours_70, hours_20, hours_10, courses_completed)
+        JOIN locked ON locked.id = m.person_id
+    ), changed AS (
+        UPDATE report_people r
+        SET activities = r.activities + moved.activities,
+            hours_70 = r.hours_70 + moved.hours_70,
+            hours_20 = r.hours_20 + moved.hours_20,
+            hours_10 = r.hours_10 + moved.hours_10,
+            courses_completed = r.courses_completed + moved.courses_completed
+        FROM moved
+        WHERE r.cycle_id = :cycle AND r.person_id = moved.person_id
+        RETURNING r.person_id, r.unit_id, r.role_group_id, r.activities AS now,
+            moved.activities, moved.hours_70, moved.hours_20, moved.hours_10,
+            moved.courses_completed
+    ), keyed AS (
+        SELECT unit_id, role_group_id, now, activities, hours_70, hours_20, hours_10,
+            courses_completed
+        FROM changed
+        UNION ALL
+        SELECT unit_id, :every_group, now, activities, hours_70, hours_20, hours_10,
+            courses_completed
+        FROM changed
+    ), units AS (
+    INSERT INTO report_units (cycle_id, unit_id, role_group_id, headcount, self_assessed,
+        idp_submitted, idp_approved, idp_completed, developing, activities, hours_70, hours_20,
+        hours_10, courses_completed)
+    SELECT :cycle, unit_id, role_group_id, 0, 0, 0, 0, 0,
+        sum(CASE WHEN now > 0 THEN 1 ELSE 0 END
+            - CASE WHEN now - activities > 0 THEN 1 ELSE 0 END),
+        sum(activities), sum(hours_70), sum(hours_20), sum(hours_10), sum(courses_completed)
+    FROM keyed
+    GROUP BY unit_id, role_group_id
+    ORDER BY unit_id, role_group_id
+    ON CONFLICT (cycle_id, role_group_id, unit_id) DO UPDATE SET
+        developing = report_units.developing + excluded.developing,
+        activities = report_units.activities + excluded.activities,
+        hours_70 = report_units.hours_70 + excluded.hours_70,
+        hours_20 = report_units.hours_20 + excluded.hours_20,
+        hours_10 = report_units.hours_10 + excluded.hours_10,
+        courses_completed = report_units.courses_completed + excluded.courses_completed
+    RETURNING 1
+    )
+    SELECT person_id FROM changed
+    """
+)
+
+
+def add_learning(cycle_id: int, moved: dict[int, PeopleTotals]) -> None:
+    """Add what changed in `moved`'s learning ({person id: the difference}) to their rows of
+    the cycle and to the unit sums, without recomputing the rows: a learning write's upkeep.
+    The people are locked first, as `refresh` does, so a refresh of the same person in another
+    transaction reads after this one commits (and this one adds to what it wrote). Someone with
+    no row does not count in the cycle (or its summary is not built): nothing moves."""
+    ids = sorted(pid for pid, delta in moved.items() if any(astuple(delta)))
+    if not ids:
+        return
+    if db.engine.dialect.name == "postgresql":
+        _learned_in_one(cycle_id, moved, ids)
+        return
+    table = ReportPerson.__table__
+    old: dict[tuple, PeopleTotals] = {}
+    new: dict[tuple, PeopleTotals] = {}
+    for pid in ids:
+        delta = moved[pid]
+        row = db.session.execute(
+            table.update()
+            .where(table.c.cycle_id == cycle_id, table.c.person_id == pid)
+            .values({name: table.c[name] + getattr(delta, name) for name in LEARNING_COLUMNS})
+            .returning(table.c.unit_id, table.c.role_group_id, table.c.activities)
+        ).first()
+        if row is None:
+            continue
+        key = (row.unit_id, row.role_group_id)
+        before = PeopleTotals(developing=int(row.activities - delta.activities > 0))
+        after = PeopleTotals(developing=int(row.activities > 0))
+        after.add(delta)
+        old.setdefault(key, PeopleTotals()).add(before)
+        new.setdefault(key, PeopleTotals()).add(after)
+    _move_sums(_PEOPLE, cycle_id, old, new)
+
+
+def _learned_in_one(cycle_id: int, moved: dict[int, PeopleTotals], ids: list[int]) -> None:
+    """PostgreSQL: one statement locks the people, moves their rows and the unit sums. A row its
+    snapshot could not see (one a refresh committed while it waited for a lock) is looked for
+    once more, for those people only, by a statement that starts after the locks are held."""
+    for _attempt in range(2):
+        values = {name: [getattr(moved[pid], name) for pid in ids] for name in LEARNING_COLUMNS}
+        bound = {"cycle": cycle_id, "every_group": ALL_GROUPS, "ids": ids, **values}
+        found = set(db.session.scalars(_LEARNED_IN_ONE, bound))
+        ids = [pid for pid in ids if pid not in found]
+        if not ids:
+            return
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from lms.models import (
     UnitMembership,
 )
 from lms.reports import summary
+from lms.reports.figures import PeopleTotals
 
 PENDING = "report_people"  # session.info: {cycle_id or None (every cycle): {person_id, ...}}
+LEARNED = "report_learning"  # session.info: {cycle_id: {person_id: PeopleTotals}}, differences
 AREAS = "report_areas"  # session.info: the same, for people whose skill-area rows may move too
 REBUILD = "report_cycles"  # session.info: {cycle_id, ...}
 BULK = "report_bulk"  # session.info: inside bulk_changes()
@@ -49,16 +51,18 @@ WATCHED = {
 }
 # Learning and plans move only the people rows; the rest may move the skill-area rows too.
 PEOPLE_ROWS_ONLY = (LearningActivity, Plan)
+LEARNING = WATCHED[LearningActivity]
 
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session, _context) -> None:
-    for obj in list(session.new) + list(session.deleted):
-        if type(obj) in WATCHED:
-            _note(session, obj)
+    for kind, objects in (("new", session.new), ("deleted", session.deleted)):
+        for obj in list(objects):
+            if type(obj) in WATCHED:
+                _note(session, obj, kind)
     for obj in session.dirty:
         if type(obj) in WATCHED and _changed(obj):
-            _note(session, obj)
+            _note(session, obj, "dirty")
 
 
 def _changed(obj) -> bool:
@@ -74,7 +78,9 @@ def _values(obj, name: str) -> set:
     return {v for v in values if v is not None} or {getattr(obj, name)} - {None}
 
 
-def _note(session, obj) -> None:
+def _note(session, obj, kind: str) -> None:
+    if isinstance(obj, LearningActivity) and _note_learning(session, obj, kind):
+        return
     if isinstance(obj, (Cycle, CycleTarget)):
         cycle_ids = {obj.id} if isinstance(obj, Cycle) else _values(obj, "cycle_id")
         session.info.setdefault(REBUILD, set()).update(cycle_ids)
@@ -94,16 +100,53 @@ def _note(session, obj) -> None:
             note.setdefault(cycle_id, set()).update(people)
 
 
+def _note_learning(session, activity: LearningActivity, kind: str) -> bool:
+    """Note what the activity's change adds to its person's learning in its cycle (and takes
+    from where it was): the commit moves the rows by that difference (`summary.add_learning`)
+    instead of recomputing them. False when a value it had is not known (then it is refreshed)."""
+    state = inspect(activity)
+    if any(name in state.unloaded for name in LEARNING):
+        return False
+    was, now = {}, {}
+    for name in LEARNING:
+        history = state.attrs[name].history
+        now[name] = getattr(activity, name)
+        was[name] = history.deleted[0] if history.deleted else now[name]
+    learned = session.info.setdefault(LEARNED, {})
+    if kind != "new":  # what it added before goes
+        _learned(learned, was, -1)
+    if kind != "deleted":  # what it adds now comes
+        _learned(learned, now, 1)
+    return True
+
+
+def _learned(learned: dict, values: dict, sign: int) -> None:
+    if values["cycle_id"] is None or values["person_id"] is None:
+        return
+    moved = summary.learning_of(
+        values["bucket"], values["hours"], values["course_id"], values["completed"]
+    )
+    person = learned.setdefault(values["cycle_id"], {})
+    person.setdefault(values["person_id"], PeopleTotals()).add(moved, sign)
+
+
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the notes wait for the real commit around it
     session.flush()  # unflushed changes are noted now (the commit's own flush comes later)
-    if not session.info.get(PENDING) and not session.info.get(REBUILD):
+    if not any(session.info.get(note) for note in (PENDING, LEARNED, REBUILD)):
         return
     pending = session.info.pop(PENDING, {})
+    learned = session.info.pop(LEARNED, {})
     areas = session.info.pop(AREAS, {})
     rebuild_ids = session.info.pop(REBUILD, set())
+    if not pending and not rebuild_ids and all(len(m) <= BULK_PEOPLE for m in learned.values()):
+        # only learning: each cycle's rows moved by the difference, in one statement (a cycle
+        # whose summary is not built has no rows to move)
+        for cycle_id in sorted(learned):
+            summary.add_learning(cycle_id, learned[cycle_id])
+        return
     cycles = session.execute(
         select(Cycle, ReportState.cycle_id)
         .outerjoin(ReportState, ReportState.cycle_id == Cycle.id)
@@ -121,18 +164,25 @@ def _refresh_before_commit(session) -> None:
         if cycle.id not in built:
             continue  # built in full when a report first asks for it
         people = pending.get(cycle.id, set()) | pending.get(None, set())
-        if len(people) > BULK_PEOPLE:
+        # learning of people refreshed anyway is read with the rest; the others' moves by its
+        # difference
+        moved = {p: d for p, d in learned.get(cycle.id, {}).items() if p not in people}
+        if len(people) + len(moved) > BULK_PEOPLE:
             summary.rebuild(cycle)
-        elif people:
+            continue
+        if people:
             summary.refresh(
                 cycle, people, areas=areas.get(cycle.id, set()) | areas.get(None, set())
             )
+        if moved:
+            summary.add_learning(cycle.id, moved)
     session.flush()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(LEARNED, None)
     session.info.pop(AREAS, None)
     session.info.pop(REBUILD, None)
     session.info.pop(BULK, None)

@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def measure(writes: int) -> None:
         engine = db.engine
         db.session.remove()
     rng = random.Random(5)
+    run = time.strftime("%Y%m%d-%H%M%S")  # a title of its own: a run again is not a double-click
     phase = {"now": None}
     spent = {"write": 0.0, "upkeep": 0.0}
     counted = {"write": 0, "upkeep": 0}
@@ -90,9 +92,13 @@ def measure(writes: int) -> None:
                 person,
                 cycle,
                 {
-                    "title": f"bench {number}",
+                    "title": f"bench {run} {number}",
                     "bucket": rng.choice(("70", "20", "10")),
-                    "occurred_on": min(today(), cycle.ends_on),
+                    # a day of the cycle so far: runs again never fill anyone's day (24 hours)
+                    "occurred_on": cycle.starts_on
+                    + timedelta(
+                        days=rng.randrange((min(today(), cycle.ends_on) - cycle.starts_on).days + 1)
+                    ),
                     "hours": Decimal("1.5"),
                 },
                 by=person,
