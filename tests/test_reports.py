@@ -328,6 +328,53 @@ def test_the_summary_stays_exact_with_writers_at_the_same_time(app, cycle):
     assert report(root, cycle).figures.activities > 0
 
 
+@pytest.mark.parametrize("then", ["learn", "assess"])
+def test_two_writers_of_the_same_person_commit_one_after_the_other(app, cycle, then):
+    """Two transactions each add a learning activity for the same person (each holding the key
+    share its foreign key takes on the person), then both commit at once; the second writes a
+    learning activity again, or a self-assessment (the upkeep that recomputes the person). The
+    upkeep's lock on the person does not wait for those key shares, so the commits take turns
+    instead of deadlocking (PostgreSQL), and the summary is exact."""
+    import threading
+
+    from lms.models import Person
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    unit = add_unit("TW", "สองคน")
+    pid = person(unit, 1).id
+    summary.bring_up_to_date(cycle)
+    db.session.commit()
+    cycle_id, flushed, failures = cycle.id, threading.Barrier(2), []
+
+    def write(worker: int) -> None:
+        try:
+            with app.app_context():
+                who = db.session.get(Person, pid)
+                current = db.session.get(type(cycle), cycle_id)
+                if worker == 1 and then == "assess":
+                    learn(who, current, "70", "1")
+                    db.session.flush()
+                    assess(who, current, {"DLIT": 2})
+                else:
+                    learn(who, current, "20", "1.5")
+                db.session.flush()
+                flushed.wait(timeout=10)  # both hold the key share before either commits
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below, with the worker
+            failures.append((worker, repr(error)))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    assert summary.drift(cycle) == []
+    figures = report(unit, cycle).figures
+    assert (figures.activities, figures.self_assessed) == (2, int(then == "assess"))
+
+
 def test_a_learning_write_leaves_the_area_rows_alone(cycle, count_queries):
     """Learning moves no skill-area figure: its upkeep moves the person's row and the unit sums
     by the difference (on PostgreSQL one statement, with the person's lock), reading no cycle."""

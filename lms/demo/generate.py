@@ -193,7 +193,9 @@ def generate(
 def summarise() -> None:
     """After a bulk load: fresh planner statistics, then the report summary of every cycle
     (the caller has committed the load, and commits this)."""
-    db.session.execute(text("ANALYZE"))
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    # on PostgreSQL a table autovacuum is analysing at that moment is left to it
+    db.session.execute(text("ANALYZE (SKIP_LOCKED)" if postgres else "ANALYZE"))
     for cycle in db.session.scalars(select(Cycle).order_by(Cycle.be_year)):
         rebuild(cycle)
 

@@ -85,10 +85,12 @@ SUMMARY_TABLES = ("report_people", "report_areas", "report_units", "report_unit_
 def analyse() -> None:
     """Fresh planner statistics for the summary tables after a rebuild rewrote them (PostgreSQL:
     without them the reports run two to three times slower until autovacuum gets there).
-    Inside the caller's transaction; SQLite's planner needs none."""
+    Inside the caller's transaction; SQLite's planner needs none. A table autovacuum is
+    analysing at that moment is left to it (SKIP_LOCKED): waiting would fail a page at its
+    lock timeout for statistics on their way anyway."""
     if db.session.get_bind().dialect.name == "postgresql":
         for table in SUMMARY_TABLES:
-            db.session.execute(text(f"ANALYZE {table}"))
+            db.session.execute(text(f"ANALYZE (SKIP_LOCKED) {table}"))
 
 
 UNIT_KEYS = {
@@ -152,9 +154,14 @@ def refresh(cycle: Cycle, person_ids, day: date | None = None, areas=None) -> No
 
 def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date) -> None:
     # Lock the people first (in id order) so two transactions refreshing the same person take
-    # turns: the second then reads the rows the first committed.
+    # turns: the second then reads the rows the first committed. FOR NO KEY UPDATE: rows that
+    # only point to them (a learning activity being added) do not wait for it, nor it for them
+    # (FOR UPDATE deadlocked two writers of the same person, each holding that key share).
     db.session.execute(
-        select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update()
+        select(Person.id)
+        .where(Person.id.in_(ids))
+        .order_by(Person.id)
+        .with_for_update(key_share=True)
     )
     _replace(_PEOPLE, cycle_id, ids, day)
     if area_ids:
@@ -185,7 +192,8 @@ def learning_of(bucket: str, hours, course_id, completed) -> PeopleTotals:
 _LEARNED_IN_ONE = text(
     """
     WITH locked AS (
-        SELECT id FROM people WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
+        SELECT id FROM people WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id
+        FOR NO KEY UPDATE
     ), moved AS (
         SELECT m.* FROM unnest(
             CAST(:ids AS integer[]), CAST(:activities AS integer[]),

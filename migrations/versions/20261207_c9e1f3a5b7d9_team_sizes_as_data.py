@@ -11,8 +11,8 @@ still to come are counted apart (`ix_people_leaving`).
 Triggers keep it in the same transaction as every write, by the ORM or not: on PostgreSQL per
 statement (over the transition tables, so a bulk import or a whole subtree moving is one
 set-based step), on SQLite per row. A self-assessment's trigger locks its person's row (FOR
-SHARE), so a move of the person and a submission at the same time are counted one after the
-other, never each against the other's old state.
+NO KEY UPDATE, as the summary's upkeep does), so a move of the person and a submission at the
+same time are counted one after the other, never each against the other's old state.
 
 Two indexes for the same pages: people by name (a big team's page in name order) and the
 learning recognised as applied at work, newest first (the overview on HR's home page).
@@ -126,7 +126,7 @@ CREATE FUNCTION team_counts_of_assessments() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM 1 FROM people WHERE id IN (SELECT person_id FROM new_rows WHERE status = 'submitted')
-            ORDER BY id FOR SHARE;
+            ORDER BY id FOR NO KEY UPDATE;
         WITH moves(person_id, cycle_id, sign) AS (
             SELECT person_id, cycle_id, 1 FROM new_rows WHERE status = 'submitted'
         ) {PG_ADD_ASSESSED};
@@ -134,7 +134,7 @@ BEGIN
         PERFORM 1 FROM people WHERE id IN (
             SELECT n.person_id FROM new_rows n JOIN old_rows o ON o.id = n.id
             WHERE (n.status = 'submitted') <> (o.status = 'submitted')
-        ) ORDER BY id FOR SHARE;
+        ) ORDER BY id FOR NO KEY UPDATE;
         WITH moves(person_id, cycle_id, sign) AS (
             SELECT person_id, cycle_id, 1 FROM new_rows WHERE status = 'submitted'
             UNION ALL
@@ -142,7 +142,7 @@ BEGIN
         ) {PG_ADD_ASSESSED};
     ELSE
         PERFORM 1 FROM people WHERE id IN (SELECT person_id FROM old_rows WHERE status = 'submitted')
-            ORDER BY id FOR SHARE;
+            ORDER BY id FOR NO KEY UPDATE;
         WITH moves(person_id, cycle_id, sign) AS (
             SELECT person_id, cycle_id, -1 FROM old_rows WHERE status = 'submitted'
         ) {PG_ADD_ASSESSED};
