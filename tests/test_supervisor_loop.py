@@ -616,3 +616,28 @@ def test_a_sent_plan_without_its_date_still_shows_in_the_inbox(client, sent):
     db.session.commit()
     inbox = page(as_(client, sent["supervisor"]), "/inbox/")
     assert sent["owner"].name_th in inbox
+
+
+def test_a_long_inbox_shows_the_longest_waiting_with_the_true_count(client, sent, monkeypatch):
+    """Past SHOWN plans the inbox shows those waiting longest, says how many wait in all and
+    that the next come up as these are reviewed (the head of a million had 1,289 waiting)."""
+    from lms.inbox import services
+
+    monkeypatch.setattr(services, "SHOWN", 1)
+    colleague = sent["colleague"]
+    later = fresh(sent["plan"]).submitted_at + timedelta(days=1)
+    db.session.add(Plan(person=colleague, cycle=sent["plan"].cycle, status="submitted"))
+    db.session.flush()
+    db.session.scalars(
+        select(Plan).where(Plan.person_id == colleague.id)
+    ).one().submitted_at = later
+    db.session.commit()
+    inbox = page(as_(client, sent["supervisor"]), "/inbox/")
+    plans = inbox.split('id="plans-title"')[1].split("</section>")[0]
+    assert '<span class="count">2</span>' in plans
+    assert sent["owner"].name_th in plans  # sent first: shown
+    assert colleague.name_th not in plans
+    assert "จากทั้งหมด 2 แผน" in plans
+    monkeypatch.setattr(services, "SHOWN", 50)
+    plans = page(client, "/inbox/").split('id="plans-title"')[1].split("</section>")[0]
+    assert colleague.name_th in plans and "จากทั้งหมด" not in plans

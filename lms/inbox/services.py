@@ -24,12 +24,21 @@ from lms.notifications import unread_count as unread_notifications
 from lms.vocab import PLAN_SENT, AssessmentStatus, CycleStatus, PlanStatus
 
 DEADLINE_WINDOW = 30  # days before a deadline from which it shows in the inbox
+SHOWN = 50  # items shown per section, the longest waiting first; the rest come up as these go
 EVALUATION_WINDOW = 45  # days before the evaluation deadline from which evaluations are due
 
 
 def reviewees_query(reviewer: Person) -> Select:
     """Ids of the people whose plans go to `reviewer` now (permissions.reviews decides)."""
     return permissions.waiting_for_query(reviewer)
+
+
+def _first(people: Select, name: str) -> Select:
+    """`people` (a SELECT of ids) read first, as a materialised CTE: the database then looks
+    up their few plans or activities by person, instead of sorting every waiting plan of the
+    organisation and checking each against the people (the head of a million: 250 → 60 ms)."""
+    found = people.cte(name).prefix_with("MATERIALIZED")
+    return select(found.c.id)
 
 
 def _open_cycles():
@@ -42,7 +51,7 @@ def _plans_waiting(reviewer: Person) -> Select:
         .where(
             Plan.status == PlanStatus.SUBMITTED,
             Plan.cycle_id.in_(_open_cycles()),
-            Plan.person_id.in_(reviewees_query(reviewer)),
+            Plan.person_id.in_(_first(reviewees_query(reviewer), "reviewees")),
         )
         .order_by(Plan.submitted_at.asc().nulls_last(), Plan.id)
     )
@@ -56,7 +65,7 @@ def _escalated(reviewer: Person, waiting_days: int) -> Select:
         .where(
             Plan.status == PlanStatus.SUBMITTED,
             Plan.cycle_id.in_(_open_cycles()),
-            Plan.person_id.in_(permissions.escalated_to_query(reviewer)),
+            Plan.person_id.in_(_first(permissions.escalated_to_query(reviewer), "escalating")),
             Plan.submitted_at < utcnow() - timedelta(days=2 * waiting_days),
         )
         .order_by(Plan.submitted_at.asc().nulls_last(), Plan.id)
@@ -82,6 +91,8 @@ class Deadline:
 @dataclass
 class Inbox:
     plans: list[Plan] = field(default_factory=list)
+    plans_total: int = 0  # all the plans waiting, of which `plans` are the first SHOWN
+    more: set[str] = field(default_factory=set)  # the sections with more than they show
     escalated: list[Plan] = field(default_factory=list)
     to_verify: list[VerifyItem] = field(default_factory=list)
     evaluations: list[Plan] = field(default_factory=list)
@@ -105,14 +116,22 @@ class Inbox:
         )
 
 
-def _load_plans(query: Select, limit: int = 200) -> list[Plan]:
+def _load_plans(query: Select) -> list[Plan]:
+    """The first SHOWN plans of `query`, and one more if there is one (see `_shown`)."""
     query = query.options(
         joinedload(Plan.person).joinedload(Person.unit),
         joinedload(Plan.person).joinedload(Person.supervisor),
         joinedload(Plan.cycle),
         selectinload(Plan.goals),
-    ).limit(limit)
+    ).limit(SHOWN + 1)
     return list(db.session.scalars(query).unique())
+
+
+def _shown(box: "Inbox", section: str, items: list) -> list:
+    """`items` cut to SHOWN, noting on `box` that the section has more."""
+    if len(items) > SHOWN:
+        box.more.add(section)
+    return items[:SHOWN]
 
 
 def is_reviewer(person: Person) -> bool:
@@ -123,11 +142,12 @@ def is_reviewer(person: Person) -> bool:
 def inbox(person: Person, *, waiting_days: int = 7) -> Inbox:
     box = Inbox(is_reviewer=is_reviewer(person))
     if box.is_reviewer:
-        reviewees = reviewees_query(person)
-        box.plans = _load_plans(_plans_waiting(person))
-        box.escalated = _load_plans(_escalated(person, waiting_days))
-        box.to_verify = _to_verify(reviewees)
-        box.evaluations = _evaluations_due(reviewees)
+        reviewees = _first(reviewees_query(person), "reviewees")
+        box.plans = _shown(box, "plans", _load_plans(_plans_waiting(person)))
+        box.plans_total = plans_waiting_count(person)  # the menu's count: read once a request
+        box.escalated = _shown(box, "escalated", _load_plans(_escalated(person, waiting_days)))
+        box.to_verify = _shown(box, "to_verify", _to_verify(reviewees))
+        box.evaluations = _shown(box, "evaluations", _evaluations_due(reviewees))
         box.team_feedback = unread_feedback(person, subject_ids=reviewees)
     box.returned = _load_plans(
         select(Plan).where(
@@ -141,7 +161,7 @@ def inbox(person: Person, *, waiting_days: int = 7) -> Inbox:
     return box
 
 
-def _to_verify(reviewees: Select, limit: int = 100) -> list[VerifyItem]:
+def _to_verify(reviewees: Select) -> list[VerifyItem]:
     """People with learning not verified yet, the longest waiting first."""
     query = (
         select(
@@ -158,7 +178,7 @@ def _to_verify(reviewees: Select, limit: int = 100) -> list[VerifyItem]:
         )
         .group_by(LearningActivity.person_id, LearningActivity.cycle_id)
         .order_by(func.min(LearningActivity.occurred_on))
-        .limit(limit)
+        .limit(SHOWN + 1)
     )
     rows = db.session.execute(query).all()
     people = _by_id(Person, {r[0] for r in rows}, joinedload(Person.unit))

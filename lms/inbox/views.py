@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.inbox import bp
+from lms.inbox import services
 from lms.inbox.services import inbox
 from lms.models import Notification
 from lms.notifications import LINKED_ENDPOINTS, mark_read, recent
@@ -19,6 +20,7 @@ def index():
         box=inbox(current_user, waiting_days=current_app.config["REMIND_WAITING_DAYS"]),
         notifications=recent(current_user),
         form=ActionForm(),
+        shown=services.SHOWN,
     )
 
 

@@ -14,8 +14,9 @@ set-based step), on SQLite per row. A self-assessment's trigger locks its person
 NO KEY UPDATE, as the summary's upkeep does), so a move of the person and a submission at the
 same time are counted one after the other, never each against the other's old state.
 
-Two indexes for the same pages: people by name (a big team's page in name order) and the
-learning recognised as applied at work, newest first (the overview on HR's home page).
+Indexes for the same pages: people by name (a big team's page in name order), the learning
+recognised as applied at work, newest first (the overview on HR's home page), and on PostgreSQL
+people by supervisor covering what a reviewer's inbox reads of them.
 
 Revision ID: c9e1f3a5b7d9
 Revises: b8d0f2a4c6e7
@@ -279,6 +280,14 @@ def upgrade():
         sqlite_where=applied,
     )
     if op.get_bind().dialect.name == "postgresql":
+        # who reports to whom, covering what a reviewer's inbox filters and joins on
+        op.drop_index("ix_people_supervisor_id", table_name="people")
+        op.create_index(
+            "ix_people_supervisor_id",
+            "people",
+            ["supervisor_id"],
+            postgresql_include=["id", "deactivated_on", "unit_id"],
+        )
         op.execute(PG_PEOPLE)
         op.execute(PG_ASSESSMENTS)
     else:
@@ -289,6 +298,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_DROP)
+        op.drop_index("ix_people_supervisor_id", table_name="people")
+        op.create_index("ix_people_supervisor_id", "people", ["supervisor_id"])
     else:
         for name in ("people_insert", "people_update", "people_line", "people_delete"):
             op.execute(f"DROP TRIGGER team_counts_{name}")
