@@ -5,8 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.inbox import bp
-from lms.inbox import services
+from lms.inbox import bp, services
 from lms.inbox.services import inbox
 from lms.models import Notification
 from lms.notifications import LINKED_ENDPOINTS, mark_read, recent

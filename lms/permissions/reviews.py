@@ -30,6 +30,7 @@ from lms.permissions.people import (
     is_admin,
     is_here,
     is_owner,
+    per_request,
     remembered,
     running_delegations,
     scope_units,
@@ -335,9 +336,14 @@ def _people(reviewer: Person, condition) -> Select:
 
 
 def waiting_for_query(reviewer: Person) -> Select:
-    """Ids of the people whose plans wait for `reviewer`: `reviewer` is in their route's pool."""
-    condition = or_(_supervised_by(_heads(reviewer), "left_below"), _hr_or_admin(reviewer))
-    return _people(reviewer, condition)
+    """Ids of the people whose plans wait for `reviewer`: `reviewer` is in their route's pool.
+    Built once a request (the menu's count, the inbox's sections and its escalations ask it)."""
+
+    def build() -> Select:
+        condition = or_(_supervised_by(_heads(reviewer), "left_below"), _hr_or_admin(reviewer))
+        return _people(reviewer, condition)
+
+    return per_request("waiting_for_query", reviewer, build)
 
 
 def escalated_to_query(reviewer: Person) -> Select:
