@@ -300,6 +300,9 @@ def test_generate_builds_the_same_organisation_from_the_same_seed(app):
     assert report.figures.headcount > 250 and report.figures.self_assessed > 100
     assert report.figures == live_figures(root, cycle)[HEADLINE]
     assert built.rows["people"] == 300
+    from lms.models.lines import team_counts_drift
+
+    assert team_counts_drift() == []  # loaded by COPY, counted by the triggers
     with pytest.raises(ValueError, match="already"):
         generate(300, 7)
 

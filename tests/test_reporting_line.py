@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from lms.clock import today
 from lms.extensions import db
 from lms.models import CircleInLine, Person, SelfAssessment
-from lms.models.lines import end_of, reline, rewrite_lines, team_size
+from lms.models.lines import end_of, reline, rewrite_lines, team_counts_drift, team_size
 from lms.people.services import team_counts
 from lms.permissions import below_query
 from lms.vocab import AssessmentStatus
@@ -204,6 +204,7 @@ def _check_every_team(people: list[Person], cycle) -> None:
     head, other = people[-1], people[len(people) // 2]
     lines = [head.line, other.line]
     assert team_size(head, lines, cycle.id) == _expected_size(head, [head, other], cycle)
+    assert team_counts_drift() == []
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -20,12 +20,13 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    literal,
     or_,
     select,
     text,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from lms.clock import today
 from lms.extensions import db
@@ -149,6 +150,50 @@ def team_size(person: Person, lines, cycle_id: int | None) -> tuple[int, int]:
     if inside and person.deactivated_on is None:
         people, done = people - 1, done - int(row[4])
     return people, done
+
+
+def team_counts_drift() -> list[tuple]:
+    """Where `team_counts` differs from counting the people again: (supervisor id, cycle id,
+    kept, counted) for the numbers, (supervisor id, cycle id, kept line, their line) for the
+    lines. Empty while the triggers keep it (rows at zero are left out)."""
+    boss = aliased(Person)
+    counted_people = (
+        select(Person.supervisor_id, literal(PEOPLE), func.count())
+        .where(Person.supervisor_id.is_not(None), Person.deactivated_on.is_(None))
+        .group_by(Person.supervisor_id)
+    )
+    counted_cycles = (
+        select(Person.supervisor_id, SelfAssessment.cycle_id, func.count())
+        .join(SelfAssessment, SelfAssessment.person_id == Person.id)
+        .where(
+            Person.supervisor_id.is_not(None),
+            Person.deactivated_on.is_(None),
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .group_by(Person.supervisor_id, SelfAssessment.cycle_id)
+    )
+    counted = {
+        (b, c): n
+        for query in (counted_people, counted_cycles)
+        for b, c, n in db.session.execute(query)
+    }
+    kept = {
+        (b, c): n
+        for b, c, n in db.session.execute(
+            select(TeamCount.supervisor_id, TeamCount.cycle_id, TeamCount.n).where(TeamCount.n != 0)
+        )
+    }
+    drift = [
+        (*key, kept.get(key, 0), counted.get(key, 0))
+        for key in sorted(set(kept) | set(counted))
+        if kept.get(key, 0) != counted.get(key, 0)
+    ]
+    lines = (
+        select(TeamCount.supervisor_id, TeamCount.cycle_id, TeamCount.line, boss.line)
+        .join(boss, boss.id == TeamCount.supervisor_id)
+        .where(TeamCount.line != boss.line)
+    )
+    return drift + [tuple(row) for row in db.session.execute(lines)]
 
 
 # -- keeping it -----------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ leaving date (cycle_id 0), and how many of those submitted their self-assessment
 the supervisors in its range (a tenth of the people), and the few people with a leaving date
 still to come are counted apart (`ix_people_leaving`).
 
-Triggers keep it in the same transaction as every write, by the ORM or not: on PostgreSQL per
-statement (over the transition tables, so a bulk import or a whole subtree moving is one
-set-based step), on SQLite per row. A self-assessment's trigger locks its person's row (FOR
-NO KEY UPDATE, as the summary's upkeep does), so a move of the person and a submission at the
-same time are counted one after the other, never each against the other's old state.
+Triggers keep it in the same transaction as every write, by the ORM or not, per row and only
+for the rows whose change moves a count (a supervisor, a leaving date, a status). A
+self-assessment's trigger locks its person's row (FOR NO KEY UPDATE, as the summary's upkeep
+does), so a move of the person and a submission at the same time are counted one after the
+other, never each against the other's old state.
 
 Indexes for the same pages: people by name (a big team's page in name order), the learning
 recognised as applied at work, newest first (the overview on HR's home page), and on PostgreSQL
@@ -47,129 +47,141 @@ FILL = """
     GROUP BY p.supervisor_id, s.cycle_id, b.line
 """
 
-# -- PostgreSQL: one step per statement, over the rows it changed ---------------------------------
+# -- PostgreSQL: per row, for the rows whose change moves a count (WHEN) ------------------------
+# Per row, not per statement: a statement-level trigger's transition tables, joined with each
+# other or rescanned, turned the 100,000 lines an import rewrites into minutes of temporary
+# files. AFTER ROW triggers run when the statement has written all its rows, so a person's
+# supervisor inserted later in the same statement (a COPY) is already there.
 
-# What a set of signed contributions `moves(person_id, boss, sign)` adds: to the boss's count of
-# people (cycle 0) and, for every self-assessment the person submitted, to that cycle's count.
-PG_ADD = """
-    INSERT INTO team_counts (supervisor_id, cycle_id, line, n)
-    SELECT d.boss, d.cycle_id, b.line, d.n
-    FROM (
-        SELECT m.boss, 0 AS cycle_id, sum(m.sign) AS n FROM moves m GROUP BY m.boss
-        UNION ALL
-        SELECT m.boss, s.cycle_id, sum(m.sign) FROM moves m
-        JOIN self_assessments s ON s.person_id = m.person_id AND s.status = 'submitted'
-        GROUP BY m.boss, s.cycle_id
-    ) d JOIN people b ON b.id = d.boss
-    WHERE d.n <> 0
-    ORDER BY d.boss, d.cycle_id
-    ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + excluded.n
-"""
+PG_FUNCTIONS = """
+CREATE FUNCTION team_counts_move(p_boss integer, p_person integer, p_sign integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- the person, counted (no leaving date), joins (+1) or leaves (-1) p_boss's direct reports,
+    -- with every cycle in which they submitted their self-assessment
+    IF p_boss IS NULL THEN
+        RETURN;
+    END IF;
+    IF p_sign > 0 THEN
+        INSERT INTO team_counts (supervisor_id, cycle_id, line, n)
+        SELECT b.id, 0, b.line, 1 FROM people b WHERE b.id = p_boss
+        ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + 1;
+        INSERT INTO team_counts (supervisor_id, cycle_id, line, n)
+        SELECT b.id, s.cycle_id, b.line, 1 FROM people b, self_assessments s
+        WHERE b.id = p_boss AND s.person_id = p_person AND s.status = 'submitted'
+        ORDER BY s.cycle_id
+        ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + 1;
+    ELSE
+        UPDATE team_counts SET n = n - 1
+        WHERE supervisor_id = p_boss AND (cycle_id = 0 OR cycle_id IN (
+            SELECT cycle_id FROM self_assessments
+            WHERE person_id = p_person AND status = 'submitted'
+        ));
+    END IF;
+END $$;
 
-PG_PEOPLE = f"""
-CREATE FUNCTION team_counts_of_people() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION team_counts_of_person() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        WITH moves(person_id, boss, sign) AS (
-            SELECT id, supervisor_id, 1 FROM new_rows
-            WHERE supervisor_id IS NOT NULL AND deactivated_on IS NULL
-        ) {PG_ADD};
-    ELSIF TG_OP = 'UPDATE' THEN
-        WITH changed AS (
-            SELECT o.id, o.supervisor_id AS old_boss, o.deactivated_on IS NULL AS was_counted,
-                   n.supervisor_id AS new_boss, n.deactivated_on IS NULL AS is_counted
-            FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.supervisor_id IS DISTINCT FROM n.supervisor_id
-               OR (o.deactivated_on IS NULL) <> (n.deactivated_on IS NULL)
-        ), moves(person_id, boss, sign) AS (
-            SELECT id, old_boss, -1 FROM changed WHERE old_boss IS NOT NULL AND was_counted
-            UNION ALL
-            SELECT id, new_boss, 1 FROM changed WHERE new_boss IS NOT NULL AND is_counted
-        ) {PG_ADD};
-        UPDATE team_counts t SET line = n.line
-        FROM new_rows n JOIN old_rows o ON o.id = n.id
-        WHERE t.supervisor_id = n.id AND n.line IS DISTINCT FROM o.line;
+        PERFORM team_counts_move(NEW.supervisor_id, NEW.id, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        IF OLD.deactivated_on IS NULL THEN
+            PERFORM team_counts_move(OLD.supervisor_id, OLD.id, -1);
+        END IF;
+        DELETE FROM team_counts WHERE supervisor_id = OLD.id;
+    ELSIF coalesce(OLD.supervisor_id, 0) <= coalesce(NEW.supervisor_id, 0) THEN
+        -- the two supervisors in id order: two moves between the same two never deadlock
+        IF OLD.deactivated_on IS NULL THEN
+            PERFORM team_counts_move(OLD.supervisor_id, OLD.id, -1);
+        END IF;
+        IF NEW.deactivated_on IS NULL THEN
+            PERFORM team_counts_move(NEW.supervisor_id, NEW.id, 1);
+        END IF;
     ELSE
-        WITH moves(person_id, boss, sign) AS (
-            SELECT id, supervisor_id, -1 FROM old_rows
-            WHERE supervisor_id IS NOT NULL AND deactivated_on IS NULL
-        ) {PG_ADD};
-        DELETE FROM team_counts WHERE supervisor_id IN (SELECT id FROM old_rows);
+        IF NEW.deactivated_on IS NULL THEN
+            PERFORM team_counts_move(NEW.supervisor_id, NEW.id, 1);
+        END IF;
+        IF OLD.deactivated_on IS NULL THEN
+            PERFORM team_counts_move(OLD.supervisor_id, OLD.id, -1);
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER team_counts_people_insert AFTER INSERT ON people
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_people();
-CREATE TRIGGER team_counts_people_update AFTER UPDATE ON people
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_people();
-CREATE TRIGGER team_counts_people_delete AFTER DELETE ON people
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_people();
-"""
 
-# `moves(person_id, cycle_id, sign)` of submitted self-assessments, counted for the person's
-# supervisor while the person has no leaving date.
-PG_ADD_ASSESSED = """
-    INSERT INTO team_counts (supervisor_id, cycle_id, line, n)
-    SELECT p.supervisor_id, m.cycle_id, b.line, sum(m.sign)
-    FROM moves m JOIN people p ON p.id = m.person_id JOIN people b ON b.id = p.supervisor_id
-    WHERE p.deactivated_on IS NULL
-    GROUP BY p.supervisor_id, m.cycle_id, b.line
-    HAVING sum(m.sign) <> 0
-    ORDER BY p.supervisor_id, m.cycle_id
-    ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + excluded.n
-"""
-
-PG_ASSESSMENTS = f"""
-CREATE FUNCTION team_counts_of_assessments() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION team_counts_of_line() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM 1 FROM people WHERE id IN (SELECT person_id FROM new_rows WHERE status = 'submitted')
-            ORDER BY id FOR NO KEY UPDATE;
-        WITH moves(person_id, cycle_id, sign) AS (
-            SELECT person_id, cycle_id, 1 FROM new_rows WHERE status = 'submitted'
-        ) {PG_ADD_ASSESSED};
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM 1 FROM people WHERE id IN (
-            SELECT n.person_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (n.status = 'submitted') <> (o.status = 'submitted')
-        ) ORDER BY id FOR NO KEY UPDATE;
-        WITH moves(person_id, cycle_id, sign) AS (
-            SELECT person_id, cycle_id, 1 FROM new_rows WHERE status = 'submitted'
-            UNION ALL
-            SELECT person_id, cycle_id, -1 FROM old_rows WHERE status = 'submitted'
-        ) {PG_ADD_ASSESSED};
+    UPDATE team_counts SET line = NEW.line WHERE supervisor_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION team_counts_of_assessment() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    this self_assessments;
+    sign integer;
+BEGIN
+    -- WHEN lets through only a submitted one added or removed, or a change to or from it
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.status = 'submitted') THEN
+        this := NEW;
+        sign := 1;
     ELSE
-        PERFORM 1 FROM people WHERE id IN (SELECT person_id FROM old_rows WHERE status = 'submitted')
-            ORDER BY id FOR NO KEY UPDATE;
-        WITH moves(person_id, cycle_id, sign) AS (
-            SELECT person_id, cycle_id, -1 FROM old_rows WHERE status = 'submitted'
-        ) {PG_ADD_ASSESSED};
+        this := OLD;
+        sign := -1;
+    END IF;
+    -- the person's row first: a change of their supervisor waits for this, or this for it
+    PERFORM 1 FROM people WHERE id = this.person_id FOR NO KEY UPDATE;
+    IF sign > 0 THEN
+        INSERT INTO team_counts (supervisor_id, cycle_id, line, n)
+        SELECT b.id, this.cycle_id, b.line, 1 FROM people p JOIN people b ON b.id = p.supervisor_id
+        WHERE p.id = this.person_id AND p.deactivated_on IS NULL
+        ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + 1;
+    ELSE
+        UPDATE team_counts SET n = n - 1
+        WHERE cycle_id = this.cycle_id AND supervisor_id = (
+            SELECT supervisor_id FROM people WHERE id = this.person_id AND deactivated_on IS NULL
+        );
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER team_counts_assessments_insert AFTER INSERT ON self_assessments
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_assessments();
-CREATE TRIGGER team_counts_assessments_update AFTER UPDATE ON self_assessments
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_assessments();
-CREATE TRIGGER team_counts_assessments_delete AFTER DELETE ON self_assessments
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION team_counts_of_assessments();
+"""
+
+PG_TRIGGERS = """
+CREATE TRIGGER team_counts_people_insert AFTER INSERT ON people FOR EACH ROW
+    WHEN (NEW.supervisor_id IS NOT NULL AND NEW.deactivated_on IS NULL)
+    EXECUTE FUNCTION team_counts_of_person();
+CREATE TRIGGER team_counts_people_update AFTER UPDATE OF supervisor_id, deactivated_on ON people
+    FOR EACH ROW
+    WHEN (OLD.supervisor_id IS DISTINCT FROM NEW.supervisor_id
+          OR (OLD.deactivated_on IS NULL) <> (NEW.deactivated_on IS NULL))
+    EXECUTE FUNCTION team_counts_of_person();
+CREATE TRIGGER team_counts_people_line AFTER UPDATE OF line ON people FOR EACH ROW
+    WHEN (OLD.line IS DISTINCT FROM NEW.line)
+    EXECUTE FUNCTION team_counts_of_line();
+CREATE TRIGGER team_counts_people_delete AFTER DELETE ON people FOR EACH ROW
+    EXECUTE FUNCTION team_counts_of_person();
+CREATE TRIGGER team_counts_assessments_insert AFTER INSERT ON self_assessments FOR EACH ROW
+    WHEN (NEW.status = 'submitted')
+    EXECUTE FUNCTION team_counts_of_assessment();
+CREATE TRIGGER team_counts_assessments_update AFTER UPDATE OF status ON self_assessments
+    FOR EACH ROW
+    WHEN ((OLD.status = 'submitted') <> (NEW.status = 'submitted'))
+    EXECUTE FUNCTION team_counts_of_assessment();
+CREATE TRIGGER team_counts_assessments_delete AFTER DELETE ON self_assessments FOR EACH ROW
+    WHEN (OLD.status = 'submitted')
+    EXECUTE FUNCTION team_counts_of_assessment();
 """
 
 PG_DROP = """
 DROP TRIGGER team_counts_people_insert ON people;
 DROP TRIGGER team_counts_people_update ON people;
+DROP TRIGGER team_counts_people_line ON people;
 DROP TRIGGER team_counts_people_delete ON people;
-DROP FUNCTION team_counts_of_people();
 DROP TRIGGER team_counts_assessments_insert ON self_assessments;
 DROP TRIGGER team_counts_assessments_update ON self_assessments;
 DROP TRIGGER team_counts_assessments_delete ON self_assessments;
-DROP FUNCTION team_counts_of_assessments();
+DROP FUNCTION team_counts_of_assessment();
+DROP FUNCTION team_counts_of_line();
+DROP FUNCTION team_counts_of_person();
+DROP FUNCTION team_counts_move(integer, integer, integer);
 """
 
 # -- SQLite: per row ------------------------------------------------------------------------------
@@ -288,8 +300,8 @@ def upgrade():
             ["supervisor_id"],
             postgresql_include=["id", "deactivated_on", "unit_id"],
         )
-        op.execute(PG_PEOPLE)
-        op.execute(PG_ASSESSMENTS)
+        op.execute(PG_FUNCTIONS)
+        op.execute(PG_TRIGGERS)
     else:
         for statement in SQLITE:
             op.execute(statement)
