@@ -106,6 +106,7 @@ def main() -> None:
     from lms.exchange import import_people, import_units, read_table
     from lms.extensions import db
     from lms.models import Framework
+    from lms.models.lines import team_counts_drift
     from lms.reports import summary
 
     rng = random.Random(1)
@@ -137,6 +138,7 @@ def main() -> None:
             db.session.commit()
             seconds = time.perf_counter() - started
             assert summary.drift(cycle) == [], f"{label}: the summary is not exact"
+            assert team_counts_drift() == [], f"{label}: the team sizes are not exact"
             counts = ", ".join(f"{k} {v:,}" for k, v in sorted(outcome.counts.items()))
             print(f"  {label:34} {seconds:7.2f} s   {counts}", flush=True)
             return seconds
@@ -161,7 +163,10 @@ def main() -> None:
         print(f"  {'rebuild-reports of the open cycle':34} {rebuild:7.2f} s")
         for label, seconds in results.items():
             print(f"  {label:34} {seconds / rebuild:6.1f}× the rebuild alone")
-        print("  the summary equals the base tables after each import (summary.drift is empty)")
+        print(
+            "  the summary and the team sizes equal the base tables after each import"
+            " (summary.drift, team_counts_drift)"
+        )
 
 
 if __name__ == "__main__":
