@@ -283,6 +283,26 @@ def test_statements_per_report_do_not_grow_with_the_subtree(cycle, count_queries
     assert len(few) == len(many), str(many)
 
 
+def _at_once(count: int, write) -> list[tuple[int, str]]:
+    """`write(worker)` in `count` threads at once; what failed, with its worker."""
+    import threading
+
+    failures = []
+
+    def guarded(worker: int) -> None:
+        try:
+            write(worker)
+        except Exception as error:  # noqa: BLE001 - reported by the caller, with the worker
+            failures.append((worker, repr(error)))
+
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
 def test_the_summary_stays_exact_with_writers_at_the_same_time(app, cycle):
     """Six writers commit at once, again and again, learning (people rows only), plans and
     self-assessments (the area rows too) of people in the same units: the unit sums they all
@@ -298,31 +318,24 @@ def test_the_summary_stays_exact_with_writers_at_the_same_time(app, cycle):
     ids = [person(units[n % 2], 900 + n).id for n in range(12)]
     summary.bring_up_to_date(cycle)
     db.session.commit()
-    cycle_id, barrier, failures = cycle.id, threading.Barrier(6), []
+    cycle_id, barrier = cycle.id, threading.Barrier(6)
 
     def write(worker: int) -> None:
         rng = random.Random(worker)
-        try:
-            with app.app_context():
-                barrier.wait()
-                for round_ in range(6):
-                    who = db.session.get(Person, ids[(worker * 2 + round_) % len(ids)])
-                    current = db.session.get(type(cycle), cycle_id)  # this thread's session
-                    if round_ % 3 == 2:
-                        assess(who, current, {"DLIT": rng.randint(1, 4)})
-                    elif round_ % 3 == 1 and worker % 2:
-                        plan(who, current, "submitted")
-                    else:
-                        learn(who, current, rng.choice(["70", "20", "10"]), "1.5")
-                    db.session.commit()
-        except Exception as error:  # noqa: BLE001 - reported below, with the worker
-            failures.append((worker, repr(error)))
+        with app.app_context():
+            barrier.wait()
+            for round_ in range(6):
+                who = db.session.get(Person, ids[(worker * 2 + round_) % len(ids)])
+                current = db.session.get(type(cycle), cycle_id)  # this thread's session
+                if round_ % 3 == 2:
+                    assess(who, current, {"DLIT": rng.randint(1, 4)})
+                elif round_ % 3 == 1 and worker % 2:
+                    plan(who, current, "submitted")
+                else:
+                    learn(who, current, rng.choice(["70", "20", "10"]), "1.5")
+                db.session.commit()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures = _at_once(6, write)
     assert not failures, failures
     assert summary.drift(cycle) == []
     assert report(root, cycle).figures.activities > 0
@@ -345,30 +358,23 @@ def test_two_writers_of_the_same_person_commit_one_after_the_other(app, cycle, t
     pid = person(unit, 1).id
     summary.bring_up_to_date(cycle)
     db.session.commit()
-    cycle_id, flushed, failures = cycle.id, threading.Barrier(2), []
+    cycle_id, flushed = cycle.id, threading.Barrier(2)
 
     def write(worker: int) -> None:
-        try:
-            with app.app_context():
-                who = db.session.get(Person, pid)
-                current = db.session.get(type(cycle), cycle_id)
-                if worker == 1 and then == "assess":
-                    learn(who, current, "70", "1")
-                    db.session.flush()
-                    assess(who, current, {"DLIT": 2})
-                else:
-                    learn(who, current, "20", "1.5")
+        with app.app_context():
+            who = db.session.get(Person, pid)
+            current = db.session.get(type(cycle), cycle_id)
+            if worker == 1 and then == "assess":
+                learn(who, current, "70", "1")
                 db.session.flush()
-                flushed.wait(timeout=10)  # both hold the key share before either commits
-                db.session.commit()
-        except Exception as error:  # noqa: BLE001 - reported below, with the worker
-            failures.append((worker, repr(error)))
+                assess(who, current, {"DLIT": 2})
+            else:
+                learn(who, current, "20", "1.5")
+            db.session.flush()
+            flushed.wait(timeout=10)  # both hold the key share before either commits
+            db.session.commit()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures = _at_once(2, write)
     assert not failures, failures
     assert summary.drift(cycle) == []
     figures = report(unit, cycle).figures
