@@ -170,3 +170,29 @@ def test_a_rebuild_leaves_fresh_planner_statistics_on_postgresql(cycle):
         assert analysed == set(summary.SUMMARY_TABLES)
     else:
         assert analysed == set()
+
+
+def test_check_reports_finds_team_sizes_written_around_the_triggers_and_counts_them_again(
+    app, world
+):
+    """A restore with the triggers off (here: a row written straight to team_counts) shows as
+    drift, and --repair counts the teams again from the people."""
+    from lms.models.lines import team_counts_drift
+
+    runner = app.test_cli_runner()
+    exact = runner.invoke(args=["lms", "check-reports"])
+    assert exact.exit_code == 0 and "Team sizes: exact" in exact.output
+    someone = db.session.scalar(text("SELECT id FROM people ORDER BY id LIMIT 1"))
+    db.session.execute(
+        text(
+            "INSERT INTO team_counts (supervisor_id, cycle_id, line, n) VALUES (:id, 0, '/0/', 3)"
+            " ON CONFLICT (supervisor_id, cycle_id) DO UPDATE SET n = team_counts.n + 3"
+        ).bindparams(id=someone)
+    )
+    db.session.commit()
+    found = runner.invoke(args=["lms", "check-reports"])
+    assert found.exit_code == 1 and "Team sizes:" in found.output and "drifted" in found.output
+    repaired = runner.invoke(args=["lms", "check-reports", "--repair"])
+    assert repaired.exit_code == 0 and "counted again" in repaired.output
+    db.session.expire_all()
+    assert team_counts_drift() == []

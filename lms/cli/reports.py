@@ -18,6 +18,7 @@ from lms.api.tokens import (
 )
 from lms.extensions import db
 from lms.models import ApiToken, Cycle
+from lms.models.lines import recount_teams, team_counts_drift
 from lms.reports.summary import drift, rebuild
 
 
@@ -130,6 +131,19 @@ def check_reports_command(be_year, repair):
             rebuild(cycle)
             db.session.commit()
             click.echo(f"FY {cycle.be_year}: rebuilt")
+        else:
+            drifted += 1
+    found = team_counts_drift()
+    if not found:
+        click.echo("Team sizes: exact")
+    else:
+        click.echo(f"Team sizes: {len(found)} rows drifted (supervisor, cycle, kept, counted)")
+        for line in found[:50]:
+            click.echo(f"  {line}")
+        if repair:
+            recount_teams()
+            db.session.commit()
+            click.echo("Team sizes: counted again")
         else:
             drifted += 1
     db.session.rollback()

@@ -8,6 +8,11 @@ bulk writers that go around the ORM call `reline` for a few people or `rewrite_l
 whole organisation (one statement). A supervisor below the person would make a circle: the
 writers refuse it first, and `reline` refuses it again (`CircleInLine`) rather than store it.
 
+The team sizes follow it: `team_counts` holds each supervisor's direct reports and, per cycle,
+those of them who submitted their self-assessment, with the supervisor's line, kept by database
+triggers; `team_size` sums a team's range of them (`team_counts_drift` and `recount_teams` for
+`flask lms check-reports`).
+
 The column sorts byte by byte (collation "C" on PostgreSQL, SQLite's BINARY): "/" sorts just
 before "0", so the strings that start with "/1/57/" are exactly those from "/1/57/" up to, and
 not including, "/1/570".
@@ -24,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
@@ -152,48 +158,52 @@ def team_size(person: Person, lines, cycle_id: int | None) -> tuple[int, int]:
     return people, done
 
 
+def _counted():
+    """SQL: team_counts's rows counted again from the people (supervisor_id, cycle_id, line, n)."""
+    boss = aliased(Person)
+    here = and_(Person.supervisor_id.is_not(None), Person.deactivated_on.is_(None))
+    people = (
+        select(Person.supervisor_id, literal(PEOPLE), boss.line, func.count())
+        .join(boss, boss.id == Person.supervisor_id)
+        .where(here)
+        .group_by(Person.supervisor_id, boss.line)
+    )
+    cycles = (
+        select(Person.supervisor_id, SelfAssessment.cycle_id, boss.line, func.count())
+        .join(boss, boss.id == Person.supervisor_id)
+        .join(SelfAssessment, SelfAssessment.person_id == Person.id)
+        .where(here, SelfAssessment.status == AssessmentStatus.SUBMITTED)
+        .group_by(Person.supervisor_id, SelfAssessment.cycle_id, boss.line)
+    )
+    return union_all(people, cycles)
+
+
 def team_counts_drift() -> list[tuple]:
     """Where `team_counts` differs from counting the people again: (supervisor id, cycle id,
-    kept, counted) for the numbers, (supervisor id, cycle id, kept line, their line) for the
-    lines. Empty while the triggers keep it (rows at zero are left out)."""
-    boss = aliased(Person)
-    counted_people = (
-        select(Person.supervisor_id, literal(PEOPLE), func.count())
-        .where(Person.supervisor_id.is_not(None), Person.deactivated_on.is_(None))
-        .group_by(Person.supervisor_id)
-    )
-    counted_cycles = (
-        select(Person.supervisor_id, SelfAssessment.cycle_id, func.count())
-        .join(SelfAssessment, SelfAssessment.person_id == Person.id)
-        .where(
-            Person.supervisor_id.is_not(None),
-            Person.deactivated_on.is_(None),
-            SelfAssessment.status == AssessmentStatus.SUBMITTED,
-        )
-        .group_by(Person.supervisor_id, SelfAssessment.cycle_id)
-    )
-    counted = {
-        (b, c): n
-        for query in (counted_people, counted_cycles)
-        for b, c, n in db.session.execute(query)
-    }
+    (n, line) kept, (n, line) counted). Empty while the triggers keep it (rows at zero left
+    out); `flask lms check-reports` asks it, and `--repair` calls `recount_teams`."""
+    counted = {(b, c): (n, line) for b, c, line, n in db.session.execute(_counted())}
     kept = {
-        (b, c): n
-        for b, c, n in db.session.execute(
-            select(TeamCount.supervisor_id, TeamCount.cycle_id, TeamCount.n).where(TeamCount.n != 0)
+        (b, c): (n, line)
+        for b, c, line, n in db.session.execute(
+            select(TeamCount.supervisor_id, TeamCount.cycle_id, TeamCount.line, TeamCount.n).where(
+                TeamCount.n != 0
+            )
         )
     }
-    drift = [
-        (*key, kept.get(key, 0), counted.get(key, 0))
+    return [
+        (*key, kept.get(key), counted.get(key))
         for key in sorted(set(kept) | set(counted))
-        if kept.get(key, 0) != counted.get(key, 0)
+        if kept.get(key) != counted.get(key)
     ]
-    lines = (
-        select(TeamCount.supervisor_id, TeamCount.cycle_id, TeamCount.line, boss.line)
-        .join(boss, boss.id == TeamCount.supervisor_id)
-        .where(TeamCount.line != boss.line)
-    )
-    return drift + [tuple(row) for row in db.session.execute(lines)]
+
+
+def recount_teams() -> None:
+    """`team_counts` counted again from the people, in the caller's transaction (after rows
+    were written with the triggers off, a restore for one)."""
+    db.session.execute(TeamCount.__table__.delete())
+    columns = ["supervisor_id", "cycle_id", "line", "n"]
+    db.session.execute(TeamCount.__table__.insert().from_select(columns, _counted()))
 
 
 # -- keeping it -----------------------------------------------------------------------------------
