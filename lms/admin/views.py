@@ -5,7 +5,16 @@
   no account yet (administrators, and HR whose subtree holds them);
 - reporting lines that need HR (a supervisor who left or is missing, a top nobody covers)."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,6 +22,14 @@ from sqlalchemy import func, or_, select
 
 from lms import permissions
 from lms.admin import bp
+from lms.admin.audit_log import (
+    actions_logged,
+    log_csv,
+    log_page,
+    read_filter,
+    reads_audit_log,
+    scoped,
+)
 from lms.admin.forms import (
     DeactivateForm,
     DeadlinesForm,
@@ -21,6 +38,7 @@ from lms.admin.forms import (
     PersonForm,
     UnitSignInForm,
 )
+from lms.audit import audit
 from lms.auth import directory, sso
 from lms.auth.accounts import (
     invite_unit,
@@ -114,6 +132,7 @@ def cycles():
             permissions.invites_in(current_user, u) for u in permissions.report_roots(current_user)
         ),
         can_import=may_import(current_user),
+        reads_audit_log=reads_audit_log(current_user),
         next_year=_next_year(years),
         today=today(),
     )
@@ -730,4 +749,55 @@ def sign_in_ways():
             all_units=_unit_choices(),
         ),
         status,
+    )
+
+
+# -- the audit log -------------------------------------------------------------------------------
+
+
+FILTERS = ("person", "action", "unit", "since", "until")
+
+
+def _audit_reader() -> None:
+    if not reads_audit_log(current_user):
+        abort(404)
+
+
+@bp.route("/audit")
+@login_required
+def audit_log():
+    """Who did what, to whom, when: HR their unit subtrees, administrators everything;
+    filtered, newest first, a page at a time (`before` is the last id of the page before)."""
+    _audit_reader()
+    wanted, problems = read_filter(current_user, request.args)
+    before = request.args.get("before", type=int)
+    events, next_before = ([], None) if problems else log_page(current_user, wanted, before)
+    typed = {k: request.args.get(k, "") for k in FILTERS}
+    return render_template(
+        "admin/audit_log.html",
+        events=events,
+        next_before=next_before,
+        first_page=before is None,
+        problems=problems,
+        typed=typed,
+        actions=actions_logged(),
+        units=sorted(permissions.scope_units(current_user, roles=(Role.HR,)), key=lambda u: u.code),
+    ), (400 if problems else 200)
+
+
+@bp.route("/audit.csv")
+@login_required
+def audit_log_csv():
+    """The filtered log as CSV, every matching event (the export is itself audited)."""
+    _audit_reader()
+    wanted, problems = read_filter(current_user, request.args)
+    if problems:
+        return redirect(url_for(".audit_log", **request.args))
+    asked = {k: v for k, v in request.args.items() if k in FILTERS and v}
+    audit("export_audit_log", current_user, None, filters=asked)
+    db.session.commit()
+    return Response(
+        log_csv(scoped(current_user, wanted), db.engine),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
     )

@@ -7,10 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
 from lms.models.common import utcnow
+from lms.models.org import Unit
 from lms.models.person import Person
 
 
 class AuditEvent(db.Model):
+    """Who did what, to whom, when. Append-only: the application never changes or removes a
+    row, and on PostgreSQL the table refuses it (migration d0f2a4b6c8e1)."""
+
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,15 +22,25 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     target_type: Mapped[str | None] = mapped_column(String(40))
     target_id: Mapped[int | None]
+    # whom it is about (the person, or the owner of the plan, assessment or activity) and the
+    # unit they were in then (for an event about a unit, that unit): HR's scope of the log
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    actor: Mapped[Person | None] = relationship()
+    actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[Person | None] = relationship(foreign_keys=[subject_id])
+    unit: Mapped[Unit | None] = relationship()
 
     __table_args__ = (
         Index("ix_audit_events_created", "created_at"),
         Index("ix_audit_events_target", "target_type", "target_id"),
+        Index("ix_audit_events_unit", "unit_id", "id"),
+        Index("ix_audit_events_subject", "subject_id", "id"),
+        Index("ix_audit_events_actor", "actor_id", "id"),
+        Index("ix_audit_events_action", "action", "id"),
     )
 
 
