@@ -64,16 +64,21 @@ def scoped(viewer: Person, wanted: LogFilter) -> Select:
     return query
 
 
-def log_page(viewer: Person, wanted: LogFilter, before: int | None = None):
-    """One page of the log, newest first, from before the event id `before` (keyset paging:
-    any page costs the same); and the id to ask for the next page with (None on the last)."""
-    query = scoped(viewer, wanted).order_by(AuditEvent.id.desc()).limit(PAGE + 1)
+def _newest(query: Select, before: int | None, limit: int) -> Select:
+    """`limit` events of `query`, newest first, older than the event id `before` (keyset: any
+    page costs the same), with who did it, whom it is about and the unit."""
+    page = query.order_by(AuditEvent.id.desc()).limit(limit)
     if before is not None:
-        query = query.where(AuditEvent.id < before)
-    query = query.options(
+        page = page.where(AuditEvent.id < before)
+    return page.options(
         joinedload(AuditEvent.actor), joinedload(AuditEvent.subject), joinedload(AuditEvent.unit)
     )
-    events = list(db.session.scalars(query))
+
+
+def log_page(viewer: Person, wanted: LogFilter, before: int | None = None):
+    """One page of the log from before the event id `before`, and the id to ask for the next
+    page with (None on the last)."""
+    events = list(db.session.scalars(_newest(scoped(viewer, wanted), before, PAGE + 1)))
     more = len(events) > PAGE
     events = events[:PAGE]
     return events, (events[-1].id if more else None)
@@ -84,15 +89,7 @@ def log_rows(query: Select, session, chunk: int = 2000) -> Iterator[AuditEvent]:
     `session` (for the CSV: memory stays flat whatever the log's size)."""
     before = None
     while True:
-        page = query.order_by(AuditEvent.id.desc()).limit(chunk)
-        if before is not None:
-            page = page.where(AuditEvent.id < before)
-        page = page.options(
-            joinedload(AuditEvent.actor),
-            joinedload(AuditEvent.subject),
-            joinedload(AuditEvent.unit),
-        )
-        events = list(session.scalars(page))
+        events = list(session.scalars(_newest(query, before, chunk)))
         yield from events
         if len(events) < chunk:
             return
