@@ -141,3 +141,20 @@ def test_the_page_runs_the_same_statements_however_many_actions_and_events(
         page = client.get("/admin/audit").get_data(as_text=True)
     assert "kind_29" in page and len(many) == len(few), many.statements
     assert audit_log.actions_logged()[:3] == ["cycle_opened", "kind_0", "kind_1"]
+
+
+def test_every_action_the_app_records_reads_as_words():
+    """Each audit code written in lms/ (literal, or a plan step, or an account link's use) has
+    a label in both languages on the page."""
+    import re
+    from pathlib import Path
+
+    from lms.models.account import ACCOUNT_PURPOSES
+    from lms.plans.workflow import TRANSITIONS
+
+    source = "\n".join(p.read_text() for p in Path("lms").rglob("*.py"))
+    written = set(re.findall(r'audit\(\s*"([a-z_]+)"', source))
+    written |= {f"plan_{step}" for step in TRANSITIONS.values()}
+    written |= {f"account_{p}_{end}" for p in ACCOUNT_PURPOSES for end in ("issued", "used")}
+    assert written - set(audit_log.ACTION_LABELS) == set()
+    assert "export_audit_log" in written and "plan_approve" in written

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, or_, select, text
 from sqlalchemy.orm import Session, joinedload
 
@@ -20,6 +21,56 @@ from lms.permissions import hr_covers, is_admin, scope_units
 from lms.vocab import Role
 
 PAGE = 50  # entries a page, newest first
+
+# What each action recorded by lms.audit.audit reads as (the code stays beside it, exact); an
+# action not named here shows as its code.
+ACTION_LABELS = {
+    "account_invite_issued": _l("Invitation issued"),
+    "account_invite_used": _l("Invitation used"),
+    "account_reset_issued": _l("Password reset issued"),
+    "account_reset_used": _l("Password reset used"),
+    "account_unit_invited": _l("Unit invited"),
+    "activity_verified": _l("Learning verified"),
+    "activity_unverified": _l("Learning verification withdrawn"),
+    "create_api_token": _l("API token created"),
+    "revoke_api_token": _l("API token revoked"),
+    "cycle_created": _l("Fiscal year created"),
+    "cycle_opened": _l("Fiscal year opened"),
+    "cycle_dates_changed": _l("Fiscal year dates changed"),
+    "cycle_closed": _l("Fiscal year closed"),
+    "export_audit_log": _l("Audit log downloaded"),
+    "export_plan_pdf": _l("Plan downloaded as PDF"),
+    "export_report": _l("Report exported"),
+    "import_people": _l("People imported"),
+    "import_units": _l("Units imported"),
+    "login": _l("Signed in"),
+    "login_refused": _l("Sign-in refused"),
+    "logout_everywhere": _l("Signed out everywhere"),
+    "password_changed": _l("Password changed"),
+    "person_added": _l("Person added"),
+    "person_changed": _l("Person's record changed"),
+    "person_deactivated": _l("Person deactivated"),
+    "person_reactivated": _l("Person reactivated"),
+    "sign_in_changed": _l("Way of signing in changed"),
+    "supervisor_changed": _l("Supervisor changed"),
+    "plan_submit": _l("Plan sent for review"),
+    "plan_withdraw": _l("Plan withdrawn"),
+    "plan_approve": _l("Plan approved"),
+    "plan_return": _l("Plan returned"),
+    "plan_reopen": _l("Plan reopened"),
+    "plan_complete": _l("Plan completed"),
+    "plan_closed_early": _l("Plan closed early"),
+    "plan_self_evaluated": _l("Year-end self-evaluation sent"),
+    "review_delegated": _l("Review delegated"),
+    "review_delegation_cancelled": _l("Review delegation cancelled"),
+    "role_granted": _l("Role granted"),
+}
+
+
+def action_label(action: str) -> str:
+    """How `action` reads on the page (its code when it has no label)."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 from lms import permissions
 from lms.admin import bp
 from lms.admin.audit_log import (
+    action_label,
     actions_logged,
     log_csv,
     log_page,
@@ -780,7 +781,8 @@ def audit_log():
         first_page=before is None,
         problems=problems,
         typed=typed,
-        actions=actions_logged(),
+        actions=sorted(actions_logged(), key=action_label),
+        action_label=action_label,
         units=sorted(permissions.scope_units(current_user, roles=(Role.HR,)), key=lambda u: u.code),
     ), (400 if problems else 200)
 
