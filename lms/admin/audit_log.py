@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, or_, select, text
 from sqlalchemy.orm import Session, joinedload
 
+from lms.api.tokens import find_person
 from lms.extensions import db
 from lms.forms import DATE_MESSAGE
 from lms.i18n import parse_date
 from lms.models import AuditEvent, Person, Unit
+from lms.people.org import unit_by_code
 from lms.permissions import hr_covers, is_admin, scope_units
 from lms.vocab import Role
 
@@ -176,15 +178,13 @@ def read_filter(viewer: Person, args) -> tuple[LogFilter, dict[str, str]]:
     person = unit = since = until = None
     typed = (args.get("person") or "").strip()
     if typed:
-        person = db.session.scalars(
-            select(Person).where(or_(Person.employee_no == typed, Person.email == typed.lower()))
-        ).first()
+        person = find_person(typed)
         if person is None or not (is_admin(viewer) or hr_covers(viewer, person)):
             person = None
             problems["person"] = _("No one with that employee number or e-mail in your units.")
     code = (args.get("unit") or "").strip()
     if code:
-        unit = db.session.scalars(select(Unit).where(Unit.code == code)).first()
+        unit = unit_by_code(code)
         covered = unit is not None and (
             is_admin(viewer) or any(u.contains(unit) for u in scope_units(viewer, (Role.HR,)))
         )
