@@ -94,13 +94,20 @@ def load_role_groups(path: Path, report: LoadReport) -> None:
 
 
 def load_framework(path: Path, report: LoadReport) -> Framework:
-    """A framework with its areas, sub-skills, scale and default targets."""
-    data = _read_yaml(path)
+    """A framework file of content/frameworks/ (`load_framework_data`)."""
+    return load_framework_data(_read_yaml(path), report)
+
+
+def load_framework_data(data: dict, report: LoadReport) -> Framework:
+    """A framework with its areas, sub-skills, scale and default targets, each default target
+    with the confidence `applicable_areas` gives it, and the sources behind them. `data` has the
+    shape of a content/frameworks/ file (an upload is checked first: lms.exchange.frameworks)."""
+    sources = "\n".join(str(s) for s in data.get("applicable_sources") or ()) or None
     framework = upsert(
         Framework,
         {"code": data["code"]},
         {k: data.get(k) for k in ("name_th", "name_en", "note_th", "note_en")}
-        | {"is_default": bool(data.get("is_default"))},
+        | {"is_default": bool(data.get("is_default")), "sources": sources},
         report,
     )
     areas = {}
@@ -141,11 +148,12 @@ def load_framework(path: Path, report: LoadReport) -> Framework:
         )
     groups = {g.code: g for g in db.session.scalars(select(RoleGroup))}
     applicable = data.get("applicable_areas")  # None: every area applies to every group
-    for group_code, targets in data["default_targets"].items():
+    for group_code, targets in (data.get("default_targets") or {}).items():
         for area_code, level in targets.items():
             if applicable is not None and area_code not in applicable.get(group_code, {}):
                 _drop_target(framework, groups[group_code], areas[area_code], report)
                 continue
+            confidence = applicable[group_code][area_code] if applicable is not None else None
             upsert(
                 FrameworkTarget,
                 {
@@ -153,7 +161,7 @@ def load_framework(path: Path, report: LoadReport) -> Framework:
                     "role_group_id": groups[group_code].id,
                     "area_id": areas[area_code].id,
                 },
-                {"level": level},
+                {"level": level, "confidence": confidence},
                 report,
             )
     return framework

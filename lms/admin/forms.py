@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.forms import date_field, id_select, options
@@ -174,4 +175,15 @@ class DeactivateForm(FlaskForm):
     deactivated_on = date_field(
         _l("From (the first day they are gone)"),
         description=_l("Empty: today. Day/month/year in the Buddhist Era, e.g. 1/4/2570"),
+    )
+
+
+class FrameworkFileForm(FlaskForm):
+    """A framework from a file: Moodle's competency-framework CSV, or a content file."""
+
+    file = FileField(_l("The file (Moodle CSV or Excel .xlsx, or a Thaksa framework .yaml)"))
+    code = StringField(
+        _l("Code of the new framework (optional)"),
+        description=_l("Empty: the ID number the file gives the framework."),
+        validators=[Optional(), Length(max=40)],
     )

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from lms import permissions
 from lms.admin import bp
@@ -34,6 +35,7 @@ from lms.admin.audit_log import (
 from lms.admin.forms import (
     DeactivateForm,
     DeadlinesForm,
+    FrameworkFileForm,
     ImportForm,
     NewCycleForm,
     PersonForm,
@@ -51,6 +53,7 @@ from lms.auth.accounts import (
 from lms.clock import today
 from lms.cycles import (
     change_deadlines,
+    change_targets,
     close_cycle,
     cycle_or_404,
     default_deadlines,
@@ -58,10 +61,13 @@ from lms.cycles import (
     fiscal_year_bounds,
     new_cycle,
     open_for_people,
+    target_table,
+    targets_version,
 )
 from lms.exchange import Outcome
 from lms.exchange import tasks as _tasks  # noqa: F401 - registers the import task with lms.jobs
-from lms.exchange.common import may_import
+from lms.exchange.common import ImportRefused, may_import
+from lms.exchange.frameworks import import_framework, moodle_csv, read_framework_file
 from lms.exchange.jobs import (
     APPLY,
     confirm,
@@ -73,12 +79,23 @@ from lms.exchange.jobs import (
 )
 from lms.exchange.jobs import KIND as IMPORT_KIND
 from lms.exchange.people import COLUMNS as PEOPLE_COLUMNS
+from lms.exchange.reading import FileRefused
 from lms.exchange.units import COLUMNS as UNIT_COLUMNS
 from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import current_locale, format_be_date
 from lms.jobs import job_of, queue
-from lms.models import Cycle, Framework, Job, Plan, RoleGroup, SelfAssessment, Unit
+from lms.models import (
+    Cycle,
+    Framework,
+    FrameworkTarget,
+    Job,
+    Plan,
+    RoleGroup,
+    SelfAssessment,
+    SkillArea,
+    Unit,
+)
 from lms.people.directory import chosen, count_matching
 from lms.people.lines import SHOWN, lines_needing_hr
 from lms.people.lookups import visible_person_or_404
@@ -90,6 +107,7 @@ from lms.people.records import (
     save_person,
     set_unit_sign_in,
 )
+from lms.reports.tasks import rebuilt_later
 from lms.requests import whole_number
 from lms.rules import attempt
 from lms.vocab import Role
@@ -263,6 +281,242 @@ def close_year(be_year: int):
             "no longer change, and its reports stay as they are.",
             year=be_year,
         ),
+    )
+
+
+# -- a year's targets ---------------------------------------------------------------------------
+
+
+@bp.route("/cycles/<int:be_year>/targets")
+@login_required
+def targets(be_year: int):
+    """What the year asks of each role group: the target per skill area, beside the
+    framework's default, how sure that default is, and HR's reason where they differ."""
+    _may_look()
+    year = cycle_or_404(be_year)
+    table = target_table(year)
+    groups = db.session.scalars(select(RoleGroup).order_by(RoleGroup.position)).all()
+    return render_template(
+        "admin/targets.html",
+        cycle=year,
+        groups=groups,
+        table=table,
+        areas=[cell.area for cell in next(iter(table.values()), [])],
+        departures=[(g, cell) for g in groups for cell in table[g.id] if cell.departs],
+        can_change=permissions.runs_the_year(current_user) and not year.is_closed,
+    )
+
+
+@bp.route("/cycles/<int:be_year>/targets/<group_code>", methods=["GET", "POST"])
+@login_required
+def group_targets(be_year: int, group_code: str):
+    """One role group's targets in a year, one skill area a row: the level (or "does not
+    apply"), and the reason where it departs from the framework's default. Saving marks the
+    year's reports for a recount (a queued task), so they follow within moments."""
+    _may_look()
+    year = cycle_or_404(be_year)
+    group = db.first_or_404(select(RoleGroup).where(RoleGroup.code == group_code))
+    cells = target_table(year)[group.id]
+    form = ActionForm()
+    error, status = None, 200
+    typed = {c.area.code: (c.level, c.reason or "") for c in cells}
+    if request.method == "POST":
+        _may_change()
+        levels, reasons, unreadable = _typed_targets(cells)
+        typed = {
+            c.area.code: (levels.get(c.area.code, c.level), reasons.get(c.area.code, ""))
+            for c in cells
+        }
+        if not form.validate_on_submit():
+            abort(400)
+        if unreadable:
+            error, status, problems = str(INVALID), 422, unreadable
+        else:
+            with rebuilt_later(db.session):
+                done = attempt(
+                    lambda: change_targets(
+                        year,
+                        group,
+                        levels,
+                        reasons,
+                        version=request.form.get("version"),
+                        by=current_user,
+                    )
+                )
+            if done.ok:
+                flash(
+                    _(
+                        "The targets of %(group)s are saved. The reports of fiscal year "
+                        "%(year)d are being recounted and show them within moments.",
+                        group=group.name(current_locale()),
+                        year=be_year,
+                    )
+                    if done.result
+                    else _("Nothing changed."),
+                    "success",
+                )
+                return redirect(url_for(".targets", be_year=be_year))
+            error, status, problems = done.message, 422, done.refusal.field_errors
+            # changed by someone else meanwhile: what they saved shows beside what was typed
+            cells = target_table(year)[group.id]
+    else:
+        problems = {}
+    return (
+        render_template(
+            "admin/targets_group.html",
+            cycle=year,
+            group=group,
+            cells=cells,
+            typed=typed,
+            scale=year.framework.scale,
+            version=targets_version(cells),
+            form=form,
+            error=error,
+            problems={k: str(v) for k, v in problems.items()},
+            can_change=permissions.runs_the_year(current_user) and not year.is_closed,
+        ),
+        status,
+    )
+
+
+def _typed_targets(cells) -> tuple[dict, dict, dict]:
+    """The levels and reasons the form sent, by area code, and the fields it sent unreadable
+    ("does not apply" is an empty level)."""
+    levels, reasons, unreadable = {}, {}, {}
+    for cell in cells:
+        code = cell.area.code
+        text = request.form.get(f"level-{code}")
+        if text is None:
+            continue
+        if text == "":
+            levels[code] = None
+        elif text.isascii() and text.isdigit() and len(text) < 3:
+            levels[code] = int(text)
+        else:
+            unreadable[f"level-{code}"] = _l('Choose a level of the scale, or "does not apply".')
+        reasons[code] = request.form.get(f"reason-{code}", "")
+    return levels, reasons, unreadable
+
+
+# -- frameworks ------------------------------------------------------------------------------
+
+
+@bp.route("/frameworks", methods=["GET", "POST"])
+@login_required
+def frameworks():
+    """Every framework with its size and the years that use it; adding one from a file
+    (Moodle's competency-framework CSV, or a content file), checked whole before it is written."""
+    _may_look()
+    form = FrameworkFileForm()
+    problems, error, status = [], None, 200
+    if request.method == "POST":
+        _may_change()
+        if not form.validate_on_submit():
+            error, status = str(INVALID), 422
+        else:
+            upload = form.file.data
+            data = upload.read() if upload else b""
+            if not data:
+                form.file.errors.append(_("Please choose the file to import."))
+                error, status = str(INVALID), 422
+            else:
+                try:
+                    read = read_framework_file(data, upload.filename or "")
+                    added = import_framework(read, code=form.code.data, by=current_user)
+                except FileRefused as refused:
+                    form.file.errors.append(str(refused.message))
+                    error, status = str(INVALID), 422
+                except ImportRefused as refused:
+                    db.session.rollback()
+                    problems, error, status = refused.problems, str(refused.message), 422
+                else:
+                    db.session.commit()
+                    flash(
+                        _(
+                            "Framework %(code)s is added: %(areas)d skill areas and "
+                            "%(subs)d sub-skills. A new fiscal year can now use it.",
+                            code=added.code,
+                            areas=read.areas,
+                            subs=read.sub_skills,
+                        ),
+                        "success",
+                    )
+                    for notice in read.notices:
+                        flash(str(notice), "info")
+                    return redirect(url_for(".framework", code=added.code))
+    rows = db.session.execute(
+        select(
+            Framework,
+            select(func.count(SkillArea.id))
+            .where(SkillArea.framework_id == Framework.id)
+            .scalar_subquery(),
+        ).order_by(Framework.is_default.desc(), Framework.code)
+    ).all()
+    years = {}
+    for code, be_year in db.session.execute(
+        select(Framework.code, Cycle.be_year)
+        .join(Cycle, Cycle.framework_id == Framework.id)
+        .order_by(Cycle.be_year)
+    ):
+        years.setdefault(code, []).append(be_year)
+    return (
+        render_template(
+            "admin/frameworks.html",
+            rows=rows,
+            years=years,
+            form=form,
+            problems=problems,
+            error=error,
+            can_change=permissions.runs_the_year(current_user),
+        ),
+        status,
+    )
+
+
+@bp.route("/frameworks/<code>")
+@login_required
+def framework(code: str):
+    """A framework whole: its skill areas with their sub-skills, the scale, and the default
+    target of each role group with how sure it is."""
+    _may_look()
+    shown = db.first_or_404(
+        select(Framework)
+        .where(Framework.code == code)
+        .options(
+            selectinload(Framework.areas).selectinload(SkillArea.sub_skills),
+            selectinload(Framework.scale),
+        )
+    )
+    groups = db.session.scalars(select(RoleGroup).order_by(RoleGroup.position)).all()
+    defaults = {
+        (t.role_group_id, t.area_id): t
+        for t in db.session.scalars(
+            select(FrameworkTarget).where(FrameworkTarget.framework_id == shown.id)
+        )
+    }
+    return render_template(
+        "admin/framework.html",
+        framework=shown,
+        groups=groups,
+        defaults=defaults,
+        years=db.session.scalars(
+            select(Cycle.be_year).where(Cycle.framework_id == shown.id).order_by(Cycle.be_year)
+        ).all(),
+    )
+
+
+@bp.route("/frameworks/<code>/moodle.csv")
+@login_required
+def framework_csv(code: str):
+    """The framework as Moodle's competency-framework CSV, for Moodle's import tool."""
+    _may_look()
+    shown = db.first_or_404(select(Framework).where(Framework.code == code))
+    audit("export_framework", current_user, shown, framework=shown.code)
+    db.session.commit()
+    return Response(
+        moodle_csv(shown),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=framework-{shown.code}.csv"},
     )
 
 

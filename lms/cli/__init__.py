@@ -9,6 +9,7 @@ from lms.cli.content import init_command
 from lms.cli.cycles import cycle_group
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
+from lms.cli.frameworks import framework_group
 from lms.cli.generate import generate_command
 from lms.cli.imports import import_command
 from lms.cli.people import create_admin_command
@@ -49,6 +50,7 @@ for _command in (
     token_group,
     cycle_group,
     import_command,
+    framework_group,
     generate_command,
     rebuild_reports_command,
     check_reports_command,

@@ -72,7 +72,9 @@ def import_command(what, path, dry_run, deactivate_missing, sheet, encoding, lan
 def _problems(refused: ImportRefused) -> None:
     click.echo(str(refused.message), err=True)
     for problem in refused.problems:
-        where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
+        where = (f"row {problem.row}" if problem.row else "the file") + (
+            f", {problem.column}" if problem.column else ""
+        )
         click.echo(f"  {where}: {problem.message}", err=True)
 
 

@@ -1,7 +1,8 @@
 """Assessment cycles: `services` (Thai fiscal years, the open cycle; creating one, its deadlines,
 opening and closing it)
 and `targets` (each role group's target per skill area, the cycle's areas and the tracks they
-serve). Callers import from here."""
+serve; HR changing them, with the framework's default and a reason where they differ).
+Callers import from here."""
 
 from lms.cycles.services import (
     DEADLINES,
@@ -21,13 +22,26 @@ from lms.cycles.services import (
     open_for_people,
     open_past_their_end,
 )
-from lms.cycles.targets import area_tracks, cycle_areas, targets_for
+from lms.cycles.targets import (
+    TargetCell,
+    TargetsError,
+    area_tracks,
+    change_targets,
+    cycle_areas,
+    scale_levels,
+    target_table,
+    targets_for,
+    targets_version,
+)
 
 __all__ = [
     "DEADLINES",
     "CycleError",
+    "TargetCell",
+    "TargetsError",
     "area_tracks",
     "change_deadlines",
+    "change_targets",
     "close_cycle",
     "create_cycle",
     "cycle_areas",
@@ -42,5 +56,8 @@ __all__ = [
     "open_cycle",
     "open_for_people",
     "open_past_their_end",
+    "scale_levels",
+    "target_table",
     "targets_for",
+    "targets_version",
 ]

@@ -5,7 +5,7 @@ from lms.models.activity import ActivityKind, EvidenceFile, LearningActivity
 from lms.models.assessment import Rating, SelfAssessment, SubSkillRating, SupervisorRating
 from lms.models.audit import ApiToken, AuditEvent
 from lms.models.course import Course, CourseArea, CourseTrack, Provider
-from lms.models.cycle import Cycle, CycleTarget
+from lms.models.cycle import Cycle, CycleTarget, CycleTargetNote
 from lms.models.delegation import Delegation
 from lms.models.feedback import FeedbackMessage, FeedbackThread, Notification
 from lms.models.framework import (
@@ -51,6 +51,7 @@ __all__ = [
     "CourseTrack",
     "Cycle",
     "CycleTarget",
+    "CycleTargetNote",
     "Delegation",
     "EvidenceFile",
     "FeedbackMessage",

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.common import level_check
+from lms.models.common import level_check, utcnow
 from lms.models.framework import Framework
 from lms.vocab import CycleStatus, sql_in
 
@@ -71,3 +71,20 @@ class CycleTarget(db.Model):
         UniqueConstraint("cycle_id", "role_group_id", "area_id"),
         level_check("level"),
     )
+
+
+class CycleTargetNote(db.Model):
+    """Why a cycle's target for a role group in an area departs from the framework's default
+    (another level, or the area added or taken away for the group): HR's words, kept beside it."""
+
+    __tablename__ = "cycle_target_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"))
+    role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("cycle_id", "role_group_id", "area_id"),)

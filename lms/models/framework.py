@@ -6,6 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models.common import Localised, level_check
 
+# How sure a default target is: a TPQI competency unit names the role group (verified), or it
+# is the product's reading of the OCSC guideline (default).
+TARGET_CONFIDENCE = ("verified", "default")
+
 
 class Track(Localised, db.Model):
     __tablename__ = "tracks"
@@ -50,11 +54,16 @@ class Framework(Localised, db.Model):
     note_th: Mapped[str | None] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     is_default: Mapped[bool] = mapped_column(default=False)
+    sources: Mapped[str | None] = mapped_column(Text)  # behind its default targets, one per line
 
     areas: Mapped[list["SkillArea"]] = relationship(
         back_populates="framework", order_by="SkillArea.position"
     )
     scale: Mapped[list["ScaleLevel"]] = relationship(order_by="ScaleLevel.level")
+
+    def note(self, locale: str = "th") -> str:
+        """The framework's note in `locale`, falling back to Thai."""
+        return (self.note_en if locale == "en" else None) or self.note_th or ""
 
 
 class SkillArea(Localised, db.Model):
@@ -128,6 +137,7 @@ class FrameworkTarget(db.Model):
     role_group_id: Mapped[int] = mapped_column(ForeignKey("role_groups.id"))
     area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"))
     level: Mapped[int]
+    confidence: Mapped[str | None] = mapped_column(String(10))  # one of TARGET_CONFIDENCE
 
     __table_args__ = (
         UniqueConstraint("framework_id", "role_group_id", "area_id"),
