@@ -198,9 +198,11 @@ def load_activity_kinds(path: Path, report: LoadReport) -> None:
 
 
 def load_providers(path: Path, report: LoadReport) -> None:
+    """Add the providers that are missing; one that exists is HR's (never overwritten)."""
     for row in _read_yaml(path)["providers"]:
-        values = {k: row.get(k) for k in ("name_th", "name_en", "url")}
-        upsert(Provider, {"code": row["code"]}, values, report)
+        if db.session.scalar(select(Provider.id).where(Provider.code == row["code"])) is None:
+            values = {k: row.get(k) for k in ("name_th", "name_en", "url")}
+            upsert(Provider, {"code": row["code"]}, values, report)
 
 
 def course_search_text(course: Course) -> str:

@@ -55,11 +55,13 @@ class NewCycleForm(DeadlinesForm):
 
 
 class ImportForm(FlaskForm):
-    """A file of units or people from the HR system."""
+    """A file of units or people from the HR system, or of courses for the catalogue."""
 
     what = RadioField(
         _l("What the file holds"),
-        choices=options([("units", _l("Units")), ("people", _l("People"))]),
+        choices=options(
+            [("units", _l("Units")), ("people", _l("People")), ("courses", _l("Courses"))]
+        ),
         default="people",
     )
     file = FileField(_l("The file (CSV or Excel .xlsx)"))

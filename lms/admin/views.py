@@ -67,6 +67,7 @@ from lms.cycles import (
 from lms.exchange import Outcome
 from lms.exchange import tasks as _tasks  # noqa: F401 - registers the import task with lms.jobs
 from lms.exchange.common import ImportRefused, may_import
+from lms.exchange.courses import COLUMNS as COURSE_COLUMNS
 from lms.exchange.frameworks import import_framework, moodle_csv, read_framework_file
 from lms.exchange.jobs import (
     APPLY,
@@ -644,7 +645,9 @@ def imports():
     """Upload a file of units or people: it is checked row by row, and nothing is written
     before the preview is confirmed."""
     _importer()  # its larger upload limit is set before the CSRF check (lms._larger_uploads)
-    form = ImportForm()
+    form = ImportForm(what=request.args.get("what")) if request.method == "GET" else ImportForm()
+    if not permissions.keeps_the_catalogue(current_user):
+        form.what.choices = [c for c in form.what.choices if c.value != "courses"]
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read() if upload else b""
@@ -671,6 +674,7 @@ def imports():
         limit_mb=current_app.config["IMPORT_MAX_MB"],
         columns={"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS},
         is_admin=permissions.is_admin(current_user),
+        keeps_catalogue=permissions.keeps_the_catalogue(current_user),
     )
 
 
@@ -759,6 +763,26 @@ def import_template(what: str):
             ],
         ),
     }
+    examples["courses"] = (
+        COURSE_COLUMNS,
+        [
+            "TDGA",
+            "DG-101",
+            "การใช้ข้อมูลเพื่อการตัดสินใจ",
+            "Data for decisions",
+            "https://tdga.dga.or.th/",
+            "DLIT;DTECH",
+            "2",
+            "6",
+            "th",
+            "T2;T3",
+            "ข้อมูล;data",
+            "y",
+            "",
+            "TDGA catalogue, seen 1/12/2569",
+            "high",
+        ],
+    )
     if what not in examples:
         abort(404)
     columns, example = examples[what]

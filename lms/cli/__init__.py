@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import event
 
-from lms.cli.content import init_command
+from lms.cli.content import courses_group, init_command
 from lms.cli.cycles import cycle_group
 from lms.cli.demo import demo_command
 from lms.cli.files import clean_uploads_command
@@ -51,6 +51,7 @@ for _command in (
     cycle_group,
     import_command,
     framework_group,
+    courses_group,
     generate_command,
     rebuild_reports_command,
     check_reports_command,

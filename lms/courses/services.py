@@ -28,9 +28,16 @@ def search_courses(
     track: str = "",
     level: int | None = None,
     page: int = 1,
+    status: str = "active",
 ) -> CoursePage:
-    """Active courses matching every word of `text` (case, accents and tone marks ignored)."""
-    query = select(Course).join(Course.provider).where(Course.active.is_(True))
+    """Courses matching every word of `text` (case, accents and tone marks ignored): those in
+    the catalogue, or for HR keeping it, the retired ones (`status` "retired") or all."""
+    query = select(Course).join(Course.provider)
+    in_catalogue = Course.active.is_(True) & Provider.active.is_(True)
+    if status == "active":
+        query = query.where(in_catalogue)
+    elif status == "retired":
+        query = query.where(~in_catalogue)
     for word in fold(text).split():
         query = query.where(Course.search_text.contains(word, autoescape=True))
     if provider:
@@ -58,7 +65,12 @@ def search_courses(
 
 
 def providers() -> list[Provider]:
-    return list(db.session.scalars(select(Provider).order_by(Provider.code)))
+    """The providers whose courses the catalogue shows (retired ones left out)."""
+    return list(
+        db.session.scalars(
+            select(Provider).where(Provider.active.is_(True)).order_by(Provider.code)
+        )
+    )
 
 
 def tracks() -> list[Track]:

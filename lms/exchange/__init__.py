@@ -1,13 +1,14 @@
-"""Data exchange: units and people imported from the HR system's files (CSV in UTF-8 or the
+"""Data exchange: units, people and courses imported from the HR system's files (CSV in UTF-8 or the
 Thai Windows encoding, XLSX), checked row by row before anything is written, shown as a preview,
 then written set-based in one transaction with the report summary kept exact."""
 
 from lms.exchange.common import ImportRefused, Outcome, Problem
+from lms.exchange.courses import import_courses
 from lms.exchange.people import import_people
 from lms.exchange.reading import FileRefused, Table, read_table
 from lms.exchange.units import import_units
 
-KINDS = {"units": import_units, "people": import_people}
+KINDS = {"units": import_units, "people": import_people, "courses": import_courses}
 
 __all__ = [
     "KINDS",
@@ -16,6 +17,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "Table",
+    "import_courses",
     "import_people",
     "import_units",
     "read_table",

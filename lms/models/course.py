@@ -17,6 +17,7 @@ class Provider(Localised, db.Model):
     name_th: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())  # False: retired
 
 
 CONFIDENCE = ("high", "medium", "low")  # how well a catalogue row was checked against its source

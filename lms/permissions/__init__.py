@@ -13,6 +13,7 @@ for lists (tests check the two agree on generated organisations).
 
 from lms.permissions.admin import (
     invites_in,
+    keeps_the_catalogue,
     manages_account_of,
     may_pick_people,
     organisation_of,
@@ -100,6 +101,7 @@ __all__ = [
     "is_admin",
     "is_here",
     "is_owner",
+    "keeps_the_catalogue",
     "line_of",
     "manages_account_of",
     "may_change_supervisor",

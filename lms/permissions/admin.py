@@ -15,6 +15,12 @@ def runs_the_year(person: Person) -> bool:
     return any(unit.parent_id is None for unit in scope_units(person, roles=(Role.HR,)))
 
 
+def keeps_the_catalogue(person: Person) -> bool:
+    """May `person` add, change and retire courses and providers (the catalogue is the whole
+    organisation's)? Those who run the year: administrators and HR of a top unit."""
+    return runs_the_year(person)
+
+
 def sees_the_year(person: Person) -> bool:
     """May `person` see the cycles' administration pages (dates, status)? Anyone who runs the
     year, and every HR officer (they answer their unit's questions about deadlines)."""
