@@ -5,6 +5,8 @@
   no account yet (administrators, and HR whose subtree holds them);
 - reporting lines that need HR (a supervisor who left or is missing, a top nobody covers)."""
 
+from decimal import Decimal, InvalidOperation
+
 from flask import (
     Response,
     abort,
@@ -60,6 +62,7 @@ from lms.cycles import (
     fiscal_be_year,
     fiscal_year_bounds,
     new_cycle,
+    open_cycle,
     open_for_people,
     target_table,
     targets_version,
@@ -87,14 +90,17 @@ from lms.forms import ActionForm, options
 from lms.i18n import current_locale, format_be_date
 from lms.jobs import job_of, queue
 from lms.models import (
+    Course,
     Cycle,
     Framework,
     FrameworkTarget,
     Job,
     Plan,
+    PlanTemplate,
     RoleGroup,
     SelfAssessment,
     SkillArea,
+    Track,
     Unit,
 )
 from lms.people.directory import chosen, count_matching
@@ -108,6 +114,27 @@ from lms.people.records import (
     save_person,
     set_unit_sign_in,
 )
+from lms.plans.templates import (
+    APPLY_KIND,
+    INLINE_PEOPLE,
+    TemplateError,
+    add_template_activity,
+    add_template_goal,
+    apply_result,
+    check_apply,
+    delete_template,
+    delete_template_activity,
+    delete_template_goal,
+    hr_units,
+    keeps_templates,
+    may_keep,
+    people_for,
+    run_apply,
+    save_template,
+    start_apply,
+    visible_templates,
+)
+from lms.plans.templates import EDITABLE as TEMPLATE_EDITABLE
 from lms.reports.tasks import rebuilt_later
 from lms.requests import whole_number
 from lms.rules import attempt
@@ -153,6 +180,7 @@ def cycles():
         ),
         can_import=may_import(current_user),
         reads_audit_log=reads_audit_log(current_user),
+        keeps_templates=keeps_templates(current_user),
         next_year=_next_year(years),
         today=today(),
     )
@@ -1080,4 +1108,341 @@ def audit_log_csv():
         log_csv(scoped(current_user, wanted), db.engine),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
+    )
+
+
+# -- IDP templates ------------------------------------------------------------------------------
+
+
+def _template_keeper() -> None:
+    if not keeps_templates(current_user):
+        abort(404)
+
+
+def _template_or_404(template_id: int) -> PlanTemplate:
+    _template_keeper()
+    template = db.session.get(PlanTemplate, template_id)
+    if template is None or not may_keep(current_user, template):
+        abort(404)
+    return template
+
+
+def _header_values(form) -> dict:
+    """The template's name, note, unit, role group and track as the form sent them."""
+    unit = unit_by_code(form.get("unit", "").strip()) if form.get("unit") else None
+    group_code, track_code = form.get("role_group", ""), form.get("track", "")
+    return {
+        "name": form.get("name", ""),
+        "note": form.get("note", ""),
+        "unit": unit,
+        "role_group": db.session.scalars(
+            select(RoleGroup).where(RoleGroup.code == group_code)
+        ).first()
+        if group_code
+        else None,
+        "track": db.session.scalars(select(Track).where(Track.code == track_code)).first()
+        if track_code
+        else None,
+    }
+
+
+def _template_page(template, *, status=200, error=None, problems=None, typed=None):
+    locale = current_locale()
+    areas = db.session.scalars(
+        select(SkillArea)
+        .where(
+            SkillArea.framework_id == (template.framework_id if template else _open_framework_id())
+        )
+        .order_by(SkillArea.position)
+    ).all()
+    return (
+        render_template(
+            "admin/template.html",
+            template=template,
+            areas=areas,
+            units=sorted(hr_units(current_user), key=lambda u: u.code),
+            groups=db.session.scalars(select(RoleGroup).order_by(RoleGroup.position)).all(),
+            tracks=db.session.scalars(select(Track).order_by(Track.code)).all(),
+            courses=db.session.scalars(
+                select(Course).where(Course.active.is_(True)).order_by(Course.title_th)
+            ).all()
+            if template
+            else [],
+            form=ActionForm(),
+            error=error,
+            problems={k: str(v) for k, v in (problems or {}).items()},
+            typed=typed or {},
+            locale=locale,
+        ),
+        status,
+    )
+
+
+def _open_framework_id() -> int:
+    """A new template uses the framework of the open year (or the default framework)."""
+    cycle = open_cycle()
+    if cycle is not None:
+        return cycle.framework_id
+    return db.session.scalar(select(Framework.id).where(Framework.is_default.is_(True)))
+
+
+@bp.route("/templates")
+@login_required
+def templates():
+    """The IDP templates of the units the reader is HR of."""
+    _template_keeper()
+    return render_template("admin/templates.html", templates=visible_templates(current_user))
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@login_required
+def new_template():
+    _template_keeper()
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        done = attempt(
+            lambda: save_template(
+                None,
+                _header_values(request.form),
+                framework_id=_open_framework_id(),
+                by=current_user,
+            )
+        )
+        if done.ok:
+            flash(_("The template is made: now add its goals."), "success")
+            return redirect(url_for(".template", template_id=done.result.id))
+        return _template_page(
+            None,
+            status=422,
+            error=done.message,
+            problems=done.refusal.field_errors,
+            typed=request.form,
+        )
+    return _template_page(None)
+
+
+@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@login_required
+def template(template_id: int):
+    """A template: its name and whom it is for, its goals with their suggestions."""
+    shown = _template_or_404(template_id)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        done = attempt(
+            lambda: save_template(
+                shown,
+                _header_values(request.form),
+                framework_id=shown.framework_id,
+                by=current_user,
+            )
+        )
+        if done.ok:
+            flash(_("The template is saved."), "success")
+            return redirect(url_for(".template", template_id=template_id))
+        shown = _template_or_404(template_id)
+        return _template_page(
+            shown,
+            status=422,
+            error=done.message,
+            problems=done.refusal.field_errors,
+            typed=request.form,
+        )
+    return _template_page(shown)
+
+
+@bp.route("/templates/<int:template_id>/goals", methods=["POST"])
+@login_required
+def template_goal(template_id: int):
+    shown = _template_or_404(template_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    area = db.session.scalars(
+        select(SkillArea).where(
+            SkillArea.framework_id == shown.framework_id,
+            SkillArea.code == request.form.get("area", ""),
+        )
+    ).first()
+    values = {
+        "area": area,
+        "target_level": whole_number(request.form.get("target_level"), maximum=9),
+        "success_criteria": request.form.get("success_criteria", ""),
+    }
+    done = attempt(lambda: add_template_goal(shown, values, by=current_user))
+    if done.ok:
+        flash(_("The goal is added."), "success")
+        return redirect(
+            url_for(".template", template_id=template_id, _anchor=f"goal-{done.result.id}")
+        )
+    return _template_page(
+        _template_or_404(template_id),
+        status=422,
+        error=done.message,
+        problems={f"goal-{k}": v for k, v in done.refusal.field_errors.items()},
+        typed=request.form,
+    )
+
+
+@bp.route("/templates/<int:template_id>/goals/<int:goal_id>/activities", methods=["POST"])
+@login_required
+def template_activity(template_id: int, goal_id: int):
+    shown = _template_or_404(template_id)
+    goal = next((g for g in shown.goals if g.id == goal_id), None)
+    if goal is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    course_id = whole_number(request.form.get("course"))
+    hours_text = request.form.get("hours", "").strip().replace(",", ".")
+    try:
+        hours = Decimal(hours_text) if hours_text else None
+    except InvalidOperation:
+        hours = Decimal(-1)  # refused with the rule's message
+    values = {
+        "bucket": request.form.get("bucket", ""),
+        "title": request.form.get("title", ""),
+        "hours": hours if hours is None or hours.is_finite() else Decimal(-1),
+        "course": db.session.get(Course, course_id) if course_id else None,
+    }
+    done = attempt(lambda: add_template_activity(goal, values, by=current_user))
+    if done.ok:
+        flash(_("The suggestion is added."), "success")
+        return redirect(url_for(".template", template_id=template_id, _anchor=f"goal-{goal_id}"))
+    return _template_page(
+        _template_or_404(template_id),
+        status=422,
+        error=done.message,
+        problems={f"activity-{goal_id}-{k}": v for k, v in done.refusal.field_errors.items()},
+        typed=request.form,
+    )
+
+
+@bp.route("/templates/<int:template_id>/goals/<int:goal_id>/delete", methods=["POST"])
+@login_required
+def template_goal_delete(template_id: int, goal_id: int):
+    shown = _template_or_404(template_id)
+    goal = next((g for g in shown.goals if g.id == goal_id), None)
+    if goal is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: delete_template_goal(goal, by=current_user))
+    flash(_("The goal is removed from the template."), "success")
+    return redirect(url_for(".template", template_id=template_id))
+
+
+@bp.route("/templates/<int:template_id>/activities/<int:activity_id>/delete", methods=["POST"])
+@login_required
+def template_activity_delete(template_id: int, activity_id: int):
+    shown = _template_or_404(template_id)
+    activity = next((a for g in shown.goals for a in g.activities if a.id == activity_id), None)
+    if activity is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: delete_template_activity(activity, by=current_user))
+    flash(_("The suggestion is removed."), "success")
+    return redirect(
+        url_for(".template", template_id=template_id, _anchor=f"goal-{activity.goal_id}")
+    )
+
+
+@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
+@login_required
+def template_delete(template_id: int):
+    shown = _template_or_404(template_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: delete_template(shown, by=current_user))
+    flash(_("The template is deleted. Drafts made from it stay as they are."), "success")
+    return redirect(url_for(".templates"))
+
+
+@bp.route("/templates/<int:template_id>/apply", methods=["GET", "POST"])
+@login_required
+def template_apply(template_id: int):
+    """Apply a template to the people of a unit (and a role group) for an open year: first
+    how many it reaches and how many plans are already sent, then, confirmed, the drafts."""
+    shown = _template_or_404(template_id)
+    source = request.form if request.method == "POST" else request.args
+    years = db.session.scalars(
+        select(Cycle).where(Cycle.status == "open").order_by(Cycle.be_year.desc())
+    ).all()
+    cycle = next(
+        (c for c in years if str(c.be_year) == source.get("cycle", "")), years[0] if years else None
+    )
+    unit = unit_by_code(source.get("unit", "").strip()) if source.get("unit") else None
+    group_code = source.get("role_group", "")
+    group = (
+        db.session.scalars(select(RoleGroup).where(RoleGroup.code == group_code)).first()
+        if group_code
+        else None
+    )
+    error, problems, reach, status = None, {}, None, 200
+    if source.get("unit") is not None or request.method == "POST":
+        try:
+            check_apply(shown, cycle, unit, current_user)
+        except TemplateError as refused:
+            error, problems, status = str(refused.message), refused.field_errors, 422
+        else:
+            reach = _reach(shown, cycle, unit, group)
+    if request.method == "POST" and reach is not None:
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        job = start_apply(shown, cycle, unit, group, by=current_user, locale=current_locale())
+        db.session.commit()
+        if reach["people"] <= INLINE_PEOPLE:
+            run_apply(job.id)
+        else:
+            queue(job)
+        return redirect(url_for(".template_applied", template_id=template_id, job_id=job.id))
+    return (
+        render_template(
+            "admin/template_apply.html",
+            template=shown,
+            years=years,
+            cycle=cycle,
+            unit=unit,
+            group=group,
+            units=sorted(hr_units(current_user), key=lambda u: u.code),
+            groups=db.session.scalars(select(RoleGroup).order_by(RoleGroup.position)).all(),
+            reach=reach,
+            typed=source,
+            form=ActionForm(),
+            error=error,
+            problems={k: str(v) for k, v in problems.items()},
+        ),
+        status,
+    )
+
+
+def _reach(template, cycle, unit, group) -> dict:
+    """How many people applying reaches, and how many of their plans are already sent."""
+    ids = people_for(template, unit, group).subquery()
+    people = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    sent = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Plan)
+            .where(
+                Plan.cycle_id == cycle.id,
+                Plan.person_id.in_(select(ids.c.id)),
+                Plan.status.not_in(TEMPLATE_EDITABLE),
+            )
+        )
+        or 0
+    )
+    return {"people": people, "sent": sent}
+
+
+@bp.route("/templates/<int:template_id>/applied/<job_id>")
+@login_required
+def template_applied(template_id: int, job_id: str):
+    shown = _template_or_404(template_id)
+    job = job_of(current_user, job_id, (APPLY_KIND,))
+    if job is None:
+        abort(404)
+    return render_template(
+        "admin/template_applied.html", template=shown, job=job, found=apply_result(job)
     )

@@ -29,7 +29,15 @@ from lms.models.person import (
     search_key_of,
     still_here,
 )
-from lms.models.plan import Goal, Plan, PlannedActivity, PlanVersion
+from lms.models.plan import (
+    Goal,
+    Plan,
+    PlannedActivity,
+    PlanTemplate,
+    PlanVersion,
+    TemplateActivity,
+    TemplateGoal,
+)
 from lms.models.report import (
     ALL_GROUPS,
     ReportArea,
@@ -64,6 +72,7 @@ __all__ = [
     "Notification",
     "Person",
     "Plan",
+    "PlanTemplate",
     "PlanVersion",
     "PlannedActivity",
     "Provider",
@@ -82,6 +91,8 @@ __all__ = [
     "SubSkillRating",
     "SupervisorRating",
     "TeamCount",
+    "TemplateActivity",
+    "TemplateGoal",
     "Track",
     "Unit",
     "UnitMembership",

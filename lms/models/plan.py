@@ -20,7 +20,8 @@ from lms.extensions import db
 from lms.models.common import level_check, utcnow
 from lms.models.course import Course
 from lms.models.cycle import Cycle
-from lms.models.framework import SkillArea
+from lms.models.framework import RoleGroup, SkillArea, Track
+from lms.models.org import Unit
 from lms.models.person import Person
 from lms.vocab import BUCKETS, Outcome, PlanStatus, sql_in
 
@@ -144,3 +145,76 @@ class PlanVersion(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+
+class PlanTemplate(db.Model):
+    """HR's plan template for a role group or a track: goals by skill area with their target
+    and success criteria, each with suggested 70:20:10 activities and courses. Applied to the
+    people of a unit subtree, it starts or fills their drafts; it belongs to the HR of `unit`."""
+
+    __tablename__ = "plan_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)  # whose it is
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    role_group_id: Mapped[int | None] = mapped_column(ForeignKey("role_groups.id"))
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped["Unit"] = relationship()
+    role_group: Mapped["RoleGroup | None"] = relationship()
+    track: Mapped["Track | None"] = relationship()
+    goals: Mapped[list["TemplateGoal"]] = relationship(
+        back_populates="template",
+        order_by="(TemplateGoal.position, TemplateGoal.id)",
+        cascade="all, delete-orphan",
+    )
+
+
+class TemplateGoal(db.Model):
+    __tablename__ = "template_goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_templates.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[int] = mapped_column(ForeignKey("skill_areas.id"))
+    target_level: Mapped[int]
+    success_criteria: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    template: Mapped[PlanTemplate] = relationship(back_populates="goals")
+    area: Mapped[SkillArea] = relationship()
+    activities: Mapped[list["TemplateActivity"]] = relationship(
+        back_populates="goal",
+        order_by="(TemplateActivity.position, TemplateActivity.id)",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (UniqueConstraint("template_id", "area_id"), level_check("target_level"))
+
+
+class TemplateActivity(db.Model):
+    __tablename__ = "template_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("template_goals.id", ondelete="CASCADE"), index=True
+    )
+    bucket: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(500))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    goal: Mapped[TemplateGoal] = relationship(back_populates="activities")
+    course: Mapped[Course | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(sql_in("bucket", BUCKETS), name="bucket_known"),
+        CheckConstraint("hours IS NULL OR (hours > 0 AND hours <= 1000)", name="hours_range"),
+    )
