@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 LINKED_ENDPOINTS = frozenset(
     {
         "activities.detail",
+        "activities.log",
         "assessments.overview",
         "feedback.thread",
         "inbox.index",

@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "import_people": _l("People imported"),
     "import_units": _l("Units imported"),
     "import_courses": _l("Courses imported"),
+    "reminders_sent": _l("Reminders sent to everyone behind"),
     "template_created": _l("IDP template made"),
     "template_changed": _l("IDP template changed"),
     "template_deleted": _l("IDP template deleted"),

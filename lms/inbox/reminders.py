@@ -1,18 +1,21 @@
 """`flask lms remind`, run by cron: reminders before each deadline of an open cycle, reminders
-for items waiting too long, escalation one level up, then the e-mails.
+for items waiting too long, escalation one level up, then the e-mails; and the reminder HR or a
+supervisor sends to everyone behind in a unit or a team (not assessed, no plan sent, no learning
+this quarter), once each.
 
 Each reminder has a key naming what it is about (the deadline and person, or the plan and the
 moment it was sent); a key is used once, so running the command often never repeats one.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from lms import permissions
+from lms.audit import audit
 from lms.clock import today, utcnow
 from lms.extensions import db
 from lms.i18n import BEDate
@@ -20,6 +23,7 @@ from lms.models import (
     Cycle,
     FeedbackMessage,
     FeedbackThread,
+    LearningActivity,
     Notification,
     Person,
     Plan,
@@ -306,3 +310,109 @@ def _unread_feedback(run: ReminderRun, waiting_days: int) -> None:
                 dedupe_key=key,
             ),
         )
+
+
+# -- HR's and supervisors' reminder to everyone behind --------------------------------------------
+
+BEHIND = ("not_assessed", "no_plan_sent", "no_learning")
+
+
+def quarter_start(day) -> date:
+    """The first day of the fiscal quarter `day` falls in (October, January, April, July: the
+    Thai fiscal year's quarters are the calendar's)."""
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _behind(cycle: Cycle, kind: str, people) -> Select:
+    """The active people among `people` (a SELECT of ids) behind in `kind` in `cycle`."""
+    query = select(Person).where(still_here(), Person.id.in_(people))
+    if kind == "not_assessed":
+        done = select(SelfAssessment.person_id).where(
+            SelfAssessment.cycle_id == cycle.id,
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+    elif kind == "no_plan_sent":
+        done = select(Plan.person_id).where(
+            Plan.cycle_id == cycle.id, Plan.status.in_([str(s) for s in PLAN_SENT])
+        )
+    else:
+        done = select(LearningActivity.person_id).where(
+            LearningActivity.cycle_id == cycle.id,
+            LearningActivity.occurred_on >= quarter_start(today()),
+        )
+    return query.where(Person.id.not_in(done))
+
+
+def _behind_prefix(cycle: Cycle, kind: str) -> str:
+    """Once per person: a step of the year once a cycle, learning once a quarter."""
+    quarter = f"{quarter_start(today()).isoformat()}:" if kind == "no_learning" else ""
+    return f"behind:{kind}:{cycle.id}:{quarter}"
+
+
+def count_behind(cycle: Cycle, people) -> dict[str, tuple[int, int]]:
+    """Per kind: how many of `people` are behind, and how many of them a reminder would
+    reach (those not reminded of it yet)."""
+    counts = {}
+    for kind in BEHIND:
+        behind = _behind(cycle, kind, people).with_only_columns(Person.id).subquery()
+        total = db.session.scalar(select(func.count()).select_from(behind)) or 0
+        reminded = select(Notification.person_id).where(
+            Notification.dedupe_key.startswith(_behind_prefix(cycle, kind), autoescape=True)
+        )
+        fresh = (
+            db.session.scalar(
+                select(func.count()).select_from(behind).where(behind.c.id.not_in(reminded))
+            )
+            or 0
+        )
+        counts[kind] = (total, fresh)
+    return counts
+
+
+def _behind_message(cycle: Cycle, kind: str):
+    if kind == "not_assessed":
+        return (
+            _l(
+                "A reminder: your self-assessment for FY %(year)d is not sent yet. It "
+                "takes about fifteen minutes.",
+                year=cycle.be_year,
+            ),
+            link_to("assessments.overview", be_year=cycle.be_year),
+        )
+    if kind == "no_plan_sent":
+        return (
+            _l(
+                "A reminder: your development plan for FY %(year)d is not sent to your "
+                "supervisor yet.",
+                year=cycle.be_year,
+            ),
+            link_to("plans.show", be_year=cycle.be_year),
+        )
+    return (
+        _l(
+            "A reminder: nothing is in your learning log since %(date)s. Record what you "
+            "learned at work, from others or on a course.",
+            date=BEDate(quarter_start(today())),
+        ),
+        link_to("activities.log", be_year=cycle.be_year),
+    )
+
+
+def remind_behind(cycle: Cycle, people, kinds, *, by: Person, about: str) -> dict[str, int]:
+    """Remind once each of `people` behind in each of `kinds` (through the in-app reminders,
+    e-mailed by the next `flask lms remind`); `about` says whose people (audited)."""
+    sent = {}
+    for kind in kinds:
+        if kind not in BEHIND:
+            continue
+        prefix = _behind_prefix(cycle, kind)
+        message, link = _behind_message(cycle, kind)
+        reminded = select(Notification.person_id).where(
+            Notification.dedupe_key.startswith(prefix, autoescape=True)
+        )
+        targets = db.session.scalars(_behind(cycle, kind, people).where(Person.id.not_in(reminded)))
+        sent[kind] = notify_many(
+            (person, "reminder", message, link, prefix + str(person.id)) for person in targets
+        )
+    audit("reminders_sent", by, None, cycle=cycle.be_year, about=about, sent=sent)
+    return sent

@@ -8,7 +8,7 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.jobs import file_path, job_of, mimetype, queue
-from lms.permissions import can_view_unit, report_roots
+from lms.permissions import can_view_unit, is_admin, report_roots, scope_units
 from lms.reports import bp
 from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
 from lms.reports.export import report_csv, report_xlsx
@@ -22,6 +22,7 @@ from lms.reports.lookups import (
 )
 from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
 from lms.reports.queries import ensure_summary, unit_report
+from lms.vocab import Role
 
 
 def _subject(code: str):
@@ -67,6 +68,8 @@ def unit(code: str):
         charts=available_charts(report),
         funnel=funnel_steps(report),
         trend=trend_rows(report),
+        can_remind=is_admin(current_user)
+        or any(u.contains(report.unit) for u in scope_units(current_user, roles=(Role.HR,))),
     )
 
 
