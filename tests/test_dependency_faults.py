@@ -7,7 +7,7 @@ import time
 import pytest
 
 from lms import create_app
-from lms.main import views
+from lms.main import health
 from tests.conftest import PASSWORD, IsolatedClient, csrf_token
 from tests.factories import PersonFactory
 
@@ -65,13 +65,13 @@ def test_healthz_says_the_queue_is_down_or_has_no_consumer(client, app, monkeypa
     def unreachable():
         raise ConnectionError("Connection refused")
 
-    monkeypatch.setattr(views, "consumer_seen", unreachable)
+    monkeypatch.setattr(health, "consumer_seen", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json["queue"] == "unreachable" and response.json["status"] == "degraded"
-    monkeypatch.setattr(views, "consumer_seen", lambda: None)
+    monkeypatch.setattr(health, "consumer_seen", lambda: None)
     assert client.get("/healthz").json["queue"] == "no consumer"
-    monkeypatch.setattr(views, "consumer_seen", lambda: 30.0)
+    monkeypatch.setattr(health, "consumer_seen", lambda: 30.0)
     assert client.get("/healthz").json == {
         "status": "ok",
         "database": "ok",

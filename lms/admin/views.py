@@ -43,6 +43,7 @@ from lms.admin.forms import (
     PersonForm,
     UnitSignInForm,
 )
+from lms.admin.health import health_report
 from lms.audit import audit
 from lms.auth import directory, sso
 from lms.auth.accounts import (
@@ -181,6 +182,7 @@ def cycles():
         can_import=may_import(current_user),
         reads_audit_log=reads_audit_log(current_user),
         keeps_templates=keeps_templates(current_user),
+        is_admin=permissions.is_admin(current_user),
         next_year=_next_year(years),
         today=today(),
     )
@@ -1446,3 +1448,21 @@ def template_applied(template_id: int, job_id: str):
     return render_template(
         "admin/template_applied.html", template=shown, job=job, found=apply_result(job)
     )
+
+
+# -- the administrators' health page ----------------------------------------------------------
+
+
+@bp.route("/health")
+@login_required
+def health():
+    """Each dependency with what it means for the people using the app."""
+    if not permissions.is_admin(current_user):
+        abort(404)
+    checks = health_report()
+    return render_template("admin/health.html", checks=checks, worst=_worst(checks))
+
+
+def _worst(checks) -> str:
+    states = {c.state for c in checks}
+    return next((s for s in ("down", "warn") if s in states), "ok")

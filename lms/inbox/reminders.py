@@ -28,6 +28,7 @@ from lms.models import (
     Person,
     Plan,
     SelfAssessment,
+    SystemState,
     still_here,
 )
 from lms.notifications import deliver_pending, link_to, notify, notify_many
@@ -63,7 +64,17 @@ def remind(*, days_before: int, waiting_days: int, send_mail: bool = True) -> Re
     db.session.commit()
     if send_mail:
         run.emailed = deliver_pending()
+    _note_run(run)
     return run
+
+
+def _note_run(run: ReminderRun) -> None:
+    """Say when this run happened and what it did, for the administrators' health page."""
+    state = db.session.get(SystemState, "remind") or SystemState(name="remind")
+    state.value = {"at": utcnow().isoformat(), "sent": dict(run.sent), "emailed": run.emailed}
+    state.updated_at = utcnow()
+    db.session.add(state)
+    db.session.commit()
 
 
 def _active_people(key_prefix: str):

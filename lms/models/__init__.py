@@ -17,7 +17,7 @@ from lms.models.framework import (
     SubSkill,
     Track,
 )
-from lms.models.job import Job
+from lms.models.job import Job, SystemState
 from lms.models.lines import CircleInLine, TeamCount
 from lms.models.org import Unit
 from lms.models.person import (
@@ -90,6 +90,7 @@ __all__ = [
     "SubSkill",
     "SubSkillRating",
     "SupervisorRating",
+    "SystemState",
     "TeamCount",
     "TemplateActivity",
     "TemplateGoal",

@@ -43,3 +43,14 @@ class Job(db.Model):
 
     def __repr__(self) -> str:
         return f"<Job {self.kind} {self.status} {self.progress}%>"
+
+
+class SystemState(db.Model):
+    """A fact the app keeps about its own running, by name (e.g. "remind": the last reminder
+    run, for the administrators' health page): every app server reads the same."""
+
+    __tablename__ = "system_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
