@@ -4,6 +4,8 @@ administrators; `flask lms remind` leaves its trace."""
 
 from datetime import timedelta
 
+from flask_babel import force_locale
+
 from lms.admin import health
 from lms.clock import utcnow
 from lms.extensions import db
@@ -17,8 +19,13 @@ def _admin():
     return PersonFactory(unit=UnitFactory(code="TOP"), roles=(("admin", None),), locale="en")
 
 
+def _report() -> dict:
+    with force_locale("en"):
+        return {str(c.name): c for c in health.health_report()}
+
+
 def _states() -> dict[str, str]:
-    return {str(c.name): c.state for c in health.health_report()}
+    return {name: c.state for name, c in _report().items()}
 
 
 def test_the_page_says_what_works_and_what_needs_attention(client, app):
@@ -53,7 +60,7 @@ def test_a_full_disk_and_a_silent_queue_are_said(app, monkeypatch):
     )
     monkeypatch.setitem(app.config, "TASKS_IMMEDIATE", False)
     monkeypatch.setattr(health, "consumer_seen", lambda: 900.0)
-    report = {str(c.name): c for c in health.health_report()}
+    report = _report()
     assert (
         report["Disk for evidence files"].state == "warn"
         and "5.0 GB free" in report["Disk for evidence files"].detail
