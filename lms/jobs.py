@@ -33,6 +33,7 @@ FILES = {
     "plan_pdf": ("pdf", "application/pdf"),  # kept in PDF_CACHE_DIR (lms.plans.pdf)
     "import": ("upload", "application/octet-stream"),  # the uploaded file; its findings beside
     "apply_template": ("json", "application/json"),  # what applying a plan template did
+    "personal_data": ("zip", "application/zip"),  # everything held about a person (PDPA)
 }
 STALE_AFTER = timedelta(minutes=3)  # no heartbeat for this long: its consumer is gone
 MAX_ATTEMPTS = 2  # a job whose consumer died is run again once, then failed

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "import_people": _l("People imported"),
     "import_units": _l("Units imported"),
     "import_courses": _l("Courses imported"),
+    "person_anonymised": _l("Departed person anonymised (personal data)"),
+    "personal_data_exported": _l("Own personal data downloaded"),
     "reminders_sent": _l("Reminders sent to everyone behind"),
     "template_created": _l("IDP template made"),
     "template_changed": _l("IDP template changed"),

@@ -108,6 +108,8 @@ from lms.people.directory import chosen, count_matching
 from lms.people.lines import SHOWN, lines_needing_hr
 from lms.people.lookups import visible_person_or_404
 from lms.people.org import unit_by_code
+from lms.people.personal_data import anonymise as anonymise_person
+from lms.people.personal_data import is_anonymous, remove_files
 from lms.people.records import (
     deactivate_person,
     reactivate_person,
@@ -934,6 +936,9 @@ def edit_person(employee_no: str):
             leave=DeactivateForm(),
             action=ActionForm(),
             ways_in=_ways_in(),
+            can_anonymise=permissions.is_admin(current_user)
+            and not person.is_active
+            and not is_anonymous(person),
         ),
         status,
     )
@@ -998,6 +1003,27 @@ def reactivate(employee_no: str):
         "success" if done.ok else "error",
     )
     return redirect(url_for(".edit_person", employee_no=employee_no))
+
+
+@bp.route("/people/<employee_no>/anonymise", methods=["POST"])
+@login_required
+def anonymise(employee_no: str):
+    """An administrator makes a departed person anonymous (PDPA), once they typed the number."""
+    if not permissions.is_admin(current_user):
+        abort(404)
+    person = _managed_person(employee_no)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm", "").strip() != person.employee_no:
+        flash(_("Type the employee number to confirm: nothing was changed."), "error")
+        return redirect(url_for(".edit_person", employee_no=employee_no))
+    done = attempt(lambda: anonymise_person(person, by=current_user))
+    if not done.ok:
+        flash(done.message, "error")
+        return redirect(url_for(".edit_person", employee_no=employee_no))
+    remove_files(done.result)
+    flash(_("The person is anonymous now: %(no)s.", no=person.employee_no), "success")
+    return redirect(url_for("people.person_page", employee_no=person.employee_no))
 
 
 # -- how the people of a unit sign in ---------------------------------------------------------

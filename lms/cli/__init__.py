@@ -12,7 +12,7 @@ from lms.cli.files import clean_uploads_command
 from lms.cli.frameworks import framework_group
 from lms.cli.generate import generate_command
 from lms.cli.imports import import_command
-from lms.cli.people import create_admin_command
+from lms.cli.people import create_admin_command, person_group
 from lms.cli.remind import remind_command
 from lms.cli.reports import check_reports_command, rebuild_reports_command, token_group
 from lms.extensions import db
@@ -45,6 +45,7 @@ for _command in (
     init_command,
     demo_command,
     create_admin_command,
+    person_group,
     remind_command,
     clean_uploads_command,
     token_group,

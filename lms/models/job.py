@@ -11,7 +11,14 @@ from lms.clock import utcnow
 from lms.extensions import db
 from lms.vocab import sql_in
 
-JOB_KINDS = ("report_pdf", "report_people", "plan_pdf", "import", "apply_template")
+JOB_KINDS = (
+    "report_pdf",
+    "report_people",
+    "plan_pdf",
+    "import",
+    "apply_template",
+    "personal_data",
+)
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 

@@ -1,6 +1,17 @@
-"""My team, people of my units, a person's page, and assessment results with the radar chart."""
+"""My team, people of my units, a person's page, assessment results with the radar chart, and
+my own data to download (PDPA)."""
 
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,18 +26,22 @@ from lms.assessments.services import (
     submitted_history,
     top_gaps,
 )
+from lms.audit import audit
 from lms.charts import radar_png
 from lms.cycles import area_tracks, cycle_or_404, open_cycle
 from lms.extensions import db
 from lms.feedback.services import counts_by_target
 from lms.forms import ActionForm
 from lms.i18n import current_locale
+from lms.jobs import file_path, job_of, queue, start_job
 from lms.learning import actual_balance, goal_progress, kind_names, planned_balance
 from lms.models import RoleGroup, Unit
 from lms.people import bp
+from lms.people import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
 from lms.people.directory import chosen, suggestions
 from lms.people.forms import SupervisorForm
 from lms.people.lookups import visible_person_or_404, visible_plan_or_404
+from lms.people.personal_data import KIND as PERSONAL_DATA
 from lms.people.services import (
     TEAM_FILTERS,
     TEAM_SORTS,
@@ -267,4 +282,46 @@ def find():
             }
             for p in people
         ]
+    )
+
+
+# -- my own data (PDPA) ---------------------------------------------------------------------------
+
+
+@bp.route("/my-data", methods=["GET", "POST"])
+@login_required
+def my_data():
+    """Everything the system holds about me, as a ZIP made in the background."""
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        job = start_job(current_user, PERSONAL_DATA, {}, current_locale())
+        db.session.commit()
+        queue(job)
+        return redirect(url_for(".my_data_job", job_id=job.id))
+    return render_template("people/my_data.html", form=ActionForm())
+
+
+@bp.route("/my-data/<job_id>")
+@login_required
+def my_data_job(job_id: str):
+    job = job_of(current_user, job_id, (PERSONAL_DATA,))
+    if job is None:
+        abort(404)
+    return render_template("people/my_data_job.html", job=job)
+
+
+@bp.route("/my-data/<job_id>/file")
+@login_required
+def my_data_file(job_id: str):
+    job = job_of(current_user, job_id, (PERSONAL_DATA,))
+    if job is None or job.status != "done" or not file_path(job).exists():
+        abort(404)
+    audit("personal_data_exported", current_user, current_user)
+    db.session.commit()
+    return send_file(
+        file_path(job),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"thaksa-my-data-{current_user.employee_no}.zip",
     )
