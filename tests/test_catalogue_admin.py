@@ -8,6 +8,7 @@ import socket
 import urllib.error
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete, insert, select, update
 
 from lms.content import load_all
@@ -264,7 +265,8 @@ def test_an_import_by_someone_who_does_not_keep_the_catalogue_is_refused(people,
     table = read_table((HEADER + "TDGA,X9,เก้า,,,DLIT,1,2,th\n").encode())
     with pytest.raises(ImportRefused) as refused:
         import_courses(table, by=people["hr_dept"])
-    assert "whole organisation" in str(refused.value.problems[0].message)
+    with force_locale("en"):
+        assert "whole organisation" in str(refused.value.problems[0].message)
 
 
 def _fake_web(answers: dict):

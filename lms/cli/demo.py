@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from lms.extensions import db
 
-DEMO_LOGINS = ("staff", "supervisor", "hr", "executive", "admin")
+DEMO_LOGINS = ("staff", "supervisor", "hr", "hrd", "executive", "admin")
 
 
 @click.command("demo")

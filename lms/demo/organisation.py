@@ -72,7 +72,7 @@ PEOPLE = [
     (None, "SED-CSD", "MGMT", "ผู้อำนวยการกอง", None, (("supervisor", None),)),
     ("admin", "SED-CSD", "TECH", "นักวิชาการคอมพิวเตอร์ชำนาญการ", 26, (("admin", None),)),
     (None, "SED-CSD", "TECH", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ", 26, ()),
-    (None, "HRDI", "ACAD", "นักทรัพยากรบุคคลชำนาญการพิเศษ", None, ()),
+    ("hrd", "HRDI", "ACAD", "นักทรัพยากรบุคคลชำนาญการพิเศษ", None, (("hr", "BMA"),)),
     (None, "OPS", "EXEC", "รองปลัดกรุงเทพมหานคร", None, (("supervisor", None),)),
 ]  # fmt: skip
 
