@@ -1303,11 +1303,27 @@ def template_goal(template_id: int):
         return redirect(
             url_for(".template", template_id=template_id, _anchor=f"goal-{done.result.id}")
         )
+    return _template_refused(template_id, done, "goal-")
+
+
+def _posted_template_goal(template_id: int, goal_id: int):
+    """A goal of a template the reader keeps, for a form posted with its CSRF token."""
+    shown = _template_or_404(template_id)
+    goal = next((g for g in shown.goals if g.id == goal_id), None)
+    if goal is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return goal
+
+
+def _template_refused(template_id: int, done, prefix: str):
+    """The template's page again, with what was typed and the refusal beside its form."""
     return _template_page(
         _template_or_404(template_id),
         status=422,
         error=done.message,
-        problems={f"goal-{k}": v for k, v in done.refusal.field_errors.items()},
+        problems={f"{prefix}{k}": v for k, v in done.refusal.field_errors.items()},
         typed=request.form,
     )
 
@@ -1315,12 +1331,7 @@ def template_goal(template_id: int):
 @bp.route("/templates/<int:template_id>/goals/<int:goal_id>/activities", methods=["POST"])
 @login_required
 def template_activity(template_id: int, goal_id: int):
-    shown = _template_or_404(template_id)
-    goal = next((g for g in shown.goals if g.id == goal_id), None)
-    if goal is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    goal = _posted_template_goal(template_id, goal_id)
     course_id = whole_number(request.form.get("course"))
     hours_text = request.form.get("hours", "").strip().replace(",", ".")
     try:
@@ -1337,24 +1348,13 @@ def template_activity(template_id: int, goal_id: int):
     if done.ok:
         flash(_("The suggestion is added."), "success")
         return redirect(url_for(".template", template_id=template_id, _anchor=f"goal-{goal_id}"))
-    return _template_page(
-        _template_or_404(template_id),
-        status=422,
-        error=done.message,
-        problems={f"activity-{goal_id}-{k}": v for k, v in done.refusal.field_errors.items()},
-        typed=request.form,
-    )
+    return _template_refused(template_id, done, f"activity-{goal_id}-")
 
 
 @bp.route("/templates/<int:template_id>/goals/<int:goal_id>/delete", methods=["POST"])
 @login_required
 def template_goal_delete(template_id: int, goal_id: int):
-    shown = _template_or_404(template_id)
-    goal = next((g for g in shown.goals if g.id == goal_id), None)
-    if goal is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    goal = _posted_template_goal(template_id, goal_id)
     attempt(lambda: delete_template_goal(goal, by=current_user))
     flash(_("The goal is removed from the template."), "success")
     return redirect(url_for(".template", template_id=template_id))

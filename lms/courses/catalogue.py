@@ -18,6 +18,7 @@ from lms.models.common import LEVEL_MAX, LEVEL_MIN
 from lms.models.course import CONFIDENCE
 from lms.rules import RuleError
 
+INVALID = _l("Please check the highlighted answers. Nothing was saved yet.")
 LANGUAGES = ("th", "en")
 YES_NO = {"y": True, "yes": True, "1": True, "n": False, "no": False, "0": False, "": None}
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -208,6 +209,17 @@ def apply_course(course: Course, values: dict) -> None:
     course.search_text = course_search_text(course)
 
 
+def put_course(course: Course | None, values: dict) -> Course:
+    """A new course (None) or `course`, with the values read (`read_course`), flushed."""
+    if course is None:
+        course = Course(language="th")
+        db.session.add(course)
+    with db.session.no_autoflush:
+        apply_course(course, values)
+    db.session.flush()
+    return course
+
+
 def save_course(course: Course | None, cells: dict[str, str], *, by: Person | None) -> Course:
     """Add a course (None) or change one, from the text of its columns; refused with every
     problem by column, nothing written."""
@@ -219,30 +231,22 @@ def save_course(course: Course | None, cells: dict[str, str], *, by: Person | No
         if other is not None and other is not course:
             errors["code"] = _l("This provider already has a course with this code.")
     if errors:
-        raise CatalogueError(
-            _l("Please check the highlighted answers. Nothing was saved yet."), errors
-        )
+        raise CatalogueError(INVALID, errors)
     before = course_cells(course) if course else None
-    if course is None:
-        course = Course(language="th")
-        db.session.add(course)
-    with db.session.no_autoflush:
-        apply_course(course, values)
-    db.session.flush()
-    after = course_cells(course)
-    if before is None:
-        audit("course_created", by, course, course=f"{provider.code}/{course.code}")
-    else:
-        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        if changed:
-            audit(
-                "course_changed",
-                by,
-                course,
-                course=f"{provider.code}/{course.code}",
-                changed=changed,
-            )
+    course = put_course(course, values)
+    about = f"{course.provider.code}/{course.code}"
+    _audit_save("course", course, before, course_cells(course), by, course=about)
     return course
+
+
+def _audit_save(kind: str, row, before: dict | None, after: dict, by, **about) -> None:
+    """`<kind>_created`, or `<kind>_changed` with each changed column's [before, after]."""
+    if before is None:
+        audit(f"{kind}_created", by, row, **about)
+        return
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit(f"{kind}_changed", by, row, changed=changed, **about)
 
 
 def set_course_active(course: Course, active: bool, *, by: Person | None) -> Course:
@@ -298,9 +302,7 @@ def save_provider(
     ):
         errors["code"] = _l("A provider with this code exists already.")
     if errors:
-        raise CatalogueError(
-            _l("Please check the highlighted answers. Nothing was saved yet."), errors
-        )
+        raise CatalogueError(INVALID, errors)
     before = provider_cells(provider) if provider else None
     if provider is None:
         provider = Provider(code=text["code"])
@@ -309,13 +311,7 @@ def save_provider(
     provider.name_en = text["name_en"] or None
     provider.url = text["url"] or None
     db.session.flush()
-    if before is None:
-        audit("provider_created", by, provider, provider=provider.code)
-    else:
-        after = provider_cells(provider)
-        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        if changed:
-            audit("provider_changed", by, provider, provider=provider.code, changed=changed)
+    _audit_save("provider", provider, before, provider_cells(provider), by, provider=provider.code)
     return provider
 
 

@@ -13,16 +13,16 @@ from flask_babel import lazy_gettext as _l
 from lms.audit import audit
 from lms.courses.catalogue import (
     COURSE_COLUMNS,
-    apply_course,
     course_cells,
     find_course,
     known,
+    put_course,
     read_course,
 )
 from lms.exchange.common import HEADER_ROW, ImportRefused, Outcome, Problems, check_columns
 from lms.exchange.reading import Table
 from lms.extensions import db
-from lms.models import Course, Person
+from lms.models import Person
 from lms.permissions import keeps_the_catalogue
 
 REQUIRED = ("provider", "code", "title_th")
@@ -86,13 +86,7 @@ def import_courses(
         progress(0.5)
     if not dry_run:
         for (_provider, code), (_number, values) in rows.items():
-            course = find_course(values["provider"], code)
-            if course is None:
-                course = Course(language="th")
-                db.session.add(course)
-            with db.session.no_autoflush:
-                apply_course(course, values)
-            db.session.flush()
+            put_course(find_course(values["provider"], code), values)
         audit("import_courses", by, None, rows=outcome.rows, **outcome.counts)
         outcome.written = True
     if progress:
