@@ -102,6 +102,21 @@ def progress(job: Job, percent: int, status: str | None = None) -> None:
     db.session.commit()
 
 
+def say_progress(job_id: str, percent: int) -> None:
+    """The job's progress on a connection of its own, for work whose one transaction is still
+    open (an import, a template applied): a progress step never commits it half-way. A
+    courtesy: when it cannot be written, the work goes on."""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(progress=min(percent, 99), heartbeat_at=utcnow())
+            )
+    except Exception:
+        log.warning("Could not write the progress of job %s", job_id, exc_info=True)
+
+
 @contextmanager
 def heartbeat(job_id: str, every: float | None = None) -> Iterator[None]:
     """While the block runs, a thread writes the job's heartbeat every `every` seconds (a

@@ -202,3 +202,27 @@ def test_feedback_words_by_and_about_them_go_too(app, someone):
     db.session.commit()
     bodies = set(db.session.scalars(select(FeedbackMessage.body)))
     assert bodies == {"—"}
+
+
+def test_events_about_others_that_name_them_lose_their_name_too(app, someone):
+    from lms.audit import audit
+
+    colleague = PersonFactory(unit=someone.unit)
+    audit(
+        "supervisor_changed",
+        None,
+        colleague,
+        before=f"{someone.employee_no} {someone.name_th}",
+        email=someone.email,
+    )
+    someone.deactivated_on = date.today()
+    db.session.commit()
+    old = (someone.employee_no, someone.name_th, someone.email)
+    anonymise(someone, by=None)
+    db.session.commit()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "supervisor_changed")
+    ).one()
+    assert event.subject_id == colleague.id  # who did what to whom stays
+    text = json.dumps(event.details, ensure_ascii=False)
+    assert all(word not in text for word in old) and f"ANON-{someone.id}" in text

@@ -12,13 +12,11 @@ import logging
 from pathlib import Path
 
 from flask_babel import force_locale
-from sqlalchemy import update
 
-from lms.clock import utcnow
 from lms.exchange import KINDS, FileRefused, ImportRefused, read_table
 from lms.exchange.common import may_import
 from lms.extensions import db
-from lms.jobs import NotAllowed, execute, file_path, progress, start_job
+from lms.jobs import NotAllowed, execute, file_path, progress, say_progress, start_job
 from lms.models import Job, Person
 from lms.reports.export import safe_text
 
@@ -114,20 +112,11 @@ def _run(job: Job) -> None:
 
 
 def _say(job_id: str, percent: int, writing: bool) -> None:
-    """The job's progress, on a connection of its own while the import's transaction is open
-    (SQLite, one writer at a time, hears only the end)."""
-    engine = db.engine
-    if writing and engine.dialect.name == "sqlite":
+    """The job's progress while the import's transaction is open (SQLite, one writer at a
+    time, hears only the end of a write)."""
+    if writing and db.engine.dialect.name == "sqlite":
         return
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                update(Job)
-                .where(Job.id == job_id)
-                .values(progress=min(percent, 99), heartbeat_at=utcnow())
-            )
-    except Exception:  # progress is a courtesy: the import goes on
-        log.warning("Could not write the progress of import %s", job_id, exc_info=True)
+    say_progress(job_id, percent)
 
 
 def problems_csv(job: Job) -> str:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, inspect, or_, select, text, update
+from sqlalchemy import String, cast, delete, inspect, or_, select, text, update
 
 from lms.activities.evidence import stored_path
 from lms.audit import audit
@@ -278,10 +278,18 @@ def _scrub_audit(person: Person, words: list[str], pseudonym: str) -> None:
     on PostgreSQL (SET LOCAL: this transaction only)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL thaksa.anonymising = 'on'"))
+    written = cast(AuditEvent.details, String)
     about = or_(
         AuditEvent.actor_id == person.id,
         AuditEvent.subject_id == person.id,
         (AuditEvent.target_type == "Person") & (AuditEvent.target_id == person.id),
+        # events about someone else that name them (a supervisor changed from them): their
+        # words as written, and as JSON escapes them (Thai names stored as \\uXXXX)
+        *(
+            written.contains(form, autoescape=True)
+            for word in words
+            for form in {word, json.dumps(word)[1:-1]}
+        ),
     )
     for event in db.session.execute(
         select(AuditEvent.id, AuditEvent.details, AuditEvent.actor_id).where(about)
