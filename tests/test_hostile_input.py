@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lms.activities.services import log_activity
+from lms.courses.catalogue import COURSE_COLUMNS
 from lms.cycles import create_cycle
 from lms.extensions import db
 from lms.models import Framework
 from lms.plans.services import add_planned_activity, build_from_gaps
+from lms.plans.templates import add_template_goal, save_template
 from tests.conftest import IsolatedClient, login
 from tests.factories import PersonFactory, UnitFactory, submitted_assessment
 
@@ -71,6 +73,7 @@ def world(app):
         boss = PersonFactory(unit=unit)
         person = PersonFactory(unit=unit, supervisor=boss)
         hr = PersonFactory(unit=UnitFactory(), group="OTHER", roles=(("hr", unit),))
+        admin = PersonFactory(unit=UnitFactory(), roles=(("admin", None),))
         submitted_assessment(person, cycle, level=1)
         plan, _ = build_from_gaps(person, cycle, by=person)
         goal = plan.goals[0]
@@ -83,8 +86,21 @@ def world(app):
             {"bucket": "70", "title": "ทำงาน", "hours": Decimal(1), "occurred_on": cycle.starts_on},
             by=person,
         )
+        template = save_template(
+            None,
+            {"name": "แม่แบบ", "unit": unit, "role_group": None, "track": None},
+            framework_id=framework.id,
+            by=admin,
+        )
+        template_goal = add_template_goal(
+            template, {"area": goal.area, "target_level": 3}, by=admin
+        )
         db.session.commit()
         ids = {
+            "admin": SimpleNamespace(email=admin.email),
+            "template": template.id,
+            "template_goal": template_goal.id,
+            "unit": unit.code,
             "person": SimpleNamespace(email=person.email),
             "boss": SimpleNamespace(email=boss.email),
             "hr": SimpleNamespace(email=hr.email),
@@ -202,6 +218,34 @@ FORMS = [
     ("boss", "GET", "/team", ["sort", "show", "page"]),
     ("boss", "GET", "/review/{employee_no}/2566/versions", ["a", "b"]),
     ("person", "GET", "/learning/2566/new", ["bucket", "goal", "course"]),
+    # issue 20: running the year
+    (
+        "admin",
+        "POST",
+        "/admin/cycles/2566/targets/ACAD",
+        ["version", "level-DLIT", "reason-DLIT", "level-DGOV", "reason-DGOV"],
+    ),
+    ("admin", "POST", "/courses/manage/new", list(COURSE_COLUMNS)),
+    ("admin", "POST", "/courses/providers/new", ["code", "name_th", "name_en", "url"]),
+    ("admin", "GET", "/courses/manage", ["q", "provider", "status", "page"]),
+    ("admin", "POST", "/admin/templates/new", ["name", "unit", "role_group", "track", "note"]),
+    (
+        "admin",
+        "POST",
+        "/admin/templates/{template}/goals",
+        ["area", "target_level", "success_criteria"],
+    ),
+    (
+        "admin",
+        "POST",
+        "/admin/templates/{template}/goals/{template_goal}/activities",
+        ["bucket", "title", "hours", "course"],
+    ),
+    ("admin", "GET", "/admin/templates/{template}/apply", ["cycle", "unit", "role_group"]),
+    ("admin", "POST", "/admin/frameworks", ["code"]),
+    ("admin", "POST", "/admin/people/{employee_no}/anonymise", ["confirm"]),
+    ("hr", "POST", "/inbox/remind/units/{unit}", ["kind"]),
+    ("boss", "POST", "/inbox/remind/team", ["kind"]),
 ]
 
 
