@@ -5,6 +5,7 @@ Dates read "23 พ.ย. 2569" in Thai and "23 Nov 2569 BE" in English: day, shor
 
 import re
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -95,11 +96,45 @@ def format_fixed(value, digits: int = 2) -> str:
     return format_decimal(value, format="#,##0." + "0" * digits)
 
 
+def percent_shown(value) -> int | None:
+    """The whole percentage a fraction is shown as (half to even, as `format_rate` shows it),
+    so that a change "in points" is the difference of the two percentages as shown."""
+    if value is None:
+        return None
+    return int((Decimal(repr(float(value))) * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
+
+
 def format_rate(value) -> str:
-    """A fraction in [0, 1] as a percentage, or "–"."""
+    """A fraction in [0, 1] as a whole percentage, or "–"."""
     if value is None:
         return "–"
-    return format_percent(value, format="#,##0%")
+    return format_percent(Decimal(percent_shown(value)) / 100, format="#,##0%")
+
+
+def whole_percentages(shares) -> list[int] | None:
+    """Shares (fractions summing to 1, in order) as whole percentages that sum to 100: each
+    rounded down, then the points left over go to the largest remainders (the first of equal
+    remainders first). None when there is nothing to share."""
+    if not shares or any(s is None for s in shares):
+        return None
+    exact = [Decimal(repr(float(s))) * 100 for s in shares]
+    whole = [int(x) for x in exact]
+    left = 100 - sum(whole)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in order[: max(left, 0)]:
+        whole[i] += 1
+    return whole
+
+
+def mix_parts(mix) -> list[int] | None:
+    """A 70:20:10 mix ({"70": share, ...}) as whole percentages summing to 100, in that order."""
+    return whole_percentages([mix.get(b) for b in ("70", "20", "10")]) if mix else None
+
+
+def format_mix(mix) -> str:
+    """A 70:20:10 mix as whole percentages that sum to 100, e.g. "64:23:13", or "–"."""
+    parts = mix_parts(mix)
+    return ":".join(str(p) for p in parts) if parts else "–"
 
 
 def days_until(value: date) -> int:
@@ -133,6 +168,9 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["rate"] = format_rate
+    app.jinja_env.filters["percent_shown"] = percent_shown
+    app.jinja_env.filters["mix"] = format_mix
+    app.jinja_env.filters["mix_parts"] = mix_parts
     app.jinja_env.filters["fixed"] = format_fixed
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["days_until"] = days_until

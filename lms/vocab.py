@@ -76,7 +76,7 @@ SCOPED_ROLES = (Role.HR, Role.EXECUTIVE)  # roles that cover a unit subtree
 # What a status badge says; "none" is a step not started (no row yet).
 STATUS_LABELS = {
     "none": _l("Not started"),
-    PlanStatus.DRAFT: _l("In progress"),
+    PlanStatus.DRAFT: lazy_pgettext("plan status", "Draft"),  # ร่าง
     PlanStatus.SUBMITTED: lazy_pgettext("plan status", "Submitted"),  # a plan is put up: เสนอ
     PlanStatus.RETURNED: _l("Returned"),
     PlanStatus.APPROVED: _l("Approved"),

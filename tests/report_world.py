@@ -305,7 +305,7 @@ def _mean(values):
 
 def comparable(figures: dict) -> dict:
     """A report's figures with names and float noise removed, to compare with the oracle."""
-    out = {k: v for k, v in figures.items() if k != "top_gaps"}
+    out = {k: v for k, v in figures.items() if k not in ("top_gaps", "top_gaps_tied")}
     out["skills"] = {
         code: {k: v for k, v in area.items() if k not in ("name_th", "name_en")}
         for code, area in figures["skills"].items()

@@ -106,3 +106,30 @@ def _thai_only(text: str, where: str) -> str:
     thai = re.compile(r"[\u0E00-\u0E7F]")
     # keep only lines with Thai in them: English text and code are not in scope here
     return "\n".join(line for line in text.splitlines() if thai.search(line))
+
+
+def test_a_draft_reads_draft_and_not_yet_evaluated_is_not_not_yet_verified():
+    """Issue 21: ยังไม่รับรอง (not yet verified) stood where "not yet evaluated" was meant, and a
+    draft plan read กำลังทำ (in progress)."""
+    with PO.open("rb") as fh:
+        catalogue = read_po(fh)
+    by_key = {(m.id, m.context): m.string for m in catalogue if m.id}
+    assert by_key[("Draft", "plan status")] == "ร่าง"
+    assert by_key[("not yet evaluated", "evaluation")] == "ยังไม่ได้ประเมิน"
+    wrong = [
+        msgid
+        for msgid, msgstr in messages()
+        if "ยังไม่รับรอง" in msgstr and re.search(r"evaluat", msgid, re.IGNORECASE)
+    ]
+    assert wrong == [] and not any("กำลังทำ" in msgstr for _msgid, msgstr in messages())
+
+
+def test_the_demo_people_write_the_polite_particle_of_their_own_gender():
+    from types import SimpleNamespace
+
+    from lms.demo.names import FIRST, particle
+
+    man, woman = FIRST[0][0], FIRST[1][0]
+    assert particle(SimpleNamespace(name_th=f"{man} ใจดี")) == "ครับ"
+    assert particle(SimpleNamespace(name_th=f"{woman} ใจดี")) == "ค่ะ"
+    assert particle(SimpleNamespace(name_th=f"{woman} ใจดี"), question=True) == "คะ"

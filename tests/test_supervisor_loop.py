@@ -376,7 +376,7 @@ def test_feedback_threads_have_unread_markers_and_one_place_for_the_person(clien
     client.post(f"/feedback/goal/{goal.id}", data={"body": "ลองเพิ่มการสอนงาน"})
     as_(client, owner)
     assert "ใหม่ 1" in page(client, "/feedback/")
-    assert "ความเห็นใหม่ถึงท่าน 1 ข้อความ" in page(client, "/inbox/")
+    assert "ข้อมูลป้อนกลับใหม่ถึงท่าน 1 ข้อความ" in page(client, "/inbox/")
     assert "ลองเพิ่มการสอนงาน" in page(client, f"/feedback/goal/{goal.id}")
     assert "ใหม่ 1" not in page(client, "/feedback/")  # read now
     client.post(f"/feedback/goal/{goal.id}", data={"body": "ได้ครับ"})

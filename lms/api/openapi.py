@@ -52,6 +52,7 @@ _FIGURES = {
         "courses_completed": _COUNT,
         "readiness": _RATE,
         "top_gaps": {"type": "array", "items": {"type": "string"}},
+        "top_gaps_tied": {"type": "boolean"},
         "skills": {"type": "object", "additionalProperties": _AREA},
     },
 }
@@ -113,6 +114,15 @@ OPENAPI = {
                                         {"type": "object", "properties": _UNIT},
                                     ]
                                 },
+                            },
+                            "own": {
+                                "description": "The people placed in the unit itself (not in "
+                                "a unit under it): own and children add up to the unit. Null "
+                                "for a unit without units under it.",
+                                "oneOf": [
+                                    {"type": "null"},
+                                    {"$ref": "#/components/schemas/Figures"},
+                                ],
                             },
                             "trend": {
                                 "oneOf": [

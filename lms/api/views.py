@@ -69,6 +69,8 @@ def unit_report_json(code: str):
         "as_of": report.as_of.isoformat(),
         **report.figures.as_dict(),
         "children": [{**_unit(c.unit), **c.figures.as_dict()} for c in report.children],
+        # the people placed in the unit itself, so that own + children add up to the unit
+        "own": report.own.figures.as_dict() if report.own is not None else None,
         "trend": (
             {"cycle": report.previous_cycle.be_year, **report.previous.as_dict()}
             if report.previous is not None

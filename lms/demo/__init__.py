@@ -14,7 +14,8 @@ from lms.auth.services import hash_password
 from lms.clock import frozen_at, today
 from lms.cycles import close_cycle, create_cycle, fiscal_be_year
 from lms.delegations.services import delegate_review
-from lms.demo.organisation import FIRST, LAST, PEOPLE, UNITS, assess_everyone
+from lms.demo.names import FIRST, LAST
+from lms.demo.organisation import PEOPLE, UNITS, assess_everyone
 from lms.demo.plans import build_demo_learning
 from lms.demo.timeline import past
 from lms.extensions import db

@@ -22,21 +22,6 @@ UNITS = [
     ("HRDI", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร", "BMA Human Resource Development Institute", "BMA"),
 ]  # fmt: skip
 
-FIRST = [
-    ("สมชาย", "Somchai"), ("สุดารัตน์", "Sudarat"), ("วิชัย", "Wichai"), ("พิมพ์ชนก", "Pimchanok"),
-    ("ธนพล", "Thanaphon"), ("กาญจนา", "Kanchana"), ("ประเสริฐ", "Prasert"), ("นภัสสร", "Napatsorn"),
-    ("อนุชา", "Anucha"), ("ศิริพร", "Siriporn"), ("ณัฐวุฒิ", "Nattawut"), ("วรรณา", "Wanna"),
-    ("ชัยวัฒน์", "Chaiwat"), ("ปิยะนุช", "Piyanuch"), ("สุรเชษฐ์", "Surachet"), ("อรอุมา", "On-uma"),
-    ("กิตติพงษ์", "Kittipong"), ("จิราพร", "Jiraporn"), ("ธีรวัฒน์", "Teerawat"), ("มาลัย", "Malai"),
-    ("พงศกร", "Pongsakorn"), ("รัชนี", "Ratchanee"), ("เอกชัย", "Ekkachai"), ("สายสุนีย์", "Saisunee"),
-    ("ภานุวัฒน์", "Panuwat"), ("ดวงใจ", "Duangjai"), ("ศักดิ์ชัย", "Sakchai"), ("อัญชลี", "Anchalee"),
-    ("วีระพงษ์", "Weerapong"), ("ลัดดา", "Ladda"), ("บุญเลิศ", "Boonlert"), ("ปวีณา", "Paweena"),
-]  # fmt: skip
-LAST = [
-    ("ใจดี", "Jaidee"), ("ศรีสุข", "Srisuk"), ("วงศ์ไทย", "Wongthai"), ("แก้วมณี", "Kaewmanee"),
-    ("ทองคำ", "Thongkham"), ("บุญมา", "Boonma"), ("สุขสวัสดิ์", "Suksawat"), ("รุ่งเรือง", "Rungruang"),
-    ("พรหมมา", "Phromma"), ("เพชรรัตน์", "Phetcharat"), ("มั่นคง", "Mankong"), ("ชัยมงคล", "Chaimongkol"),
-]  # fmt: skip
 
 # (login or None, unit, role group, position, reports to (index), roles). The office director is
 # in the management group (อำนวยการ) and reports to a deputy permanent secretary (the last row);

@@ -17,6 +17,7 @@ from lms.assessments.services import find_assessment, results
 from lms.clock import frozen_at, today
 from lms.cycles import cycle_areas
 from lms.demo.certificates import certificate_png
+from lms.demo.names import particle
 from lms.demo.timeline import moment, past
 from lms.evaluations.services import save_self_evaluation, save_supervisor_evaluation
 from lms.extensions import db
@@ -359,7 +360,7 @@ def _current_plan(person, number, current, kinds, rng, reviewer) -> None:
         with frozen_at(moment(current, 0.6)):
             post(
                 Target("goal", plan.goals[0]),
-                "ขอเพิ่มการสอนงานจากหัวหน้ากลุ่มงานในเป้าหมายนี้ได้ไหมครับ",
+                f"ขอเพิ่มการสอนงานจากหัวหน้ากลุ่มงานในเป้าหมายนี้ได้ไหม{particle(person, question=True)}",
                 by=person,
             )
 
@@ -371,6 +372,6 @@ def _talk_about_learning(person: Person, reviewer: Person | None, logged: list) 
     with frozen_at(moment(logged[0].cycle, 0.9, hour=16)):
         post(
             Target("activity", logged[0]),
-            "ดีมากครับ ลองสรุปสิ่งที่ได้เรียนรู้ให้ทีมฟังในการประชุมส่วนครั้งหน้า",
+            f"ดีมาก{particle(reviewer)} ลองสรุปสิ่งที่ได้เรียนรู้ให้ทีมฟังในการประชุมส่วนครั้งหน้า",
             by=reviewer,
         )

@@ -123,8 +123,8 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
         ],
         [
             [
-                c.unit.code,
-                c.unit.name(locale),
+                "" if c.own else c.unit.code,
+                c.name(locale),
                 c.figures.headcount,
                 c.figures.self_assessed_rate,
                 c.figures.idp_submitted_rate,
@@ -135,7 +135,7 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
                 *[(c.figures.mix or {}).get(b) for b in BUCKETS],
                 c.figures.readiness,
             ]
-            for c in report.children
+            for c in report.rows
         ],
         rate_columns=(3, 4, 5, 6, 7, 9, 10, 11, 12),
     )

@@ -7,6 +7,7 @@ are None (shown as "–").
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from lms.reports.rows import AREA_COLUMNS, PEOPLE_COLUMNS
 from lms.vocab import BUCKETS
@@ -147,6 +148,7 @@ class Figures:
     skills: dict[str, AreaFigures]
     readiness: float | None
     top_gaps: list[str] = field(default_factory=list)  # area codes, the largest average gap first
+    top_gaps_tied: bool = False  # an area left out of top_gaps ties with the last one shown
 
     def as_dict(self) -> dict:
         """The JSON of the report API (keys as PRODUCT.md names them)."""
@@ -171,6 +173,7 @@ class Figures:
                 "courses_completed",
                 "readiness",
                 "top_gaps",
+                "top_gaps_tied",
             )
         }
         data["skills"] = {code: area.as_dict() for code, area in self.skills.items()}
@@ -199,8 +202,7 @@ def build_figures(
     }
     assessed = sum(a.assessed for a in skills.values())
     meeting = sum(a.meeting_target for a in skills.values())
-    gaps = [(a.avg_gap, code) for code, a in skills.items() if a.avg_gap is not None]
-    gaps.sort(key=lambda pair: -pair[0])
+    top, tied = _top_gaps(areas, area_infos)
     return Figures(
         headcount=head,
         self_assessed=people.self_assessed,
@@ -220,8 +222,24 @@ def build_figures(
         courses_completed=people.courses_completed,
         skills=skills,
         readiness=ratio(meeting, assessed),
-        top_gaps=[code for gap, code in gaps if gap > 0][:TOP_GAPS],
+        top_gaps=top,
+        top_gaps_tied=tied,
     )
+
+
+def _top_gaps(areas: dict[int, AreaTotals], area_infos: list[AreaInfo]) -> tuple[list[str], bool]:
+    """Up to TOP_GAPS areas with a positive average gap, largest first (ties in framework
+    order), and whether an area left out ties with the last one shown. Compared as exact
+    fractions (gap_sum / assessed), so that 1/3 and 2/6 tie."""
+    gaps = []
+    for position, info in enumerate(area_infos):
+        t = areas.get(info.id)
+        if t is not None and t.assessed and t.gap_sum > 0:
+            gaps.append((Fraction(t.gap_sum, t.assessed), position, info.code))
+    gaps.sort(key=lambda g: (-g[0], g[1]))
+    shown = gaps[:TOP_GAPS]
+    tied = len(gaps) > TOP_GAPS and gaps[TOP_GAPS][0] == shown[-1][0]
+    return [code for _gap, _position, code in shown], tied
 
 
 def _area_figures(info: AreaInfo, t: AreaTotals) -> AreaFigures:

@@ -13,7 +13,7 @@ CHARTS = ("funnel", "radar", "meeting", "difference", "mix", "trend")
 
 def available_charts(report: UnitReport) -> tuple[str, ...]:
     names = ["funnel", "radar"]
-    kids = [c.figures for c in report.children]
+    kids = [c.figures for c in report.rows]
     if any(s.meeting_target_rate is not None for f in kids for s in f.skills.values()):
         names.append("meeting")
     if any(s.self_minus_supervisor is not None for f in kids for s in f.skills.values()):
@@ -62,7 +62,7 @@ def trend_rows(report: UnitReport) -> list[tuple[str, float | None, float | None
 
 
 def _child_names(report: UnitReport, locale: str) -> tuple[str, ...]:
-    return tuple(c.unit.name(locale) for c in report.children)
+    return tuple(c.name(locale) for c in report.rows)
 
 
 def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
@@ -82,7 +82,7 @@ def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
     if name == "meeting":
         values = tuple(
             tuple(c.figures.skills[a.code].meeting_target_rate for a in report.areas)
-            for c in report.children
+            for c in report.rows
         )
         return report_charts.meeting_heatmap_png(
             _child_names(report, locale), short, values, _("Share meeting the target")
@@ -90,7 +90,7 @@ def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
     if name == "difference":
         values = tuple(
             tuple(c.figures.skills[a.code].self_minus_supervisor for a in report.areas)
-            for c in report.children
+            for c in report.rows
         )
         return report_charts.difference_heatmap_png(
             _child_names(report, locale),
@@ -100,8 +100,7 @@ def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
         )
     if name == "mix":
         mixes = tuple(
-            tuple(c.figures.mix[b] for b in BUCKETS) if c.figures.mix else None
-            for c in report.children
+            tuple(c.figures.mix[b] for b in BUCKETS) if c.figures.mix else None for c in report.rows
         )
         return report_charts.mix_bars_png(
             _child_names(report, locale),

@@ -8,7 +8,8 @@ SQL and the tests' cross-check). The number of statements never depends on the s
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from flask_babel import force_locale, gettext
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from lms.cycles import cycle_by_year
@@ -42,6 +43,15 @@ HEADLINE = None  # the key of the whole subtree's totals (children are keyed by 
 class ChildFigures:
     unit: Unit
     figures: Figures
+    own: bool = False  # the people placed in the report's unit itself, not in a unit below
+
+    def name(self, locale: str = "th") -> str:
+        """The row's name: the child unit's, or "In <unit> itself" for the people placed in
+        the report's unit (its director, say)."""
+        if not self.own:
+            return self.unit.name(locale)
+        with force_locale(locale):
+            return gettext("In %(unit)s itself", unit=self.unit.name(locale))
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,14 @@ class UnitReport:
     as_of: date
     trail: list[Unit]  # the units above, root first (breadcrumbs)
     exact_at: datetime | None = None  # set while a rebuild is queued: when figures were exact
+    own: ChildFigures | None = None  # the people placed in the unit itself (a director)
+
+    @property
+    def rows(self) -> list[ChildFigures]:
+        """The child units, then the people placed in the unit itself when there are any:
+        the rows of the children's tables, which add up to the unit."""
+        own = [self.own] if self.own is not None and self.own.figures.headcount else []
+        return [*self.children, *own]
 
 
 def area_infos(cycle: Cycle | int, run=None) -> list[AreaInfo]:
@@ -101,7 +119,7 @@ def unit_report(
     areas = area_infos(cycle)
     group_id = role_group.id if role_group else None
     totals = _summed(cycle.id, unit, group_id, by_child=False)
-    children = []
+    children, own = [], None
     if with_children:
         kids = list(
             db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
@@ -113,6 +131,7 @@ def unit_report(
                 ChildFigures(kid, build_figures(*by_child.get(kid.id, empty), areas))
                 for kid in kids
             ]
+            own = ChildFigures(unit, build_figures(*by_child.get(unit.id, empty), areas), True)
     previous = None
     if previous_cycle is not None:
         previous = build_figures(
@@ -135,6 +154,7 @@ def unit_report(
         as_of=reference_day(cycle),
         trail=units_above(unit),
         exact_at=_exact_at(cycle),
+        own=own,
     )
 
 
@@ -206,7 +226,8 @@ def _grouped(
     applicable_only: bool = False,
 ) -> dict:
     """Sum `people` and `areas` rows over `unit`'s subtree, or per direct child unit (the
-    child is read off each unit's materialised path: no join per child)."""
+    child is read off each unit's materialised path: no join per child) with the people placed
+    in `unit` itself under its own id."""
     result: dict = {}
     for source, columns, per_area in ((people, people_columns, False), (areas, area_columns, True)):
         member = aliased(Unit)
@@ -217,9 +238,10 @@ def _grouped(
             .join(member, member.id == source.c.unit_id)
             .where(member.path.startswith(unit.path))
         )
-        if by_child:
-            query = query.where(member.id != unit.id)
-            keys.append(_child_key(member.path, unit.path).label("key"))
+        if by_child:  # each child's subtree, and the unit itself under its own id
+            own = literal(str(unit.id))
+            child = case((member.id == unit.id, own), else_=_child_key(member.path, unit.path))
+            keys.append(child.label("key"))
         if per_area:
             keys.append(source.c.area_id)
             if applicable_only:
