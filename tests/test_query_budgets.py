@@ -61,12 +61,16 @@ RESULTS_BUDGET = 19
 
 REPORT_BUDGETS = {
     # the personal home, and the unit at a glance (is its summary being rebuilt?); + the tops of
-    # lines and who left below the reviewer, read first (issue 19: a level each)
-    "/": 34,
+    # lines and who left below the reviewer, read first (issue 19: a level each); +2: readiness
+    # per track, one statement, and the tracks (issue 21)
+    "/": 36,
     # the same for any size of subtree (+1: being rebuilt?); +2: the tops of lines and who left
-    # below the reviewer, read first for the menu's count of plans waiting (issue 19)
-    "/reports/units/IAO?cycle=2570": 28,
-    "/reports/units/IAO-CR?cycle=2570&role_group=ACAD": 28,
+    # below the reviewer, read first for the menu's count of plans waiting (issue 19); +1: the
+    # tracks for the filter (issue 21)
+    "/reports/units/IAO?cycle=2570": 29,
+    "/reports/units/IAO-CR?cycle=2570&role_group=ACAD": 29,
+    # +3: the track, its role groups, and the track read again after the summary's commit
+    "/reports/units/IAO?cycle=2570&track=T2": 32,
 }
 
 

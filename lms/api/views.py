@@ -41,7 +41,11 @@ def _subject(code: str):
     """(subject, None) with the summary up to date and committed, or (None, a JSON error)."""
     try:
         subject = report_subject(
-            g.api_person, code, request.args.get("cycle"), request.args.get("role_group")
+            g.api_person,
+            code,
+            request.args.get("cycle"),
+            request.args.get("role_group"),
+            request.args.get("track"),
         )
     except ReportNotFound as problem:
         return None, api_error(problem.status, problem.code, str(problem.message))
@@ -61,11 +65,12 @@ def unit_report_json(code: str):
     subject, problem = _subject(code)
     if problem:
         return problem
-    report = unit_report(subject.unit, subject.cycle, subject.role_group)
+    report = unit_report(subject.unit, subject.cycle, subject.role_group, track=subject.track)
     body = {
         "unit": _unit(report.unit),
         "cycle": report.cycle.be_year,
         "role_group": report.role_group.code if report.role_group else None,
+        "track": report.track.code if report.track else None,
         "as_of": report.as_of.isoformat(),
         **report.figures.as_dict(),
         "children": [{**_unit(c.unit), **c.figures.as_dict()} for c in report.children],

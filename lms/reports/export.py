@@ -220,6 +220,12 @@ def _about_rows(report: UnitReport, locale: str) -> list[list]:
             _("Role group"),
             report.role_group.name(locale) if report.role_group else _("Every role group"),
         ],
+        [
+            _("Development track"),
+            f"{report.track.code} {report.track.name(locale)}"
+            if report.track
+            else _("Every track"),
+        ],
         [_("Counted on"), format_be_date(report.as_of)],
         [
             _("Rates"),

@@ -13,7 +13,14 @@ from flask_babel import force_locale
 from lms.audit import audit
 from lms.extensions import db
 from lms.jobs import NotAllowed, execute, file_path, progress, start_job
-from lms.models import Cycle, Job, Person, RoleGroup, Unit
+from lms.models import (
+    Cycle,
+    Job,
+    Person,
+    RoleGroup,
+    Track,
+    Unit,
+)
 from lms.permissions import can_view_unit
 from lms.reports.export import people_count, people_csv_lines
 from lms.reports.lookups import ReportSubject
@@ -31,6 +38,7 @@ def request_export(person: Person, subject: ReportSubject, fmt: str, locale: str
             "unit_id": subject.unit.id,
             "cycle_id": subject.cycle.id,
             "role_group_id": subject.role_group.id if subject.role_group else None,
+            "track_id": subject.track.id if subject.track else None,
         },
         locale,
     )
@@ -41,6 +49,7 @@ def request_export(person: Person, subject: ReportSubject, fmt: str, locale: str
         format=fmt,
         cycle=subject.cycle.be_year,
         role_group=subject.role_group.code if subject.role_group else None,
+        track=subject.track.code if subject.track else None,
     )
     return job
 
@@ -69,6 +78,8 @@ def _make_file(job: Job) -> None:
         raise NotAllowed
     group_id = job.params.get("role_group_id")
     group = db.session.get(RoleGroup, group_id) if group_id else None
+    track_id = job.params.get("track_id")
+    track = db.session.get(Track, track_id) if track_id else None
     target = file_path(job)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
@@ -81,7 +92,7 @@ def _make_file(job: Job) -> None:
 
                 ensure_summary(cycle)
                 db.session.commit()
-                report = unit_report(unit, cycle, group)
+                report = unit_report(unit, cycle, group, track=track)
                 progress(job, 20)
                 partial.write_bytes(
                     render_report_pdf(

@@ -1,6 +1,6 @@
-"""What a report request asks for (unit, cycle, role group), checked the same way for the
-pages, the exports and the API: unknown or out-of-scope unit and unknown cycle are 404, an
-unknown role group is 400."""
+"""What a report request asks for (unit, cycle, role group or track), checked the same way for
+the pages, the exports and the API: unknown or out-of-scope unit and unknown cycle are 404, an
+unknown role group or track, or a role group outside the track asked for, is 400."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
-from lms.models import Cycle, Person, RoleGroup, Unit
+from lms.models import Cycle, Person, RoleGroup, Track, Unit
 from lms.permissions import can_view_unit
 
 
@@ -33,12 +33,15 @@ class ReportSubject:
     unit: Unit
     cycle: Cycle
     role_group: RoleGroup | None
+    track: Track | None = None  # the BMA plan's track: the people of its role groups
 
     def query(self, **extra) -> dict:
         """The query-string arguments that name this subject (for links)."""
         args = {"cycle": self.cycle.be_year}
         if self.role_group is not None:
             args["role_group"] = self.role_group.code
+        if self.track is not None:
+            args["track"] = self.track.code
         return args | extra
 
 
@@ -48,7 +51,11 @@ def default_cycle() -> Cycle | None:
 
 
 def report_subject(
-    viewer: Person, code: str, cycle_year: str | None, role_group: str | None
+    viewer: Person,
+    code: str,
+    cycle_year: str | None,
+    role_group: str | None,
+    track: str | None = None,
 ) -> ReportSubject:
     unit = db.session.scalars(select(Unit).where(Unit.code == code)).first()
     if unit is None or not can_view_unit(viewer, unit):
@@ -77,7 +84,25 @@ def report_subject(
             raise ReportBadRequest(
                 "role_group_unknown", _l("There is no role group %(code)s.", code=role_group)
             )
-    return ReportSubject(unit, cycle, group)
+    chosen_track = None
+    if track not in (None, ""):
+        chosen_track = db.session.scalars(select(Track).where(Track.code == track)).first()
+        if chosen_track is None:
+            raise ReportBadRequest("track_unknown", _l("There is no track %(code)s.", code=track))
+        if group is not None and group.track_id != chosen_track.id:
+            raise ReportBadRequest(
+                "role_group_outside_track",
+                _l(
+                    "Role group %(group)s is not in track %(track)s: choose one of the two.",
+                    group=group.code,
+                    track=chosen_track.code,
+                ),
+            )
+    return ReportSubject(unit, cycle, group, chosen_track)
+
+
+def tracks() -> list[Track]:
+    return list(db.session.scalars(select(Track).order_by(Track.code)))
 
 
 def role_groups() -> list[RoleGroup]:

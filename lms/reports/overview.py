@@ -1,5 +1,6 @@
-"""The one-page view of a subtree for HR and executives: readiness, coverage, the biggest
-gaps, the units falling behind, and the people recognised for applying skills at work."""
+"""The one-page view of a subtree for HR and executives: readiness (and per track of the BMA
+plan), coverage, the biggest gaps, the units falling behind, and the people recognised for
+applying skills at work."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Cycle, LearningActivity, Person, Unit, still_here
-from lms.reports.queries import ChildFigures, UnitReport, unit_report
+from lms.models import Cycle, LearningActivity, Person, Track, Unit, still_here
+from lms.reports.queries import ChildFigures, UnitReport, readiness_by_track, unit_report
 
 BEHIND_POINTS = 0.10  # a child unit this far under its parent's coverage is "behind"
 SHOWN = 5
@@ -27,6 +28,7 @@ class Overview:
     report: UnitReport
     behind: list[ChildFigures]
     recognised: list[Recognition]
+    tracks: list[tuple[Track, float | None, int]]  # readiness per track of the BMA plan
 
 
 def overview(unit: Unit, cycle: Cycle) -> Overview:
@@ -57,4 +59,4 @@ def overview(unit: Unit, cycle: Cycle) -> Overview:
         .limit(SHOWN)
     ).all()
     recognised = [Recognition(r.Person, r.Unit, r.title, r.occurred_on) for r in rows]
-    return Overview(report, behind, recognised)
+    return Overview(report, behind, recognised, readiness_by_track(unit, cycle))

@@ -22,6 +22,7 @@ from lms.models import (
     ReportUnitArea,
     RoleGroup,
     SkillArea,
+    Track,
     Unit,
 )
 from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
@@ -70,6 +71,7 @@ class UnitReport:
     trail: list[Unit]  # the units above, root first (breadcrumbs)
     exact_at: datetime | None = None  # set while a rebuild is queued: when figures were exact
     own: ChildFigures | None = None  # the people placed in the unit itself (a director)
+    track: Track | None = None  # the people of the track's role groups
 
     @property
     def rows(self) -> list[ChildFigures]:
@@ -110,14 +112,30 @@ def ensure_summary(cycle: Cycle) -> None:
             bring_up_to_date(each)
 
 
+def group_ids_of(role_group: RoleGroup | None, track: Track | None) -> list[int] | None:
+    """The role groups a report counts (None: everyone): the one asked for, or the track's."""
+    if role_group is not None:
+        return [role_group.id]
+    if track is not None:
+        return list(db.session.scalars(select(RoleGroup.id).where(RoleGroup.track_id == track.id)))
+    return None
+
+
 def unit_report(
-    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, with_children: bool = True
+    unit: Unit,
+    cycle: Cycle,
+    role_group: RoleGroup | None = None,
+    *,
+    track: Track | None = None,
+    with_children: bool = True,
 ) -> UnitReport:
     """The report of `unit`'s subtree in `cycle` (and the trend from the cycle before), read
-    from the summary: call `ensure_summary(cycle)` and commit first."""
+    from the summary: call `ensure_summary(cycle)` and commit first. With a track, the sums
+    of its role groups' rows: every figure weighted over people, never an average of
+    averages."""
     previous_cycle = previous_cycle_of(cycle)
     areas = area_infos(cycle)
-    group_id = role_group.id if role_group else None
+    group_id = group_ids_of(role_group, track)
     totals = _summed(cycle.id, unit, group_id, by_child=False)
     children, own = [], None
     if with_children:
@@ -155,6 +173,7 @@ def unit_report(
         trail=units_above(unit),
         exact_at=_exact_at(cycle),
         own=own,
+        track=track,
     )
 
 
@@ -173,9 +192,10 @@ def units_above(unit: Unit) -> list[Unit]:
     return [found[i] for i in ids if i in found]
 
 
-def _summed(cycle_id: int, unit: Unit, group_id: int | None, *, by_child: bool) -> dict:
+def _summed(cycle_id: int, unit: Unit, group_id, *, by_child: bool) -> dict:
     """{key: (PeopleTotals, {area_id: AreaTotals})} from the per-unit sums (the ALL_GROUPS
-    rows without a role-group filter: one row per unit)."""
+    rows without a role-group filter: one row per unit; with a list of role groups, the sum of
+    their rows)."""
     people, areas = ReportUnit.__table__, ReportUnitArea.__table__
     people_totals = [func.coalesce(func.sum(people.c[n]), 0).label(n) for n in PEOPLE_COLUMNS]
     area_totals = [func.coalesce(func.sum(areas.c[n]), 0).label(n) for n in AREA_COLUMNS]
@@ -192,7 +212,12 @@ def _summed(cycle_id: int, unit: Unit, group_id: int | None, *, by_child: bool) 
 
 
 def live_figures(
-    unit: Unit, cycle: Cycle, role_group: RoleGroup | None = None, *, by_child: bool = False
+    unit: Unit,
+    cycle: Cycle,
+    role_group: RoleGroup | None = None,
+    *,
+    track: Track | None = None,
+    by_child: bool = False,
 ) -> dict:
     """{HEADLINE or child unit id: Figures} computed straight from the base tables."""
     day = reference_day(cycle)
@@ -205,7 +230,7 @@ def live_figures(
         area_sums(areas),
         None,
         unit,
-        role_group.id if role_group else None,
+        group_ids_of(role_group, track),
         by_child,
         applicable_only=True,
     )
@@ -248,7 +273,9 @@ def _grouped(
                 query = query.where(source.c.target.is_not(None))
         if cycle_id is not None:
             query = query.where(source.c.cycle_id == cycle_id)
-        if group_id is not None:
+        if isinstance(group_id, list):
+            query = query.where(source.c.role_group_id.in_(group_id))
+        elif group_id is not None:
             query = query.where(source.c.role_group_id == group_id)
         query = query.add_columns(*keys, *columns)
         if keys:
@@ -270,3 +297,30 @@ def _child_key(path, prefix: str):
     if db.engine.dialect.name == "postgresql":
         return func.split_part(rest, "/", 1)
     return func.substr(rest, 1, func.instr(rest, "/") - 1)
+
+
+def readiness_by_track(unit: Unit, cycle: Cycle) -> list[tuple[Track, float | None, int]]:
+    """Each track of the BMA plan with its readiness in `unit`'s subtree (ratings at or above
+    the target over ratings, its role groups' rows summed: weighted over people) and how many
+    ratings count; one statement."""
+    areas, member = ReportUnitArea.__table__, aliased(Unit)
+    sums = dict(
+        (track_id, (int(meeting or 0), int(assessed or 0)))
+        for track_id, meeting, assessed in db.session.execute(
+            select(RoleGroup.track_id, func.sum(areas.c.meeting), func.sum(areas.c.assessed))
+            .select_from(areas)
+            .join(member, member.id == areas.c.unit_id)
+            .join(RoleGroup, RoleGroup.id == areas.c.role_group_id)
+            .where(
+                areas.c.cycle_id == cycle.id,
+                areas.c.role_group_id != ALL_GROUPS,
+                member.path.startswith(unit.path),
+            )
+            .group_by(RoleGroup.track_id)
+        )
+    )
+    result = []
+    for track in db.session.scalars(select(Track).order_by(Track.code)):
+        meeting, assessed = sums.get(track.id, (0, 0))
+        result.append((track, meeting / assessed if assessed else None, assessed))
+    return result

@@ -19,6 +19,7 @@ from lms.reports.lookups import (
     default_cycle,
     report_subject,
     role_groups,
+    tracks,
 )
 from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
 from lms.reports.queries import ensure_summary, unit_report
@@ -28,7 +29,11 @@ from lms.vocab import Role
 def _subject(code: str):
     try:
         return report_subject(
-            current_user, code, request.args.get("cycle"), request.args.get("role_group")
+            current_user,
+            code,
+            request.args.get("cycle"),
+            request.args.get("role_group"),
+            request.args.get("track"),
         )
     except ReportNotFound as problem:
         abort(problem.status, description=str(problem.message))
@@ -40,7 +45,9 @@ def load_report(code: str) -> tuple:
     subject = _subject(code)
     ensure_summary(subject.cycle)
     db.session.commit()
-    return subject, unit_report(subject.unit, subject.cycle, subject.role_group)
+    return subject, unit_report(
+        subject.unit, subject.cycle, subject.role_group, track=subject.track
+    )
 
 
 @bp.route("/")
@@ -65,6 +72,7 @@ def unit(code: str):
         report=report,
         cycles=cycles(),
         role_groups=role_groups(),
+        tracks=tracks(),
         charts=available_charts(report),
         funnel=funnel_steps(report),
         trend=trend_rows(report),
