@@ -138,3 +138,29 @@ def test_the_page_the_exports_and_the_api_show_the_same_arithmetic(client, cycle
     )
     names = [row[1] for row in workbook["Units"].iter_rows(min_row=2, values_only=True)]
     assert names[-1] == "In สำนักงาน itself"
+
+
+def test_the_spreadsheet_holds_every_table_of_the_page_with_exact_values_shown_rounded(
+    client, cycle
+):
+    office = _office(cycle)
+    reader = PersonFactory(unit=add_unit("HRU", "ฝ่ายบุคคล"), roles=(("hr", office),), locale="en")
+    db.session.commit()
+    login(client, reader)
+    book = load_workbook(
+        io.BytesIO(client.get(f"/reports/units/OFF/export/xlsx?cycle={cycle.be_year}").data)
+    )
+    assert {"Meeting the target by unit", "Self − supervisor by unit"} <= set(book.sheetnames)
+    heat = book["Meeting the target by unit"]
+    assert [c.value for c in heat[1]][1:] == [
+        a.short_name("en") for a in unit_report(office, cycle).areas
+    ]
+    assert heat.cell(row=2, column=2).number_format == "0%"  # a rate: shown as the page does
+    skills = book["Skill areas"]
+    level = skills.cell(row=2, column=4)
+    assert level.number_format == "0.00" and level.value == 1.25  # (2+0+1+2)/4, exact
+    units = book["Units"]
+    longest = max(len(str(row[1].value)) for row in units.iter_rows(min_row=1))
+    assert units.column_dimensions["B"].width >= min(60, longest)  # Thai names fit
+    body = client.get(f"/reports/units/OFF/export/csv?cycle={cycle.be_year}").get_data(as_text=True)
+    assert "Self-assessed (fraction from 0 to 1)" in body  # says what the number is

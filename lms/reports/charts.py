@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from lms.charts import COLOURS, figure_png
 from lms.fonts import FONT_FAMILY
+from lms.i18n import percent_shown
 
 BUCKET_COLOURS = ("#1d6fa5", "#3fa27a", "#e0a526")  # 70, 20, 10
 MEETING = LinearSegmentedColormap.from_list("meeting", ["#fbeee6", "#f4c38a", "#6fb28c", "#1f7a4d"])
@@ -29,7 +30,7 @@ def _figure(width: float, height: float) -> Figure:
 def _style(ax) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=10, colors=TEXT)
+    ax.tick_params(labelsize=12, colors=TEXT)  # readable at the page's width, not zoomed
     for label in ax.get_xticklabels() + ax.get_yticklabels():
         label.set_fontfamily(FONT_FAMILY)
 
@@ -50,7 +51,7 @@ def funnel_png(steps: tuple[tuple[str, int], ...], headcount: int, percent_label
             y,
             f"{value:,} ({share})",
             va="center",
-            fontsize=10,
+            fontsize=11,
             fontfamily=FONT_FAMILY,
             color=TEXT,
         )
@@ -71,7 +72,7 @@ def _heatmap(
     legend: str,
     light_text=lambda value: False,
 ) -> bytes:
-    fig = _figure(1.15 * len(columns) + 3.2, 0.5 * len(rows) + 1.9)
+    fig = _figure(1.2 * len(columns) + 3.4, 0.6 * len(rows) + 2.0)
     ax = fig.add_subplot()
     grid = [[float("nan") if v is None else v for v in row] for row in values]
     image = ax.imshow(grid, cmap=cmap, norm=norm, aspect="auto")
@@ -82,7 +83,14 @@ def _heatmap(
         for j, value in enumerate(row):
             text = "–" if value is None else fmt(value)
             ax.text(
-                j, i, text, ha="center", va="center", fontsize=9, fontfamily=FONT_FAMILY, color=TEXT
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=11,
+                fontfamily=FONT_FAMILY,
+                color=TEXT,
             )
     _style(ax)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
@@ -147,7 +155,7 @@ def mix_bars_png(
     for y, mix in enumerate(data):
         if mix is None:
             ax.text(
-                0.01, y, none_label, va="center", fontsize=9, fontfamily=FONT_FAMILY, color=MUTED
+                0.01, y, none_label, va="center", fontsize=11, fontfamily=FONT_FAMILY, color=MUTED
             )
             continue
         left = 0.0
@@ -160,7 +168,7 @@ def mix_bars_png(
                     f"{share:.0%}",
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=11,
                     color="white",
                     fontfamily=FONT_FAMILY,
                 )
@@ -180,9 +188,9 @@ def mix_bars_png(
         bbox_to_anchor=(0.5, -0.12),
         ncol=3,
         frameon=False,
-        prop={"family": FONT_FAMILY, "size": 10},
+        prop={"family": FONT_FAMILY, "size": 11},
         title=ideal_label,
-        title_fontproperties={"family": FONT_FAMILY, "size": 9},
+        title_fontproperties={"family": FONT_FAMILY, "size": 11},
     )
     _style(ax)
     return figure_png(fig)
@@ -195,35 +203,37 @@ def trend_png(
     current: tuple[float | None, ...],
     series: tuple[str, str],
 ) -> bytes:
-    """Grouped bars: each indicator's rate in the previous cycle and this one."""
-    fig = _figure(8.5, 3.8)
+    """Grouped horizontal bars: each indicator's rate in the previous cycle and this one. The
+    indicators' names stand on the left, one a line, so that long Thai names never overlap."""
+    fig = _figure(8.5, 0.75 * len(names) + 1.3)
     ax = fig.add_subplot()
-    width = 0.38
+    height = 0.38
+    rows = list(range(len(names)))[::-1]  # the first indicator on top
     for offset, values, colour, label in (
-        (-width / 2, previous, COLOURS["previous"], series[0]),
-        (width / 2, current, COLOURS["self"], series[1]),
+        (height / 2, previous, COLOURS["previous"], series[0]),
+        (-height / 2, current, COLOURS["self"], series[1]),
     ):
-        xs = [i + offset for i, v in enumerate(values) if v is not None]
-        ys = [v for v in values if v is not None]
-        ax.bar(xs, ys, width=width, color=colour, label=label)
+        ys = [row + offset for row, v in zip(rows, values, strict=True) if v is not None]
+        xs = [v for v in values if v is not None]
+        ax.barh(ys, xs, height=height, color=colour, label=label)
         for x, y in zip(xs, ys, strict=True):
             ax.text(
-                x,
-                y + 0.015,
-                f"{y:.0%}",
-                ha="center",
-                fontsize=8,
+                x + 0.01,
+                y,
+                f"{percent_shown(x)}%",
+                va="center",
+                fontsize=11,
                 fontfamily=FONT_FAMILY,
                 color=TEXT,
             )
-    ax.set_xticks(range(len(names)), labels=names)
-    ax.set_ylim(0, 1.1)
-    ax.set_yticks([0, 0.25, 0.5, 0.75, 1], labels=["0", "25%", "50%", "75%", "100%"])
+    ax.set_yticks(rows, labels=names)
+    ax.set_xlim(0, 1.12)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], labels=["0", "25%", "50%", "75%", "100%"])
     ax.legend(
         frameon=False,
-        prop={"family": FONT_FAMILY, "size": 10},
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
+        prop={"family": FONT_FAMILY, "size": 11},
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
         ncol=2,
     )
     _style(ax)

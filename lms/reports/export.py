@@ -7,6 +7,7 @@ typed as "=1+1" stays text), numbers stay numbers.
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,9 +35,23 @@ class Table:
     rows: list[list]
     rate_columns: tuple[int, ...] = ()  # columns of fractions (percentages on screen)
     rate_rows: tuple[int, ...] = ()  # rows of fractions, beyond their first (label) cell
+    average_columns: tuple[int, ...] = ()  # averages: kept whole, shown with two decimals
 
     def is_rate(self, row: int, column: int) -> bool:
         return column in self.rate_columns or (row in self.rate_rows and column > 0)
+
+    def number_format(self, row: int, column: int, value) -> str | None:
+        """How a spreadsheet shows the cell: rates as whole percentages (as the page),
+        averages with two decimals, hours with one, counts whole; the value stays exact."""
+        if self.is_rate(row, column):
+            return "0%"
+        if column in self.average_columns:
+            return "0.00"
+        if isinstance(value, float):
+            return "#,##0.0"
+        if isinstance(value, int):
+            return "#,##0"
+        return None
 
 
 def report_tables(report: UnitReport, locale: str) -> list[Table]:
@@ -102,6 +117,7 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
             for s in [f.skills[a.code]]
         ],
         rate_columns=(7,),
+        average_columns=(3, 4, 5, 9, 10),
     )
     children = Table(
         "units",
@@ -139,7 +155,7 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
         ],
         rate_columns=(3, 4, 5, 6, 7, 9, 10, 11, 12),
     )
-    tables = [indicators, areas, children]
+    tables = [indicators, areas, children, *_heat_tables(report, locale)]
     if report.previous is not None:
         p = report.previous
         names = [
@@ -171,6 +187,38 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
     return tables
 
 
+def _heat_tables(report: UnitReport, locale: str) -> list[Table]:
+    """The page's heat maps as tables: per unit under the report's unit (and its own people)
+    and skill area, the share meeting the target, and self minus supervisor."""
+    if not report.children:
+        return []
+    heads = [_("Unit"), *(a.short_name(locale) for a in report.areas)]
+    meeting = Table(
+        "meeting",
+        _("Meeting the target by unit"),
+        heads,
+        [
+            [r.name(locale), *(r.figures.skills[a.code].meeting_target_rate for a in report.areas)]
+            for r in report.rows
+        ],
+        rate_columns=tuple(range(1, len(heads))),
+    )
+    difference = Table(
+        "difference",
+        _("Self − supervisor by unit"),
+        heads,
+        [
+            [
+                r.name(locale),
+                *(r.figures.skills[a.code].self_minus_supervisor for a in report.areas),
+            ]
+            for r in report.rows
+        ],
+        average_columns=tuple(range(1, len(heads))),
+    )
+    return [meeting, difference]
+
+
 def safe_text(value):
     """Text that a spreadsheet will not run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -198,16 +246,30 @@ def report_xlsx(report: UnitReport, locale: str) -> bytes:
         sheet.freeze_panes = "A2"
         for number, row in enumerate(table.rows):
             sheet.append([safe_text(v) for v in row])
-            for index in range(len(row)):
-                if table.is_rate(number, index):
-                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.0%"
-        for index, name in enumerate(table.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(
-                12, min(48, len(name) + 6)
+            for index, value in enumerate(row):
+                shown = table.number_format(number, index, value)
+                if shown and value is not None:
+                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = shown
+        for index, name in enumerate(table.columns):
+            longest = max([shown_width(name), *(shown_width(r[index]) for r in table.rows)])
+            sheet.column_dimensions[get_column_letter(index + 1)].width = max(
+                10, min(60, longest + 3)
             )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def shown_width(value) -> int:
+    """How many character cells a value takes in a spreadsheet column: Thai vowel and tone
+    marks above and below a consonant take none."""
+    if value is None:
+        return 1
+    if isinstance(value, float):
+        return 8
+    return sum(
+        1 for ch in str(value) if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn"
+    )
 
 
 def _about_rows(report: UnitReport, locale: str) -> list[list]:
@@ -240,12 +302,21 @@ def report_csv(report: UnitReport, locale: str) -> bytes:
     writer = csv.writer(buffer)
     for row in _about_rows(report, locale):
         writer.writerow([safe_text(v) for v in row])
+    fraction = _("fraction from 0 to 1")
     for table in report_tables(report, locale):
         writer.writerow([])
         writer.writerow([table.title])
-        writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow(["" if v is None else safe_text(v) for v in row])
+        writer.writerow(  # a rate column says that it holds fractions, not percentages
+            [
+                f"{name} ({fraction})" if index in table.rate_columns else name
+                for index, name in enumerate(table.columns)
+            ]
+        )
+        for number, row in enumerate(table.rows):
+            cells = ["" if v is None else safe_text(v) for v in row]
+            if number in table.rate_rows:
+                cells[0] = f"{cells[0]} ({fraction})"
+            writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
