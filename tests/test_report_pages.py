@@ -319,3 +319,56 @@ def test_a_report_pdf_renders_outside_any_request(app, org):
         run_export(job.id)
     db.session.refresh(job)
     assert job.status == "done", job.error
+
+
+def test_a_chart_drawn_once_is_read_from_disk_by_its_key_without_a_report(
+    client, org, cycle, monkeypatch
+):
+    """Issue 21, part 6: the page names each chart by the key of its data; a picture drawn
+    under that key is served from disk with no report computed (any worker, after a restart);
+    a key that is not the data's, or a unit the reader may not see, gets no such shortcut."""
+    import re
+
+    from lms.reports import views
+
+    login(client, org["hr"])
+    page = client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True)
+    link = re.search(r'/reports/units/DEPT/charts/funnel\.png\?[^"]*v=([0-9a-f]{20})', page)
+    key = link.group(1)
+    first = client.get(f"/reports/units/DEPT/charts/funnel.png?cycle=2566&v={key}")
+    assert first.data.startswith(b"\x89PNG")  # drawn now, and kept
+
+    computed = []
+    original = views.load_report
+    monkeypatch.setattr(views, "load_report", lambda code: computed.append(code) or original(code))
+    again = client.get(f"/reports/units/DEPT/charts/funnel.png?cycle=2566&v={key}")
+    assert again.data == first.data and computed == []  # read from disk: no report at all
+    other = client.get(f"/reports/units/DEPT/charts/funnel.png?cycle=2566&v={'0' * 20}")
+    assert other.data == first.data and computed == ["DEPT"]  # not its key: from the report
+    outsider = client.application.test_client()
+    login(outsider, org["other_hr"])
+    assert (
+        outsider.get(f"/reports/units/DEPT/charts/funnel.png?cycle=2566&v={key}").status_code == 404
+    )
+    # the page's data changes: another key, so the picture is drawn again
+    learn(person(org["root"], 9), cycle, "70", "5")  # one more person, and learning
+    db.session.commit()
+    newer = client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True)
+    assert re.search(r"funnel\.png\?[^\"]*v=([0-9a-f]{20})", newer).group(1) != key
+
+
+def test_charts_not_drawn_for_two_days_are_cleaned_up(app):
+    import os
+    import time
+    from pathlib import Path
+
+    folder = Path(app.config["EXPORT_DIR"]) / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    old, new = folder / "DEPT-funnel-old.png", folder / "DEPT-funnel-new.png"
+    for path in (old, new):
+        path.write_bytes(b"\x89PNG")
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(old, (three_days_ago, three_days_ago))
+    result = app.test_cli_runner().invoke(args=["lms", "clean-uploads"])
+    assert "old charts: 1" in result.output
+    assert not old.exists() and new.exists()

@@ -1,6 +1,15 @@
 """What the report page and the PDF draw: the chart data of a report, labelled in the
-reader's language, and the PNG of each chart (built in `lms.reports.charts`, cached there)."""
+reader's language, and the PNG of each chart (built in `lms.reports.charts`). A drawn chart is
+kept on disk under the hash of its data (`chart_key`), so every worker finds it, the page can
+name it in its link, and a chart request whose picture is kept needs no report at all."""
 
+import hashlib
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
 from flask_babel import gettext as _
 
 from lms.charts import radar_png
@@ -65,59 +74,117 @@ def _child_names(report: UnitReport, locale: str) -> tuple[str, ...]:
     return tuple(c.name(locale) for c in report.rows)
 
 
-def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
-    """The PNG of chart `name` for `report`, labelled in `locale` (cached on its data)."""
+def chart_spec(name: str, report: UnitReport, locale: str) -> tuple:
+    """What chart `name` of `report` draws: (drawing function, its arguments), all plain
+    tuples and labels in `locale` — its data, and so its key (`chart_key`)."""
     f = report.figures
     short = tuple(a.short_name(locale) for a in report.areas)
     if name == "funnel":
-        return report_charts.funnel_png(
-            tuple(funnel_steps(report)), f.headcount, _("People (share of headcount)")
+        return (
+            report_charts.funnel_png,
+            (tuple(funnel_steps(report)), f.headcount, _("People (share of headcount)")),
         )
     if name == "radar":
         levels = tuple(f.skills[a.code].avg_level for a in report.areas)
         targets = tuple(f.skills[a.code].avg_target for a in report.areas)
-        return radar_png(
-            short, ((_("Unit average"), levels, "self"), (_("Average target"), targets, "target"))
-        )
-    if name == "meeting":
+        series = ((_("Unit average"), levels, "self"), (_("Average target"), targets, "target"))
+        return radar_png, (short, series)
+    if name in ("meeting", "difference"):
+        figure = "meeting_target_rate" if name == "meeting" else "self_minus_supervisor"
         values = tuple(
-            tuple(c.figures.skills[a.code].meeting_target_rate for a in report.areas)
+            tuple(getattr(c.figures.skills[a.code], figure) for a in report.areas)
             for c in report.rows
         )
-        return report_charts.meeting_heatmap_png(
-            _child_names(report, locale), short, values, _("Share meeting the target")
-        )
-    if name == "difference":
-        values = tuple(
-            tuple(c.figures.skills[a.code].self_minus_supervisor for a in report.areas)
-            for c in report.rows
-        )
-        return report_charts.difference_heatmap_png(
-            _child_names(report, locale),
-            short,
-            values,
-            _("Self minus supervisor (above 0: people rate themselves higher)"),
+        if name == "meeting":
+            return (
+                report_charts.meeting_heatmap_png,
+                (_child_names(report, locale), short, values, _("Share meeting the target")),
+            )
+        legend = _("Self minus supervisor (above 0: people rate themselves higher)")
+        return (
+            report_charts.difference_heatmap_png,
+            (_child_names(report, locale), short, values, legend),
         )
     if name == "mix":
         mixes = tuple(
             tuple(c.figures.mix[b] for b in BUCKETS) if c.figures.mix else None for c in report.rows
         )
-        return report_charts.mix_bars_png(
-            _child_names(report, locale),
-            mixes,
-            tuple(str(BUCKET_LABELS[b]) for b in BUCKETS),
-            _("The plan aims at 70:20:10"),
-            _("no learning logged"),
+        return (
+            report_charts.mix_bars_png,
+            (
+                _child_names(report, locale),
+                mixes,
+                tuple(str(BUCKET_LABELS[b]) for b in BUCKETS),
+                _("The plan aims at 70:20:10"),
+                _("no learning logged"),
+            ),
         )
     if name == "trend":
         rows = trend_rows(report)
-        return report_charts.trend_png(
-            tuple(r[0] for r in rows),
-            tuple(r[1] for r in rows),
-            tuple(r[2] for r in rows),
+        series = (
+            _("FY %(year)d", year=report.previous_cycle.be_year),
+            _("FY %(year)d", year=report.cycle.be_year),
+        )
+        return (
+            report_charts.trend_png,
             (
-                _("FY %(year)d", year=report.previous_cycle.be_year),
-                _("FY %(year)d", year=report.cycle.be_year),
+                tuple(r[0] for r in rows),
+                tuple(r[1] for r in rows),
+                tuple(r[2] for r in rows),
+                series,
             ),
         )
     raise ValueError(name)
+
+
+def chart_key(spec: tuple) -> str:
+    """A short name of a chart's drawing and data: equal data, equal key, whatever the
+    process; any change of a figure or a label gives another."""
+    draw, args = spec
+    return hashlib.sha256(f"{draw.__name__}{CHART_STYLE}{args!r}".encode()).hexdigest()[:20]
+
+
+CHART_STYLE = 2  # bump when the charts' look changes: every cached picture is drawn again
+
+
+def chart_path(code: str, name: str, key: str) -> Path:
+    """Where a drawn chart is kept for every worker and after restarts (EXPORT_DIR/charts)."""
+    return Path(current_app.config["EXPORT_DIR"]) / "charts" / f"{code}-{name}-{key}.png"
+
+
+def kept_chart(code: str, name: str, key: str) -> bytes | None:
+    path = chart_path(code, name, key)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:
+    """The chart's PNG and key: read from the disk when drawn before, else drawn and kept
+    (written to a temporary name first: a reader never sees half a file)."""
+    key = chart_key(spec)
+    png = kept_chart(code, name, key)
+    if png is None:
+        draw, args = spec
+        png = draw(*args)
+        path = chart_path(code, name, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(png)
+        partial.replace(path)
+    return png, key
+
+
+def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
+    """The PNG of chart `name` for `report`, labelled in `locale` (drawn once per data)."""
+    return draw_chart(report.unit.code, name, chart_spec(name, report, locale))[0]
+
+
+def old_charts(*, older_than: timedelta = timedelta(days=2)) -> list[Path]:
+    """Kept chart pictures not drawn for `older_than`: each change of a report's figures
+    draws new ones under new keys, so the old ones are removed (by `flask lms clean-uploads`,
+    nightly); a picture still wanted is simply drawn again."""
+    folder = Path(current_app.config["EXPORT_DIR"]) / "charts"
+    cutoff = time.time() - older_than.total_seconds()
+    return [p for p in folder.glob("*.png") if p.stat().st_mtime < cutoff]

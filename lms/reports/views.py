@@ -1,5 +1,7 @@
 """Unit report pages: the figures of a unit subtree, its charts (PNG) and its exports."""
 
+import re
+
 from flask import abort, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -21,7 +23,16 @@ from lms.reports.lookups import (
     role_groups,
     tracks,
 )
-from lms.reports.pictures import CHARTS, available_charts, chart_png, funnel_steps, trend_rows
+from lms.reports.pictures import (
+    CHARTS,
+    available_charts,
+    chart_key,
+    chart_spec,
+    draw_chart,
+    funnel_steps,
+    kept_chart,
+    trend_rows,
+)
 from lms.reports.queries import ensure_summary, unit_report
 from lms.vocab import Role
 
@@ -66,6 +77,7 @@ def index():
 @login_required
 def unit(code: str):
     subject, report = load_report(code)
+    charts = available_charts(report)
     return render_template(
         "reports/unit.html",
         subject=subject,
@@ -73,7 +85,8 @@ def unit(code: str):
         cycles=cycles(),
         role_groups=role_groups(),
         tracks=tracks(),
-        charts=available_charts(report),
+        charts=charts,
+        chart_keys=chart_keys(report, charts),
         funnel=funnel_steps(report),
         trend=trend_rows(report),
         can_remind=is_admin(current_user)
@@ -81,21 +94,44 @@ def unit(code: str):
     )
 
 
+KEY = re.compile(r"[0-9a-f]{20}")
+
+
 @bp.route("/units/<code>/charts/<name>.png")
 @login_required
 def chart(code: str, name: str):
+    """A chart of a report. The page names each chart by the key of its data (`v=`): a
+    picture already drawn under that key is read from disk, with no report computed; any
+    other is drawn from the report (and kept for the next reader)."""
     if name not in CHARTS:
         abort(404)
-    _, report = load_report(code)
+    key = request.args.get("v", "")
+    if KEY.fullmatch(key):
+        subject = _subject(code)  # who may see the unit, and the year: no summary needed
+        png = kept_chart(subject.unit.code, name, key)
+        if png is not None:
+            return _png(png, subject.unit.code, subject.cycle.be_year, name)
+    subject, report = load_report(code)
     if name not in available_charts(report):
         abort(404)
-    response = make_response(chart_png(name, report, current_locale()))
+    png, _key = draw_chart(report.unit.code, name, chart_spec(name, report, current_locale()))
+    return _png(png, report.unit.code, report.cycle.be_year, name)
+
+
+def _png(png: bytes, code: str, be_year: int, name: str):
+    response = make_response(png)
     response.headers["Content-Type"] = "image/png"
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="{code}-{report.cycle.be_year}-{name}.png"'
+            f'attachment; filename="{code}-{be_year}-{name}.png"'
         )
     return response
+
+
+def chart_keys(report, names) -> dict[str, str]:
+    """The key of each chart's data, for the page's links (nothing is drawn here)."""
+    locale = current_locale()
+    return {name: chart_key(chart_spec(name, report, locale)) for name in names}
 
 
 FILE_FORMATS = {
