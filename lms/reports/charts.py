@@ -38,7 +38,7 @@ def _style(ax) -> None:
 @lru_cache(maxsize=128)
 def funnel_png(steps: tuple[tuple[str, int], ...], headcount: int, percent_label: str) -> bytes:
     """Horizontal bars, one per step of the cycle (assessed → ... → completed)."""
-    fig = _figure(8.0, 0.55 * len(steps) + 1.0)
+    fig = _figure(6.0, 0.6 * len(steps) + 1.0)  # shown beside its table: about 450 px
     ax = fig.add_subplot()
     names = [name for name, _ in steps][::-1]
     values = [value for _, value in steps][::-1]
@@ -148,7 +148,7 @@ def mix_bars_png(
     none_label: str,
 ) -> bytes:
     """100% stacked bars of 70:20:10 hours per child unit, with the 70 and 90 marks."""
-    fig = _figure(8.5, 0.45 * len(rows) + 1.6)
+    fig = _figure(7.0, 0.5 * len(rows) + 1.6)
     ax = fig.add_subplot()
     names = list(rows)[::-1]
     data = list(mixes)[::-1]
@@ -205,7 +205,7 @@ def trend_png(
 ) -> bytes:
     """Grouped horizontal bars: each indicator's rate in the previous cycle and this one. The
     indicators' names stand on the left, one a line, so that long Thai names never overlap."""
-    fig = _figure(8.5, 0.75 * len(names) + 1.3)
+    fig = _figure(7.0, 0.75 * len(names) + 1.3)
     ax = fig.add_subplot()
     height = 0.38
     rows = list(range(len(names)))[::-1]  # the first indicator on top

@@ -144,7 +144,7 @@ def chart_key(spec: tuple) -> str:
     return hashlib.sha256(f"{draw.__name__}{CHART_STYLE}{args!r}".encode()).hexdigest()[:20]
 
 
-CHART_STYLE = 2  # bump when the charts' look changes: every cached picture is drawn again
+CHART_STYLE = 3  # bump when the charts' look changes: every cached picture is drawn again
 
 
 def chart_path(code: str, name: str, key: str) -> Path:
