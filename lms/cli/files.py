@@ -4,7 +4,7 @@ not drawn for two days (for cron)."""
 import click
 
 from lms.activities.evidence import orphan_files
-from lms.reports.pictures import old_charts
+from lms.reports.chart_files import old_charts
 
 
 @click.command("clean-uploads")

@@ -5,15 +5,12 @@ name it in its link, and a chart request whose picture is kept needs no report a
 
 import hashlib
 import os
-import time
-from datetime import timedelta
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from lms.charts import radar_png
 from lms.reports import charts as report_charts
+from lms.reports.chart_files import chart_path, kept_chart
 from lms.reports.queries import UnitReport
 from lms.vocab import BUCKET_LABELS, BUCKETS
 
@@ -147,19 +144,6 @@ def chart_key(spec: tuple) -> str:
 CHART_STYLE = 3  # bump when the charts' look changes: every cached picture is drawn again
 
 
-def chart_path(code: str, name: str, key: str) -> Path:
-    """Where a drawn chart is kept for every worker and after restarts (EXPORT_DIR/charts)."""
-    return Path(current_app.config["EXPORT_DIR"]) / "charts" / f"{code}-{name}-{key}.png"
-
-
-def kept_chart(code: str, name: str, key: str) -> bytes | None:
-    path = chart_path(code, name, key)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
 def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:
     """The chart's PNG and key: read from the disk when drawn before, else drawn and kept
     (written to a temporary name first: a reader never sees half a file)."""
@@ -179,12 +163,3 @@ def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:
 def chart_png(name: str, report: UnitReport, locale: str) -> bytes:
     """The PNG of chart `name` for `report`, labelled in `locale` (drawn once per data)."""
     return draw_chart(report.unit.code, name, chart_spec(name, report, locale))[0]
-
-
-def old_charts(*, older_than: timedelta = timedelta(days=2)) -> list[Path]:
-    """Kept chart pictures not drawn for `older_than`: each change of a report's figures
-    draws new ones under new keys, so the old ones are removed (by `flask lms clean-uploads`,
-    nightly); a picture still wanted is simply drawn again."""
-    folder = Path(current_app.config["EXPORT_DIR"]) / "charts"
-    cutoff = time.time() - older_than.total_seconds()
-    return [p for p in folder.glob("*.png") if p.stat().st_mtime < cutoff]

@@ -13,6 +13,7 @@ from lms.jobs import file_path, job_of, mimetype, queue
 from lms.permissions import can_view_unit, is_admin, report_roots, scope_units
 from lms.reports import bp
 from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
+from lms.reports.chart_files import kept_chart
 from lms.reports.export import report_csv, report_xlsx
 from lms.reports.jobs import KINDS, download_name, request_export, subject_of
 from lms.reports.lookups import (
@@ -30,7 +31,6 @@ from lms.reports.pictures import (
     chart_spec,
     draw_chart,
     funnel_steps,
-    kept_chart,
     trend_rows,
 )
 from lms.reports.queries import ensure_summary, unit_report
