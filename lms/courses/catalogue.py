@@ -252,16 +252,16 @@ def _audit_save(kind: str, row, before: dict | None, after: dict, by, **about) -
 def set_course_active(course: Course, active: bool, *, by: Person | None) -> Course:
     """Retire a course (it leaves the catalogue; plans and learning that name it keep it) or
     bring it back."""
-    if course.active != active:
-        course.active = active
-        audit(
-            "course_restored" if active else "course_retired",
-            by,
-            course,
-            course=f"{course.provider.code}/{course.code}",
-        )
+    return _set_active("course", course, active, by, course=f"{course.provider.code}/{course.code}")
+
+
+def _set_active(kind: str, row, active: bool, by: Person | None, **about):
+    """Retire or bring back a course or provider, audited as `<kind>_retired|restored`."""
+    if row.active != active:
+        row.active = active
+        audit(f"{kind}_restored" if active else f"{kind}_retired", by, row, **about)
         db.session.flush()
-    return course
+    return row
 
 
 # -- providers --------------------------------------------------------------------------------
@@ -317,13 +317,4 @@ def save_provider(
 
 def set_provider_active(provider: Provider, active: bool, *, by: Person | None) -> Provider:
     """Retire a provider (its courses leave the catalogue with it) or bring it back."""
-    if provider.active != active:
-        provider.active = active
-        audit(
-            "provider_restored" if active else "provider_retired",
-            by,
-            provider,
-            provider=provider.code,
-        )
-        db.session.flush()
-    return provider
+    return _set_active("provider", provider, active, by, provider=provider.code)

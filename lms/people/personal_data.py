@@ -284,7 +284,7 @@ def _scrub_audit(person: Person, words: list[str], pseudonym: str) -> None:
         AuditEvent.subject_id == person.id,
         (AuditEvent.target_type == "Person") & (AuditEvent.target_id == person.id),
         # events about someone else that name them (a supervisor changed from them): their
-        # words as written, and as JSON escapes them (Thai names stored as \\uXXXX)
+        # words as written, and as JSON writes them (Thai letters escaped as code points)
         *(
             written.contains(form, autoescape=True)
             for word in words
