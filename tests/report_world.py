@@ -2,7 +2,7 @@
 plain-Python oracle that computes section 5's figures by walking the same rows one by one."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from lms.models import (
     Course,
     Cycle,
     CycleTarget,
+    Goal,
     LearningActivity,
     Person,
     Plan,
@@ -77,6 +78,34 @@ def plan(who: Person, cycle: Cycle, status: str) -> Plan:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+OUTCOMES = (None, "achieved", "partly", "not_achieved")
+
+
+def goal(row: Plan, cycle: Cycle, code: str = "DLIT", outcome: str | None = None) -> Goal:
+    area = next(a for a in areas_of(cycle) if a.code == code)
+    made = Goal(plan_id=row.id, area_id=area.id, target_level=3, supervisor_outcome=outcome)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def evaluate(row: Plan, *, self_done: bool = True, done: bool = True) -> Plan:
+    """The year-end marks as the evaluation pages set them (outcomes are set on the goals)."""
+    when = datetime(2026, 9, 20, 9, 0)
+    row.self_evaluated_at = when if self_done else None
+    row.evaluated_at = when if done else None
+    db.session.flush()
+    return row
+
+
+def verify(activity: LearningActivity, applied: bool = False, by: Person | None = None):
+    activity.verified_at = datetime(2026, 6, 1, 9, 0)
+    activity.verified_by_id = by.id if by else None
+    activity.applied_at_work = applied
+    db.session.flush()
+    return activity
 
 
 def learn(
@@ -160,18 +189,26 @@ def random_world(rng: random.Random, cycle: Cycle, size: int) -> Unit:
             assess(who, cycle, levels, submitted=rng.random() < 0.8)
         status = rng.choice(STATUSES)
         if status != "none":
-            plan(who, cycle, status)
+            made = plan(who, cycle, status)
+            for _ in range(rng.choice([0, 1, 2, 3])):
+                goal(made, cycle, rng.choice(areas).code, rng.choice(OUTCOMES))
+            if status in ("approved", "completed"):
+                evaluate(made, self_done=rng.random() < 0.6, done=status == "completed")
         for _ in range(rng.choice([0, 0, 1, 2, 4])):
             bucket = rng.choice(["70", "20", "10"])
             course = rng.choice(courses) if bucket == "10" and rng.random() < 0.6 else None
-            learn(
+            activity = learn(
                 who,
                 cycle,
                 bucket,
-                f"{rng.randint(1, 80)}.{rng.randint(0, 9)}",
+                rng.choice(["0.5", "1.0", "11.9", "12.0", "29.9", "30.0"])
+                if rng.random() < 0.3  # on the bands' edges
+                else f"{rng.randint(1, 80)}.{rng.randint(0, 9)}",
                 course,
                 rng.random() < 0.5,
             )
+            if rng.random() < 0.4:
+                verify(activity, applied=rng.random() < 0.5, by=people[0])
         for area in areas:
             if rng.random() < 0.3:
                 rate_as_supervisor(who, cycle, area.code, rng.randint(0, 4), people[0])
@@ -230,12 +267,33 @@ def oracle(unit: Unit, cycle: Cycle, group: str | None = None) -> dict:
             for r in a.ratings:
                 if r.level is not None:
                     own[(a.person_id, r.area_id)] = r.level
+    year_end = dict.fromkeys(
+        (
+            "self_evaluated",
+            "evaluated",
+            "goals_evaluated",
+            "goals_achieved",
+            "goals_partly",
+            "goals_not_achieved",
+        ),
+        0,
+    )
     for p in db.session.scalars(select(Plan).where(Plan.cycle_id == cycle.id)):
         if p.person_id in counted:
             figures["idp_submitted"] += p.status in PLAN_SENT
             figures["idp_approved"] += p.status in PLAN_REVIEWED
             figures["idp_completed"] += p.status == PlanStatus.COMPLETED
-    learners = set()
+            year_end["self_evaluated"] += p.self_evaluated_at is not None
+            year_end["evaluated"] += p.evaluated_at is not None
+            if p.evaluated_at is None:
+                continue
+            for goal in p.goals:
+                if goal.supervisor_outcome is not None:
+                    year_end["goals_evaluated"] += 1
+                    year_end[f"goals_{goal.supervisor_outcome}"] += 1
+    learners, verified, applied = set(), set(), set()
+    verified_hours = Decimal(0)
+    per_person = dict.fromkeys(counted, Decimal(0))
     for act in db.session.scalars(
         select(LearningActivity).where(LearningActivity.cycle_id == cycle.id)
     ):
@@ -243,10 +301,40 @@ def oracle(unit: Unit, cycle: Cycle, group: str | None = None) -> dict:
             learners.add(act.person_id)
             figures["activities"] += 1
             hours[act.bucket] += act.hours
+            per_person[act.person_id] += act.hours
+            if act.verified_at is not None:
+                verified.add(act.person_id)
+                verified_hours += act.hours
+            if act.applied_at_work:
+                applied.add(act.person_id)
             figures["courses_completed"] += (
                 act.bucket == "10" and act.course_id is not None and act.completed
             )
     figures["developing"] = len(learners)
+    figures.update(year_end)
+    figures["verified"] = len(verified)
+    figures["applied_at_work"] = len(applied)
+    figures["verified_hours"] = float(verified_hours)
+    figures["goals_achieved_rate"] = (
+        year_end["goals_achieved"] / year_end["goals_evaluated"]
+        if year_end["goals_evaluated"]
+        else None
+    )
+    logged = sorted(per_person.values())
+    figures["hours_bands"] = {
+        "0": sum(1 for h in logged if h == 0),
+        "1-11": sum(1 for h in logged if 0 < h < 12),
+        "12-29": sum(1 for h in logged if 12 <= h < 30),
+        "30+": sum(1 for h in logged if h >= 30),
+    }
+    middle = len(logged) // 2
+    figures["median_hours"] = (
+        None
+        if not logged
+        else float(logged[middle])
+        if len(logged) % 2
+        else float((logged[middle - 1] + logged[middle]) / 2)
+    )
     theirs = {
         (s.person_id, s.area_id): s.level
         for s in db.session.scalars(
@@ -289,7 +377,17 @@ def oracle(unit: Unit, cycle: Cycle, group: str | None = None) -> dict:
     figures["mix"] = (
         {k: float(v) / float(total_hours) for k, v in hours.items()} if total_hours else None
     )
-    for name in ("self_assessed", "idp_submitted", "idp_approved", "idp_completed", "developing"):
+    for name in (
+        "self_assessed",
+        "idp_submitted",
+        "idp_approved",
+        "idp_completed",
+        "developing",
+        "self_evaluated",
+        "evaluated",
+        "verified",
+        "applied_at_work",
+    ):
         figures[f"{name}_rate"] = figures[name] / head if head else None
     assessed = sum(s["assessed"] for s in skills.values())
     figures["readiness"] = (

@@ -176,9 +176,12 @@ def test_units_come_in_as_a_tree_and_the_same_file_twice_changes_nothing():
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "import_units")) == 2
 
 
-def test_a_unit_moved_under_another_parent_takes_its_subtree_and_its_people():
+def test_a_unit_moved_under_another_parent_takes_its_subtree_and_its_people(ocsc):
+    cycle = create_cycle(fiscal_be_year(today()), ocsc, status="open")
     units_in()
     people_in()
+    ensure_summary(cycle)
+    db.session.commit()
     moved = UNITS.replace(
         "IAO,สำนักงานการต่างประเทศ,International Affairs Office,BMA",
         "IAO,สำนักงานการต่างประเทศ,International Affairs Office,DIST",
@@ -192,6 +195,7 @@ def test_a_unit_moved_under_another_parent_takes_its_subtree_and_its_people():
     section = db.session.scalars(select(Unit).where(Unit.code == "IAO-1")).one()
     assert dist.contains(section) and section.depth == 3
     assert person("1003").unit_id == section.id  # people stay in their unit
+    assert drift(cycle) == []  # their hours per person now count under DIST, not BMA
 
 
 def test_bad_unit_rows_are_all_reported_and_nothing_is_written():

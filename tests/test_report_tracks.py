@@ -11,14 +11,20 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import RoleGroup, Track
 from lms.reports import summary
+from lms.reports.figures import Figures
 from lms.reports.queries import HEADLINE, live_figures, readiness_by_track, unit_report
-from lms.reports.rows import PEOPLE_COLUMNS
+from lms.reports.rows import HOURS_COLUMNS, PEOPLE_COLUMNS
 from tests.conftest import login
 from tests.factories import PersonFactory
 from tests.report_world import comparable, random_world
 from tests.test_report_pages import bearer
 
-ADDITIVE = [name for name in PEOPLE_COLUMNS if not name.startswith("hours_")]  # counts
+# the people counts a report shows (the summary also keeps sums it shows none of)
+ADDITIVE = [
+    name
+    for name in PEOPLE_COLUMNS
+    if name not in HOURS_COLUMNS and name in Figures.__dataclass_fields__
+]
 
 
 @pytest.fixture
@@ -45,6 +51,9 @@ def test_a_track_is_the_sum_of_its_role_groups_weighted_over_people(world):
         for name in ADDITIVE:
             assert getattr(report.figures, name) == sum(getattr(p, name) for p in parts), name
         assert report.figures.hours == pytest.approx(sum(p.hours for p in parts))
+        assert report.figures.verified_hours == pytest.approx(sum(p.verified_hours for p in parts))
+        for band, people in report.figures.hours_bands.items():  # people by hours add up too
+            assert people == sum(p.hours_bands[band] for p in parts), band
         meeting = sum(s.meeting_target for p in parts for s in p.skills.values())
         assessed = sum(s.assessed for p in parts for s in p.skills.values())
         assert report.figures.readiness == (meeting / assessed if assessed else None)

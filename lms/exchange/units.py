@@ -23,8 +23,9 @@ from lms.exchange.common import (
 )
 from lms.exchange.reading import Table
 from lms.extensions import db
-from lms.models import Person, Unit
+from lms.models import Person, ReportState, Unit
 from lms.permissions import scope_units
+from lms.reports.summary import rebuild_hours
 from lms.vocab import Role
 
 REQUIRED = ("code", "name_th")
@@ -201,7 +202,10 @@ def _write(rows, existing, parent_of, outcome: Outcome) -> None:
     ]
     if changed:
         db.session.execute(update(Unit), changed)
-    rewrite_paths()
+    if rewrite_paths():
+        # a unit under another parent: its people now count in other subtrees' hours
+        for cycle_id in db.session.scalars(select(ReportState.cycle_id)):
+            rebuild_hours(cycle_id)
     db.session.expire_all()
 
 

@@ -41,6 +41,7 @@ from lms.models.plan import (
 from lms.models.report import (
     ALL_GROUPS,
     ReportArea,
+    ReportHours,
     ReportPerson,
     ReportState,
     ReportUnit,
@@ -78,6 +79,7 @@ __all__ = [
     "Provider",
     "Rating",
     "ReportArea",
+    "ReportHours",
     "ReportPerson",
     "ReportState",
     "ReportUnit",

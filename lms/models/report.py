@@ -7,6 +7,10 @@ Two levels:
 - per unit, role group and cycle (`report_units`, `report_unit_areas`): the sums of those rows,
   so a subtree's report adds up a few rows per unit, whatever its headcount.
 Every sum is additive (counts and integer sums of levels), so averages are exact.
+
+Hours per person (bands and the median) are not additive: `report_hours` keeps, per unit
+*subtree*, how many people logged each number of hours (in tenths), so a report reads its
+unit's few hundred distinct values instead of every person below it.
 """
 
 from datetime import date, datetime
@@ -55,6 +59,18 @@ class ReportPerson(db.Model):
     hours_20: Mapped[Decimal] = mapped_column(HOURS)
     hours_10: Mapped[Decimal] = mapped_column(HOURS)
     courses_completed: Mapped[int]
+    # the year-end: 1 or 0 each (the self-evaluation sent, the supervisor's evaluation done)
+    self_evaluated: Mapped[int] = mapped_column(default=0)
+    evaluated: Mapped[int] = mapped_column(default=0)
+    # goals of an evaluated plan, by the supervisor's outcome
+    goals_evaluated: Mapped[int] = mapped_column(default=0)
+    goals_achieved: Mapped[int] = mapped_column(default=0)
+    goals_partly: Mapped[int] = mapped_column(default=0)
+    goals_not_achieved: Mapped[int] = mapped_column(default=0)
+    # learning a reviewer verified, and recognised as applied at work
+    verified_activities: Mapped[int] = mapped_column(default=0)
+    applied_activities: Mapped[int] = mapped_column(default=0)
+    verified_hours: Mapped[Decimal] = mapped_column(HOURS, default=0)
 
     __table_args__ = (Index("ix_report_people_cycle_unit", "cycle_id", "unit_id"),)
 
@@ -103,6 +119,34 @@ class ReportUnit(db.Model):
     hours_20: Mapped[Decimal] = mapped_column(HOURS, default=0)
     hours_10: Mapped[Decimal] = mapped_column(HOURS, default=0)
     courses_completed: Mapped[int] = mapped_column(default=0)
+    self_evaluated: Mapped[int] = mapped_column(default=0)
+    evaluated: Mapped[int] = mapped_column(default=0)
+    goals_evaluated: Mapped[int] = mapped_column(default=0)
+    goals_achieved: Mapped[int] = mapped_column(default=0)
+    goals_partly: Mapped[int] = mapped_column(default=0)
+    goals_not_achieved: Mapped[int] = mapped_column(default=0)
+    verified: Mapped[int] = mapped_column(default=0)  # people with verified learning
+    verified_activities: Mapped[int] = mapped_column(default=0)
+    applied_at_work: Mapped[int] = mapped_column(default=0)  # people with learning applied
+    applied_activities: Mapped[int] = mapped_column(default=0)
+    verified_hours: Mapped[Decimal] = mapped_column(HOURS, default=0)
+
+
+class ReportHours(db.Model):
+    """How many counted people of a unit's whole subtree (the unit and every unit below it)
+    and role group logged `tenths` tenths of an hour in a cycle, zero included: the bands and
+    the exact median of hours per person, read from a few hundred rows at any level. A person
+    adds one to the row of each unit on their unit's path (and of ALL_GROUPS)."""
+
+    __tablename__ = "report_hours"
+
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_group_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)  # derived: no foreign-key check
+    tenths: Mapped[int] = mapped_column(primary_key=True)
+    people: Mapped[int] = mapped_column(default=0)
 
 
 class ReportUnitArea(db.Model):

@@ -218,9 +218,6 @@ def _clear_free_text(person: Person) -> None:
     threads = select(FeedbackThread.id).where(FeedbackThread.subject_id == person.id)
     statements = [
         update(Rating).where(Rating.assessment_id.in_(assessments)).values(justification=None),
-        update(Goal)
-        .where(Goal.id.in_(goals))
-        .values(success_criteria=None, support_needed=None, self_note=None, supervisor_note=None),
         update(PlannedActivity).where(PlannedActivity.goal_id.in_(goals)).values(title=REMOVED),
         update(FeedbackMessage)
         .where(or_(FeedbackMessage.thread_id.in_(threads), FeedbackMessage.author_id == person.id))
@@ -239,6 +236,8 @@ def _clear_free_text(person: Person) -> None:
         rating.comment = None
     for plan in db.session.scalars(select(Plan).where(Plan.person_id == person.id)):
         plan.review_comment = plan.closed_early_reason = None
+    for goal in db.session.scalars(select(Goal).where(Goal.id.in_(goals))):
+        goal.success_criteria = goal.support_needed = goal.self_note = goal.supervisor_note = None
     for activity in db.session.scalars(
         select(LearningActivity).where(LearningActivity.person_id == person.id)
     ):

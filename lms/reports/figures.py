@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from lms.reports.rows import AREA_COLUMNS, PEOPLE_COLUMNS
+from lms.reports.rows import AREA_COLUMNS, HOURS_COLUMNS, PEOPLE_COLUMNS
 from lms.vocab import BUCKETS
 
 TOP_GAPS = 3
@@ -51,10 +51,21 @@ class PeopleTotals(_Totals):
     hours_20: Decimal = Decimal(0)
     hours_10: Decimal = Decimal(0)
     courses_completed: int = 0
+    self_evaluated: int = 0
+    evaluated: int = 0
+    goals_evaluated: int = 0
+    goals_achieved: int = 0
+    goals_partly: int = 0
+    goals_not_achieved: int = 0
+    verified: int = 0
+    verified_activities: int = 0
+    applied_at_work: int = 0
+    applied_activities: int = 0
+    verified_hours: Decimal = Decimal(0)
 
     @staticmethod
     def _number(value, name: str):
-        if name.startswith("hours_"):
+        if name in HOURS_COLUMNS:
             return Decimal(value or 0).quantize(Decimal("0.1"))
         return int(value or 0)
 
@@ -74,6 +85,48 @@ class AreaTotals(_Totals):
     supervisor_sum: int = 0
     both_rated: int = 0
     difference_sum: int = 0
+
+
+# People by their logged hours in the cycle (PRODUCT.md section 5): each band's name and its
+# bounds in tenths of an hour, from (inclusive) and below (exclusive; None: no end). "1-11" is
+# more than nothing and less than 12 hours, so half an hour counts there.
+HOUR_BANDS = (("0", 0, 1), ("1-11", 1, 120), ("12-29", 120, 300), ("30+", 300, None))
+
+
+@dataclass(frozen=True)
+class HoursSpread:
+    """People by hours logged in the cycle: per band, and the median (None: nobody)."""
+
+    bands: dict[str, int] = field(default_factory=lambda: {n: 0 for n, _a, _b in HOUR_BANDS})
+    median: float | None = None
+
+    @classmethod
+    def of(cls, histogram: dict[int, int]) -> "HoursSpread":
+        """From {hours in tenths: people}: the bands and the exact median (the middle value,
+        or the mean of the two middle values)."""
+        bands = {
+            name: sum(n for t, n in histogram.items() if low <= t and (high is None or t < high))
+            for name, low, high in HOUR_BANDS
+        }
+        total = sum(histogram.values())
+        if not total:
+            return cls(bands)
+        lower = upper = None
+        seen = 0
+        for tenths in sorted(histogram):
+            seen += histogram[tenths]
+            if lower is None and 2 * seen >= total:
+                lower = tenths
+            if 2 * seen > total:
+                upper = tenths
+                break
+        return cls(bands, (lower + upper) / 20)
+
+    def as_dict(self) -> dict:
+        return {"hours_bands": dict(self.bands), "median_hours": self.median}
+
+
+NOT_READ = HoursSpread({}, None)  # hours per person not read (a page that does not show them)
 
 
 @dataclass(frozen=True)
@@ -147,8 +200,41 @@ class Figures:
     courses_completed: int
     skills: dict[str, AreaFigures]
     readiness: float | None
+    self_evaluated: int = 0
+    self_evaluated_rate: float | None = None
+    evaluated: int = 0
+    evaluated_rate: float | None = None
+    goals_evaluated: int = 0
+    goals_achieved: int = 0
+    goals_partly: int = 0
+    goals_not_achieved: int = 0
+    goals_achieved_rate: float | None = None  # over goals_evaluated
+    verified: int = 0
+    verified_rate: float | None = None
+    applied_at_work: int = 0
+    applied_at_work_rate: float | None = None
+    verified_hours: float = 0.0
+    hours_bands: dict[str, int] = field(default_factory=lambda: HoursSpread().bands)
+    median_hours: float | None = None
     top_gaps: list[str] = field(default_factory=list)  # area codes, the largest average gap first
     top_gaps_tied: bool = False  # an area left out of top_gaps ties with the last one shown
+
+    YEAR_END = (
+        "self_evaluated",
+        "self_evaluated_rate",
+        "evaluated",
+        "evaluated_rate",
+        "goals_evaluated",
+        "goals_achieved",
+        "goals_partly",
+        "goals_not_achieved",
+        "goals_achieved_rate",
+        "verified",
+        "verified_rate",
+        "applied_at_work",
+        "applied_at_work_rate",
+        "verified_hours",
+    )
 
     def as_dict(self) -> dict:
         """The JSON of the report API (keys as PRODUCT.md names them)."""
@@ -172,6 +258,9 @@ class Figures:
                 "mix",
                 "courses_completed",
                 "readiness",
+                *self.YEAR_END,
+                "hours_bands",
+                "median_hours",
                 "top_gaps",
                 "top_gaps_tied",
             )
@@ -186,10 +275,18 @@ def ratio(part: float, whole: float) -> float | None:
 
 
 def build_figures(
-    people: PeopleTotals, areas: dict[int, AreaTotals], area_infos: list[AreaInfo]
+    people: PeopleTotals,
+    areas: dict[int, AreaTotals],
+    area_infos: list[AreaInfo],
+    spread: HoursSpread | None = None,
 ) -> Figures:
-    """Figures from totals; `area_infos` (in framework order) names every area reported."""
+    """Figures from totals; `area_infos` (in framework order) names every area reported;
+    `spread` the people by hours (None only where nobody logged any)."""
     head = people.headcount
+    if spread is None:
+        if people.activities:
+            raise ValueError("hours per person need the people by hours (HoursSpread)")
+        spread = HoursSpread.of({0: head} if head else {})
     by_bucket = {
         "70": float(people.hours_70),
         "20": float(people.hours_20),
@@ -222,6 +319,22 @@ def build_figures(
         courses_completed=people.courses_completed,
         skills=skills,
         readiness=ratio(meeting, assessed),
+        self_evaluated=people.self_evaluated,
+        self_evaluated_rate=ratio(people.self_evaluated, head),
+        evaluated=people.evaluated,
+        evaluated_rate=ratio(people.evaluated, head),
+        goals_evaluated=people.goals_evaluated,
+        goals_achieved=people.goals_achieved,
+        goals_partly=people.goals_partly,
+        goals_not_achieved=people.goals_not_achieved,
+        goals_achieved_rate=ratio(people.goals_achieved, people.goals_evaluated),
+        verified=people.verified,
+        verified_rate=ratio(people.verified, head),
+        applied_at_work=people.applied_at_work,
+        applied_at_work_rate=ratio(people.applied_at_work, head),
+        verified_hours=float(people.verified_hours),
+        hours_bands=dict(spread.bands),
+        median_hours=spread.median,
         top_gaps=top,
         top_gaps_tied=tied,
     )

@@ -33,7 +33,7 @@ class Overview:
 
 def overview(unit: Unit, cycle: Cycle) -> Overview:
     """The subtree's overview in `cycle` (call `ensure_summary` and commit first)."""
-    report = unit_report(unit, cycle)
+    report = unit_report(unit, cycle, with_hours=False)
     mine = report.figures.self_assessed_rate or 0.0
     behind = sorted(
         (

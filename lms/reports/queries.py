@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from lms.cycles import cycle_by_year
@@ -17,6 +17,7 @@ from lms.extensions import db
 from lms.models import (
     ALL_GROUPS,
     Cycle,
+    ReportHours,
     ReportState,
     ReportUnit,
     ReportUnitArea,
@@ -25,7 +26,16 @@ from lms.models import (
     Track,
     Unit,
 )
-from lms.reports.figures import AreaInfo, AreaTotals, Figures, PeopleTotals, build_figures
+from lms.reports.figures import (
+    HOUR_BANDS,
+    NOT_READ,
+    AreaInfo,
+    AreaTotals,
+    Figures,
+    HoursSpread,
+    PeopleTotals,
+    build_figures,
+)
 from lms.reports.population import reference_day
 from lms.reports.rows import (
     AREA_COLUMNS,
@@ -34,6 +44,7 @@ from lms.reports.rows import (
     area_sums,
     people_sums,
     person_rows,
+    tenths_of,
 )
 from lms.reports.summary import bring_up_to_date
 
@@ -128,28 +139,38 @@ def unit_report(
     *,
     track: Track | None = None,
     with_children: bool = True,
+    with_hours: bool = True,
 ) -> UnitReport:
     """The report of `unit`'s subtree in `cycle` (and the trend from the cycle before), read
     from the summary: call `ensure_summary(cycle)` and commit first. With a track, the sums
     of its role groups' rows: every figure weighted over people, never an average of
-    averages."""
+    averages. Without `with_hours`, hours per person are not read (the home page, which does
+    not show them: two statements less)."""
     previous_cycle = previous_cycle_of(cycle)
     areas = area_infos(cycle)
     group_id = group_ids_of(role_group, track)
     totals = _summed(cycle.id, unit, group_id, by_child=False)
     children, own = [], None
+    kids = []
     if with_children:
         kids = list(
             db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
         )
-        if kids:
-            by_child = _summed(cycle.id, unit, group_id, by_child=True)
-            empty = (PeopleTotals(), {})
-            children = [
-                ChildFigures(kid, build_figures(*by_child.get(kid.id, empty), areas))
-                for kid in kids
-            ]
-            own = ChildFigures(unit, build_figures(*by_child.get(unit.id, empty), areas), True)
+    spreads = _spreads(cycle.id, unit, group_id, [kid.id for kid in kids]) if with_hours else {}
+
+    def spread(key):  # a key nobody counts in is absent: no hours
+        return spreads.get(key) if with_hours else NOT_READ
+
+    if kids:
+        by_child = _summed(cycle.id, unit, group_id, by_child=True)
+        empty = (PeopleTotals(), {})
+        children = [
+            ChildFigures(kid, build_figures(*by_child.get(kid.id, empty), areas, spread(kid.id)))
+            for kid in kids
+        ]
+        own = ChildFigures(
+            unit, build_figures(*by_child.get(unit.id, empty), areas, spread(OWN)), True
+        )
     previous = None
     if previous_cycle is not None:
         previous = build_figures(
@@ -159,13 +180,16 @@ def unit_report(
             area_infos(previous_cycle)
             if previous_cycle.framework_id != cycle.framework_id
             else areas,
+            _spreads(previous_cycle.id, unit, group_id, []).get(HEADLINE)
+            if with_hours
+            else NOT_READ,
         )
     return UnitReport(
         unit=unit,
         cycle=cycle,
         role_group=role_group,
         areas=areas,
-        figures=build_figures(*totals.get(HEADLINE, (PeopleTotals(), {})), areas),
+        figures=build_figures(*totals.get(HEADLINE, (PeopleTotals(), {})), areas, spread(HEADLINE)),
         children=children,
         previous_cycle=previous_cycle,
         previous=previous,
@@ -175,6 +199,68 @@ def unit_report(
         own=own,
         track=track,
     )
+
+
+OWN = -1  # the key of the people placed in the report's unit itself, among the spreads
+
+
+def _spreads(cycle_id: int, unit: Unit, group_id, child_ids: list[int]) -> dict:
+    """{HEADLINE, child unit id, OWN: HoursSpread} from `report_hours`, in one statement: each
+    subtree's people by hours (the unit's, its children's, and the unit's minus its children's
+    for the people placed in it), then per key the bands and the two middle values (the
+    running count of people in order of hours reaching half of them), so that only a row per
+    key comes back, whatever the number of distinct hours. A key nobody counts in is absent."""
+    hours = ReportHours.__table__
+    if isinstance(group_id, list):
+        groups = hours.c.role_group_id.in_(group_id)
+    else:
+        groups = hours.c.role_group_id == (ALL_GROUPS if group_id is None else group_id)
+
+    def part(key, where, sign: int = 1):
+        return select(
+            key.label("key"), hours.c.tenths, (hours.c.people * sign).label("people")
+        ).where(hours.c.cycle_id == cycle_id, groups, where)
+
+    mine = hours.c.unit_id == unit.id
+    parts = [part(literal(0), mine)]
+    if child_ids:
+        theirs = hours.c.unit_id.in_(child_ids)
+        parts += [part(hours.c.unit_id, theirs), part(literal(OWN), mine)]
+        parts.append(part(literal(OWN), theirs, -1))
+    rows = union_all(*parts).subquery("rows")
+    people = func.sum(rows.c.people)
+    collapsed = (
+        select(rows.c.key, rows.c.tenths, people.label("people"))
+        .group_by(rows.c.key, rows.c.tenths)
+        .having(people != 0)
+        .subquery("collapsed")
+    )
+    c = collapsed.c
+    ranked = select(
+        c.key,
+        c.tenths,
+        c.people,
+        func.sum(c.people).over(partition_by=c.key, order_by=c.tenths).label("seen"),
+        func.sum(c.people).over(partition_by=c.key).label("total"),
+    ).subquery("ranked")
+    r = ranked.c
+    bands = [
+        func.sum(
+            case((and_(r.tenths >= low, *([r.tenths < high] if high else [])), r.people), else_=0)
+        )
+        for _name, low, high in HOUR_BANDS
+    ]
+    lower = func.min(case((2 * r.seen >= r.total, r.tenths)))
+    upper = func.min(case((2 * r.seen > r.total, r.tenths)))
+    result = {}
+    for key, *values in db.session.execute(select(r.key, lower, upper, *bands).group_by(r.key)):
+        low, high, *counts = values
+        spread = HoursSpread(
+            {name: int(n) for (name, _a, _b), n in zip(HOUR_BANDS, counts, strict=True)},
+            (int(low) + int(high)) / 20,
+        )
+        result[HEADLINE if int(key) == 0 else int(key)] = spread
+    return result
 
 
 def _exact_at(cycle: Cycle) -> datetime | None:
@@ -235,7 +321,29 @@ def live_figures(
         applicable_only=True,
     )
     infos = area_infos(cycle)
-    return {key: build_figures(p, a, infos) for key, (p, a) in totals.items()}
+    spreads = _live_spreads(people, unit, by_child, group_ids_of(role_group, track))
+    return {key: build_figures(p, a, infos, spreads.get(key)) for key, (p, a) in totals.items()}
+
+
+def _live_spreads(people, unit: Unit, by_child: bool, group_ids) -> dict:
+    """{key: HoursSpread} from per-person rows `people` (a subquery of `person_rows`), counted
+    one by one in Python (the cross-check of `_spreads`)."""
+    query = (
+        select(Unit.path, tenths_of(people))
+        .select_from(people)
+        .join(Unit, Unit.id == people.c.unit_id)
+    )
+    if group_ids is not None:
+        query = query.where(people.c.role_group_id.in_(group_ids))
+    histograms: dict = {}
+    for path, tenths in db.session.execute(query):
+        key = HEADLINE
+        if by_child:
+            rest = path[len(unit.path) :]
+            key = int(rest.split("/")[0]) if rest else unit.id
+        histogram = histograms.setdefault(key, {})
+        histogram[tenths] = histogram.get(tenths, 0) + 1
+    return {key: HoursSpread.of(histogram) for key, histogram in histograms.items()}
 
 
 def _grouped(

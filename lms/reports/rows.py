@@ -8,11 +8,21 @@ the live report (the benchmark's bare SQL, the tests' cross-check) aggregates th
 
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, case, func, select, type_coerce
+from sqlalchemy import Integer, Select, and_, case, cast, func, select, type_coerce
+from sqlalchemy.orm import aliased
 
-from lms.models import CycleTarget, LearningActivity, Plan, Rating, SelfAssessment, SupervisorRating
+from lms.models import (
+    CycleTarget,
+    Goal,
+    LearningActivity,
+    Plan,
+    Rating,
+    SelfAssessment,
+    SupervisorRating,
+    Unit,
+)
 from lms.reports.population import population
-from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, Bucket, PlanStatus
+from lms.vocab import PLAN_REVIEWED, PLAN_SENT, AssessmentStatus, Bucket, Outcome, PlanStatus
 
 PEOPLE_COLUMNS = (
     "headcount",
@@ -26,7 +36,31 @@ PEOPLE_COLUMNS = (
     "hours_20",
     "hours_10",
     "courses_completed",
+    "self_evaluated",
+    "evaluated",
+    "goals_evaluated",
+    "goals_achieved",
+    "goals_partly",
+    "goals_not_achieved",
+    "verified",
+    "verified_activities",
+    "applied_at_work",
+    "applied_activities",
+    "verified_hours",
 )
+HOURS_COLUMNS = frozenset({"hours_70", "hours_20", "hours_10", "verified_hours"})
+# what a person's learning adds to their row (moved by its difference on a learning write)
+LEARNING_COLUMNS = (
+    "activities",
+    "hours_70",
+    "hours_20",
+    "hours_10",
+    "courses_completed",
+    "verified_activities",
+    "applied_activities",
+    "verified_hours",
+)
+GOAL_COLUMNS = ("goals_evaluated", "goals_achieved", "goals_partly", "goals_not_achieved")
 AREA_COLUMNS = (
     "assessed",
     "level_sum",
@@ -40,11 +74,28 @@ AREA_COLUMNS = (
 )
 
 
-def _hours(bucket: Bucket):
-    return func.coalesce(
-        func.sum(case((LearningActivity.bucket == bucket.value, LearningActivity.hours), else_=0)),
-        0,
+def _hours(condition):
+    return func.coalesce(func.sum(case((condition, LearningActivity.hours), else_=0)), 0)
+
+
+def _goals(cycle_id: int, person_ids):
+    """Per person: the goals of their plan in the cycle that the supervisor gave an outcome in
+    a finished year-end evaluation, by outcome (GOAL_COLUMNS)."""
+    outcome = Goal.supervisor_outcome
+    query = (
+        select(
+            Plan.person_id,
+            func.count().label("goals_evaluated"),
+            _count_if(outcome == Outcome.ACHIEVED.value).label("goals_achieved"),
+            _count_if(outcome == Outcome.PARTLY.value).label("goals_partly"),
+            _count_if(outcome == Outcome.NOT_ACHIEVED.value).label("goals_not_achieved"),
+        )
+        .join(Goal, Goal.plan_id == Plan.id)
+        .where(Plan.cycle_id == cycle_id, Plan.evaluated_at.is_not(None), outcome.is_not(None))
     )
+    if person_ids is not None:
+        query = query.where(Plan.person_id.in_(person_ids))
+    return query.group_by(Plan.person_id).subquery("goals")
 
 
 def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Select:
@@ -53,29 +104,28 @@ def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Selec
     placed = population(day, person_ids, within).subquery("placed")
     if within is not None:
         person_ids = select(placed.c.person_id)
+    verified = LearningActivity.verified_at.is_not(None)
     learning = select(
         LearningActivity.person_id,
         func.count().label("activities"),
-        _hours(Bucket.ON_THE_JOB).label("hours_70"),
-        _hours(Bucket.FROM_OTHERS).label("hours_20"),
-        _hours(Bucket.FORMAL).label("hours_10"),
-        func.sum(
-            case(
-                (
-                    and_(
-                        LearningActivity.bucket == Bucket.FORMAL.value,
-                        LearningActivity.course_id.is_not(None),
-                        LearningActivity.completed.is_(True),
-                    ),
-                    1,
-                ),
-                else_=0,
+        _hours(LearningActivity.bucket == Bucket.ON_THE_JOB.value).label("hours_70"),
+        _hours(LearningActivity.bucket == Bucket.FROM_OTHERS.value).label("hours_20"),
+        _hours(LearningActivity.bucket == Bucket.FORMAL.value).label("hours_10"),
+        _count_if(
+            and_(
+                LearningActivity.bucket == Bucket.FORMAL.value,
+                LearningActivity.course_id.is_not(None),
+                LearningActivity.completed.is_(True),
             )
         ).label("courses_completed"),
+        _count_if(verified).label("verified_activities"),
+        _count_if(LearningActivity.applied_at_work.is_(True)).label("applied_activities"),
+        _hours(verified).label("verified_hours"),
     ).where(LearningActivity.cycle_id == cycle_id)
     if person_ids is not None:
         learning = learning.where(LearningActivity.person_id.in_(person_ids))
     learning = learning.group_by(LearningActivity.person_id).subquery("learning")
+    goals = _goals(cycle_id, person_ids)
     return (
         select(
             type_coerce(cycle_id, Integer).label("cycle_id"),
@@ -91,6 +141,13 @@ def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Selec
             func.coalesce(learning.c.hours_20, 0).label("hours_20"),
             func.coalesce(learning.c.hours_10, 0).label("hours_10"),
             func.coalesce(learning.c.courses_completed, 0).label("courses_completed"),
+            case((Plan.self_evaluated_at.is_not(None), 1), else_=0).label("self_evaluated"),
+            case((Plan.evaluated_at.is_not(None), 1), else_=0).label("evaluated"),
+            *(func.coalesce(goals.c[name], 0).label(name) for name in GOAL_COLUMNS),
+            *(
+                func.coalesce(learning.c[name], 0).label(name)
+                for name in ("verified_activities", "applied_activities", "verified_hours")
+            ),
         )
         .select_from(placed)
         .outerjoin(
@@ -102,6 +159,7 @@ def person_rows(cycle_id: int, day: date, person_ids=None, within=None) -> Selec
         )
         .outerjoin(Plan, and_(Plan.person_id == placed.c.person_id, Plan.cycle_id == cycle_id))
         .outerjoin(learning, learning.c.person_id == placed.c.person_id)
+        .outerjoin(goals, goals.c.person_id == placed.c.person_id)
     )
 
 
@@ -181,6 +239,14 @@ def people_sums(rows) -> list:
         func.coalesce(func.sum(c.hours_20), 0).label("hours_20"),
         func.coalesce(func.sum(c.hours_10), 0).label("hours_10"),
         func.coalesce(func.sum(c.courses_completed), 0).label("courses_completed"),
+        func.coalesce(func.sum(c.self_evaluated), 0).label("self_evaluated"),
+        func.coalesce(func.sum(c.evaluated), 0).label("evaluated"),
+        *(func.coalesce(func.sum(c[name]), 0).label(name) for name in GOAL_COLUMNS),
+        _count_if(c.verified_activities > 0).label("verified"),
+        func.coalesce(func.sum(c.verified_activities), 0).label("verified_activities"),
+        _count_if(c.applied_activities > 0).label("applied_at_work"),
+        func.coalesce(func.sum(c.applied_activities), 0).label("applied_activities"),
+        func.coalesce(func.sum(c.verified_hours), 0).label("verified_hours"),
     ]
 
 
@@ -209,3 +275,43 @@ def area_sums(rows) -> list:
 
 def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def tenths_of(rows):
+    """A per-person row's hours in the cycle, in tenths of an hour (an integer: hours are kept
+    to one decimal)."""
+    c = rows.c
+    return cast(func.round((c.hours_70 + c.hours_20 + c.hours_10) * 10), Integer)
+
+
+def unit_ancestors():
+    """(unit_id, ancestor_id) for every unit and each unit on its path, itself included: a
+    recursive CTE over the units' parents."""
+    start = select(Unit.id.label("unit_id"), Unit.id.label("ancestor_id")).cte(
+        "ancestors", recursive=True
+    )
+    above = aliased(Unit)
+    step = (
+        select(start.c.unit_id, above.parent_id)
+        .join(above, above.id == start.c.ancestor_id)
+        .where(above.parent_id.is_not(None))
+    )
+    return start.union_all(step)
+
+
+def hours_per_subtree(rows, cycle_id) -> Select:
+    """From per-person rows `rows` of a cycle: (role_group_id, unit_id, tenths, people) for
+    every unit subtree a person counts in (the rows of `report_hours`, without ALL_GROUPS)."""
+    ancestors = unit_ancestors()
+    tenths = tenths_of(rows)
+    return (
+        select(
+            rows.c.role_group_id,
+            ancestors.c.ancestor_id.label("unit_id"),
+            tenths.label("tenths"),
+            func.count().label("people"),
+        )
+        .join(ancestors, ancestors.c.unit_id == rows.c.unit_id)
+        .where(rows.c.cycle_id == cycle_id)
+        .group_by(rows.c.role_group_id, ancestors.c.ancestor_id, tenths)
+    )

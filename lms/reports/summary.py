@@ -36,20 +36,26 @@ from lms.models import (
     Cycle,
     Person,
     ReportArea,
+    ReportHours,
     ReportPerson,
     ReportState,
     ReportUnit,
     ReportUnitArea,
+    Unit,
 )
 from lms.reports.figures import AreaTotals, PeopleTotals
 from lms.reports.population import placed_between, reference_day
 from lms.reports.rows import (
     AREA_COLUMNS,
+    HOURS_COLUMNS,
+    LEARNING_COLUMNS,
     PEOPLE_COLUMNS,
     area_rows,
     area_sums,
+    hours_per_subtree,
     people_sums,
     person_rows,
+    tenths_of,
 )
 from lms.vocab import Bucket
 
@@ -62,7 +68,7 @@ _AREA_ROW_COLUMNS = [c.name for c in ReportArea.__table__.columns]
 def rebuild(cycle: Cycle, day: date | None = None) -> None:
     """Recompute the whole summary of `cycle` from the base tables."""
     day = day or reference_day(cycle)
-    for model in (ReportUnitArea, ReportUnit, ReportArea, ReportPerson):
+    for model in (ReportHours, ReportUnitArea, ReportUnit, ReportArea, ReportPerson):
         db.session.execute(delete(model).where(model.cycle_id == cycle.id))
     db.session.execute(
         insert(ReportPerson).from_select(_PERSON_COLUMNS, person_rows(cycle.id, day))
@@ -75,11 +81,60 @@ def rebuild(cycle: Cycle, day: date | None = None) -> None:
             )
         )
     _add_group_totals(cycle.id)
+    _insert_hours(cycle.id)
     _set_state(cycle.id, day)
     analyse()
 
 
-SUMMARY_TABLES = ("report_people", "report_areas", "report_units", "report_unit_areas")
+SUMMARY_TABLES = (
+    "report_people",
+    "report_areas",
+    "report_units",
+    "report_unit_areas",
+    "report_hours",
+)
+
+
+def _insert_hours(cycle_id: int) -> None:
+    """`report_hours` of a cycle from its per-person rows: each role group's, then every
+    group's (the sums of those), in key order so that a subtree's rows lie together."""
+    per_group = hours_per_subtree(ReportPerson.__table__, cycle_id).subquery("per_group")
+    columns = ["cycle_id", "role_group_id", "unit_id", "tenths", "people"]
+    db.session.execute(
+        insert(ReportHours).from_select(
+            columns,
+            select(
+                literal(cycle_id, Integer),
+                per_group.c.role_group_id,
+                per_group.c.unit_id,
+                per_group.c.tenths,
+                per_group.c.people,
+            ).order_by(per_group.c.role_group_id, per_group.c.unit_id, per_group.c.tenths),
+        )
+    )
+    hours = ReportHours.__table__
+    db.session.execute(
+        insert(ReportHours).from_select(
+            columns,
+            select(
+                hours.c.cycle_id,
+                literal(ALL_GROUPS, Integer),
+                hours.c.unit_id,
+                hours.c.tenths,
+                func.sum(hours.c.people),
+            )
+            .where(hours.c.cycle_id == cycle_id)
+            .group_by(hours.c.cycle_id, hours.c.unit_id, hours.c.tenths)
+            .order_by(hours.c.unit_id, hours.c.tenths),
+        )
+    )
+
+
+def rebuild_hours(cycle_id: int) -> None:
+    """`report_hours` of a cycle again from its per-person rows: after units moved to another
+    parent (a unit's subtree then holds other people; the per-unit sums do not move)."""
+    db.session.execute(delete(ReportHours).where(ReportHours.cycle_id == cycle_id))
+    _insert_hours(cycle_id)
 
 
 def analyse() -> None:
@@ -153,6 +208,8 @@ def refresh(cycle: Cycle, person_ids, day: date | None = None, areas=None) -> No
 
 
 def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date) -> None:
+    # (the hours a person counts with in each subtree: read before and after, moved by the
+    # difference)
     # Lock the people first (in id order) so two transactions refreshing the same person take
     # turns: the second then reads the rows the first committed. FOR NO KEY UPDATE: rows that
     # only point to them (a learning activity being added) do not wait for it, nor it for them
@@ -163,17 +220,19 @@ def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date
         .order_by(Person.id)
         .with_for_update(key_share=True)
     )
+    before = _hours_of(cycle_id, ids)
     _replace(_PEOPLE, cycle_id, ids, day)
+    _move_hours(cycle_id, before, _hours_of(cycle_id, ids))
     if area_ids:
         _replace(_AREAS, cycle_id, area_ids, day)
 
 
 # -- learning: moved by its difference ------------------------------------------------------------
 
-LEARNING_COLUMNS = ("activities", "hours_70", "hours_20", "hours_10", "courses_completed")
 
-
-def learning_of(bucket: str, hours, course_id, completed) -> PeopleTotals:
+def learning_of(
+    bucket: str, hours, course_id, completed, verified_at=None, applied_at_work=False
+) -> PeopleTotals:
     """What one learning activity adds to its person's row (rows.person_rows's learning)."""
     hours = Decimal(hours or 0)
     return PeopleTotals(
@@ -184,66 +243,97 @@ def learning_of(bucket: str, hours, course_id, completed) -> PeopleTotals:
         courses_completed=int(
             bucket == Bucket.FORMAL and course_id is not None and completed is True
         ),
+        verified_activities=int(verified_at is not None),
+        applied_activities=int(applied_at_work is True),
+        verified_hours=hours if verified_at is not None else Decimal(0),
     )
 
 
-# PostgreSQL: the people's rows and the unit sums moved in one statement (each unit key, and its
-# every-group total, in key order as everywhere else).
-_LEARNED_IN_ONE = text(
-    """
+# the people counts a learning write flips: (unit column, the person's column that must be > 0)
+_FLIPPED = (
+    ("developing", "activities"),
+    ("verified", "verified_activities"),
+    ("applied_at_work", "applied_activities"),
+)
+
+
+# PostgreSQL: the people's rows, the unit sums and the hours per subtree moved in one statement
+# (each unit key, and its every-group total, in key order as everywhere else). Written out from
+# LEARNING_COLUMNS and _FLIPPED, so that a new learning figure is one line there.
+def _learned_in_one_sql() -> str:
+    moved = ", ".join(f"moved.{n}" for n in LEARNING_COLUMNS)
+    arrays = ", ".join(
+        f"CAST(:{n} AS {'numeric' if n in HOURS_COLUMNS else 'integer'}[])"
+        for n in LEARNING_COLUMNS
+    )
+    added = ",\n            ".join(f"{n} = r.{n} + moved.{n}" for n in LEARNING_COLUMNS)
+    flipped = ",\n        ".join(
+        f"sum(CASE WHEN now_{person} > 0 THEN 1 ELSE 0 END"
+        f" - CASE WHEN now_{person} - {person} > 0 THEN 1 ELSE 0 END)"
+        for _unit, person in _FLIPPED
+    )
+    now = ", ".join(f"r.{person} AS now_{person}" for _unit, person in _FLIPPED)
+    carried = ", ".join(f"now_{person}" for _unit, person in _FLIPPED)
+    unit_columns = [u for u, _p in _FLIPPED] + list(LEARNING_COLUMNS)
+    zero = [n for n in PEOPLE_COLUMNS if n not in unit_columns]  # a new row's other columns
+    sums = ", ".join(f"sum({n})" for n in LEARNING_COLUMNS)
+    updates = ",\n        ".join(f"{n} = report_units.{n} + excluded.{n}" for n in unit_columns)
+    hours = "r.hours_70 + r.hours_20 + r.hours_10"
+    delta = "moved.hours_70 + moved.hours_20 + moved.hours_10"
+    return f"""
     WITH locked AS (
         SELECT id FROM people WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id
         FOR NO KEY UPDATE
     ), moved AS (
-        SELECT m.* FROM unnest(
-            CAST(:ids AS integer[]), CAST(:activities AS integer[]),
-            CAST(:hours_70 AS numeric[]), CAST(:hours_20 AS numeric[]),
-            CAST(:hours_10 AS numeric[]), CAST(:courses_completed AS integer[])
-        ) AS m(person_id, activities, hours_70, hours_20, hours_10, courses_completed)
+        SELECT m.* FROM unnest(CAST(:ids AS integer[]), {arrays})
+            AS m(person_id, {", ".join(LEARNING_COLUMNS)})
         JOIN locked ON locked.id = m.person_id
     ), changed AS (
         UPDATE report_people r
-        SET activities = r.activities + moved.activities,
-            hours_70 = r.hours_70 + moved.hours_70,
-            hours_20 = r.hours_20 + moved.hours_20,
-            hours_10 = r.hours_10 + moved.hours_10,
-            courses_completed = r.courses_completed + moved.courses_completed
+        SET {added}
         FROM moved
         WHERE r.cycle_id = :cycle AND r.person_id = moved.person_id
-        RETURNING r.person_id, r.unit_id, r.role_group_id, r.activities AS now,
-            moved.activities, moved.hours_70, moved.hours_20, moved.hours_10,
-            moved.courses_completed
+        RETURNING r.person_id, r.unit_id, r.role_group_id, {now},
+            CAST(round(({hours}) * 10) AS integer) AS tenths_now,
+            CAST(round(({hours} - ({delta})) * 10) AS integer) AS tenths_was,
+            {moved}
     ), keyed AS (
-        SELECT unit_id, role_group_id, now, activities, hours_70, hours_20, hours_10,
-            courses_completed
-        FROM changed
+        SELECT unit_id, role_group_id, {carried}, {", ".join(LEARNING_COLUMNS)} FROM changed
         UNION ALL
-        SELECT unit_id, :every_group, now, activities, hours_70, hours_20, hours_10,
-            courses_completed
-        FROM changed
-    ), units AS (
-    INSERT INTO report_units (cycle_id, unit_id, role_group_id, headcount, self_assessed,
-        idp_submitted, idp_approved, idp_completed, developing, activities, hours_70, hours_20,
-        hours_10, courses_completed)
-    SELECT :cycle, unit_id, role_group_id, 0, 0, 0, 0, 0,
-        sum(CASE WHEN now > 0 THEN 1 ELSE 0 END
-            - CASE WHEN now - activities > 0 THEN 1 ELSE 0 END),
-        sum(activities), sum(hours_70), sum(hours_20), sum(hours_10), sum(courses_completed)
+        SELECT unit_id, :every_group, {carried}, {", ".join(LEARNING_COLUMNS)} FROM changed
+    ), unit_sums AS (
+    INSERT INTO report_units (cycle_id, unit_id, role_group_id, {", ".join(unit_columns)},
+        {", ".join(zero)})
+    SELECT :cycle, unit_id, role_group_id,
+        {flipped},
+        {sums},
+        {", ".join("0" for _n in zero)}
     FROM keyed
     GROUP BY unit_id, role_group_id
     ORDER BY unit_id, role_group_id
     ON CONFLICT (cycle_id, role_group_id, unit_id) DO UPDATE SET
-        developing = report_units.developing + excluded.developing,
-        activities = report_units.activities + excluded.activities,
-        hours_70 = report_units.hours_70 + excluded.hours_70,
-        hours_20 = report_units.hours_20 + excluded.hours_20,
-        hours_10 = report_units.hours_10 + excluded.hours_10,
-        courses_completed = report_units.courses_completed + excluded.courses_completed
+        {updates}
+    RETURNING 1
+    ), hours AS (
+    INSERT INTO report_hours (cycle_id, role_group_id, unit_id, tenths, people)
+    SELECT :cycle, g.role_group_id, CAST(a.unit_id AS integer), t.tenths, sum(t.people)
+    FROM changed c
+    JOIN units u ON u.id = c.unit_id
+    CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS a(unit_id)
+    CROSS JOIN LATERAL (VALUES (c.role_group_id), (:every_group)) AS g(role_group_id)
+    CROSS JOIN LATERAL (VALUES (c.tenths_now, 1), (c.tenths_was, -1)) AS t(tenths, people)
+    WHERE c.tenths_now <> c.tenths_was
+    GROUP BY 2, 3, 4
+    ORDER BY 2, 3, 4
+    ON CONFLICT (cycle_id, role_group_id, unit_id, tenths) DO UPDATE SET
+        people = report_hours.people + excluded.people
     RETURNING 1
     )
     SELECT person_id FROM changed
-    """
-)
+    """  # noqa: S608 (only the module's own column names are written in; values are bound)
+
+
+_LEARNED_IN_ONE = text(_learned_in_one_sql())
 
 
 def add_learning(cycle_id: int, moved: dict[int, PeopleTotals]) -> None:
@@ -261,23 +351,36 @@ def add_learning(cycle_id: int, moved: dict[int, PeopleTotals]) -> None:
     table = ReportPerson.__table__
     old: dict[tuple, PeopleTotals] = {}
     new: dict[tuple, PeopleTotals] = {}
+    hours_before, hours_after = {}, {}
     for pid in ids:
         delta = moved[pid]
         row = db.session.execute(
             table.update()
             .where(table.c.cycle_id == cycle_id, table.c.person_id == pid)
             .values({name: table.c[name] + getattr(delta, name) for name in LEARNING_COLUMNS})
-            .returning(table.c.unit_id, table.c.role_group_id, table.c.activities)
+            .returning(
+                table.c.unit_id,
+                table.c.role_group_id,
+                tenths_of(table).label("tenths"),
+                *(table.c[person] for _unit, person in _FLIPPED),
+            )
         ).first()
         if row is None:
             continue
         key = (row.unit_id, row.role_group_id)
-        before = PeopleTotals(developing=int(row.activities - delta.activities > 0))
-        after = PeopleTotals(developing=int(row.activities > 0))
+        before, after = PeopleTotals(), PeopleTotals()
+        for unit_column, person_column in _FLIPPED:
+            now = getattr(row, person_column)
+            setattr(before, unit_column, int(now - getattr(delta, person_column) > 0))
+            setattr(after, unit_column, int(now > 0))
         after.add(delta)
         old.setdefault(key, PeopleTotals()).add(before)
         new.setdefault(key, PeopleTotals()).add(after)
+        was = row.tenths - round((delta.hours_70 + delta.hours_20 + delta.hours_10) * 10)
+        hours_before[pid] = (row.unit_id, row.role_group_id, int(was))
+        hours_after[pid] = (row.unit_id, row.role_group_id, row.tenths)
     _move_sums(_PEOPLE, cycle_id, old, new)
+    _move_hours(cycle_id, hours_before, hours_after)
 
 
 def _learned_in_one(cycle_id: int, moved: dict[int, PeopleTotals], ids: list[int]) -> None:
@@ -291,6 +394,57 @@ def _learned_in_one(cycle_id: int, moved: dict[int, PeopleTotals], ids: list[int
         ids = [pid for pid in ids if pid not in found]
         if not ids:
             return
+
+
+def _hours_of(cycle_id: int, ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """{person id: (unit id, role group id, hours in tenths)} of `ids`' rows in a cycle."""
+    table = ReportPerson.__table__
+    rows = db.session.execute(
+        select(table.c.person_id, table.c.unit_id, table.c.role_group_id, tenths_of(table)).where(
+            table.c.cycle_id == cycle_id, table.c.person_id.in_(ids)
+        )
+    )
+    return {pid: (unit_id, group_id, tenths) for pid, unit_id, group_id, tenths in rows}
+
+
+def _move_hours(cycle_id: int, before: dict, after: dict) -> None:
+    """Move `report_hours` from the people's rows `before` to their rows `after` (as
+    `_hours_of` gives them): one off each subtree they counted in, one on each they count in
+    now, in key order (so concurrent writers never deadlock)."""
+    moved = {pid for pid in set(before) | set(after) if before.get(pid) != after.get(pid)}
+    if not moved:
+        return
+    units = {row[0] for rows in (before, after) for pid, row in rows.items() if pid in moved}
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(units))).all())
+    deltas: dict[tuple[int, int, int], int] = {}
+    for rows, sign in ((before, -1), (after, 1)):
+        for pid in moved:
+            if pid not in rows:
+                continue
+            unit_id, group_id, tenths = rows[pid]
+            for above in _path_ids(paths.get(unit_id, "")):
+                for group in (group_id, ALL_GROUPS):
+                    key = (group, above, tenths)
+                    deltas[key] = deltas.get(key, 0) + sign
+    rows = [
+        {"cycle_id": cycle_id, "role_group_id": g, "unit_id": u, "tenths": t, "people": n}
+        for (g, u, t), n in sorted(deltas.items())
+        if n
+    ]
+    if not rows:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = ReportHours.__table__
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["cycle_id", "role_group_id", "unit_id", "tenths"],
+        set_={"people": table.c.people + statement.excluded.people},
+    )
+    db.session.execute(statement, rows)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 @dataclass(frozen=True)
@@ -544,7 +698,25 @@ def drift(cycle: Cycle) -> list[str]:
         # a unit whose people all moved away keeps a row of zeros
         kept = {k: v for k, v in kept.items() if any(v)}
         found += _compare(name, kept, expected)
-    return found
+    return found + _hours_drift(cycle.id)
+
+
+def _hours_drift(cycle_id: int) -> list[str]:
+    """`report_hours` against the kept per-person rows (a subtree's count of 0 is no row)."""
+    hours = ReportHours.__table__
+    kept = {
+        (g, u, t): n
+        for g, u, t, n in db.session.execute(
+            select(hours.c.role_group_id, hours.c.unit_id, hours.c.tenths, hours.c.people).where(
+                hours.c.cycle_id == cycle_id, hours.c.people != 0
+            )
+        )
+    }
+    expected: dict[tuple, int] = {}
+    for g, u, t, n in db.session.execute(hours_per_subtree(ReportPerson.__table__, cycle_id)):
+        for key in ((g, u, t), (ALL_GROUPS, u, t)):
+            expected[key] = expected.get(key, 0) + n
+    return _compare("hours", kept, expected)
 
 
 def _keyed(query, width: int) -> dict[tuple, tuple]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lms.models import (
     Cycle,
     CycleTarget,
+    Goal,
     LearningActivity,
     Person,
     Plan,
@@ -37,11 +38,24 @@ BULK = "report_bulk"  # session.info: inside bulk_changes()
 BULK_PEOPLE = 2000  # more people than this in one transaction: rebuild the cycle set-based
 DEFER = "report_defer"  # session.info: whole-cycle rebuilds wait for a task (a web request)
 STALE = "report_stale"  # session.info: {cycle_id, ...} marked stale, to queue after the commit
+GOALS = "report_goals"  # session.info: {plan_id, ...} whose goals' outcomes changed
 
-# The attributes whose change moves a figure (anything else, e.g. a verification, does not).
+# The attributes whose change moves a figure (anything else, e.g. a note, does not).
 WATCHED = {
-    LearningActivity: ("person_id", "cycle_id", "bucket", "hours", "course_id", "completed"),
-    Plan: ("person_id", "cycle_id", "status"),
+    LearningActivity: (
+        "person_id",
+        "cycle_id",
+        "bucket",
+        "hours",
+        "course_id",
+        "completed",
+        "verified_at",
+        "applied_at_work",
+    ),
+    Plan: ("person_id", "cycle_id", "status", "self_evaluated_at", "evaluated_at"),
+    # a goal's outcome counts once its plan's evaluation is finished (the plan's person is
+    # refreshed: rows.person_rows reads the outcomes)
+    Goal: ("plan_id", "supervisor_outcome"),
     SelfAssessment: ("person_id", "cycle_id", "status"),
     SupervisorRating: ("person_id", "cycle_id", "area_id", "level"),
     Person: ("deactivated_on",),
@@ -50,7 +64,7 @@ WATCHED = {
     Cycle: ("starts_on", "ends_on", "status", "framework_id"),
 }
 # Learning and plans move only the people rows; the rest may move the skill-area rows too.
-PEOPLE_ROWS_ONLY = (LearningActivity, Plan)
+PEOPLE_ROWS_ONLY = (LearningActivity, Plan, Goal)
 LEARNING = WATCHED[LearningActivity]
 
 
@@ -81,6 +95,11 @@ def _values(obj, name: str) -> set:
 def _note(session, obj, kind: str) -> None:
     if isinstance(obj, LearningActivity) and _note_learning(session, obj, kind):
         return
+    if isinstance(obj, Goal):
+        # a goal added or removed without an outcome moves nothing (a draft's goals)
+        if kind == "dirty" or inspect(obj).dict.get("supervisor_outcome", "?") is not None:
+            session.info.setdefault(GOALS, set()).update(_values(obj, "plan_id"))
+        return
     if isinstance(obj, (Cycle, CycleTarget)):
         cycle_ids = {obj.id} if isinstance(obj, Cycle) else _values(obj, "cycle_id")
         session.info.setdefault(REBUILD, set()).update(cycle_ids)
@@ -105,10 +124,16 @@ def _note_learning(session, activity: LearningActivity, kind: str) -> bool:
     from where it was): the commit moves the rows by that difference (`summary.add_learning`)
     instead of recomputing them. False when a value it had is not known (then it is refreshed)."""
     state = inspect(activity)
-    if any(name in state.unloaded for name in LEARNING):
+    unknown = [name for name in LEARNING if name in state.unloaded]
+    if kind == "new":  # a column left unset and without a default was inserted as NULL
+        unknown = [name for name in unknown if _has_default(name)]
+    if unknown:
         return False
     was, now = {}, {}
     for name in LEARNING:
+        if name in state.unloaded:
+            was[name] = now[name] = None
+            continue
         history = state.attrs[name].history
         now[name] = getattr(activity, name)
         was[name] = history.deleted[0] if history.deleted else now[name]
@@ -120,11 +145,21 @@ def _note_learning(session, activity: LearningActivity, kind: str) -> bool:
     return True
 
 
+def _has_default(name: str) -> bool:
+    column = LearningActivity.__table__.c[name]
+    return column.default is not None or column.server_default is not None
+
+
 def _learned(learned: dict, values: dict, sign: int) -> None:
     if values["cycle_id"] is None or values["person_id"] is None:
         return
     moved = summary.learning_of(
-        values["bucket"], values["hours"], values["course_id"], values["completed"]
+        values["bucket"],
+        values["hours"],
+        values["course_id"],
+        values["completed"],
+        values["verified_at"],
+        values["applied_at_work"],
     )
     person = learned.setdefault(values["cycle_id"], {})
     person.setdefault(values["person_id"], PeopleTotals()).add(moved, sign)
@@ -135,6 +170,7 @@ def _refresh_before_commit(session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the notes wait for the real commit around it
     session.flush()  # unflushed changes are noted now (the commit's own flush comes later)
+    _people_of_goals(session)
     if not any(session.info.get(note) for note in (PENDING, LEARNED, REBUILD)):
         return
     pending = session.info.pop(PENDING, {})
@@ -179,8 +215,21 @@ def _refresh_before_commit(session) -> None:
     session.flush()
 
 
+def _people_of_goals(session) -> None:
+    """The people whose plans' goal outcomes changed join those refreshed (one read)."""
+    plan_ids = session.info.pop(GOALS, set())
+    if not plan_ids:
+        return
+    pending = session.info.setdefault(PENDING, {})
+    for person_id, cycle_id in session.execute(
+        select(Plan.person_id, Plan.cycle_id).where(Plan.id.in_(sorted(plan_ids)))
+    ):
+        pending.setdefault(cycle_id, set()).add(person_id)
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
+    session.info.pop(GOALS, None)
     session.info.pop(PENDING, None)
     session.info.pop(LEARNED, None)
     session.info.pop(AREAS, None)
