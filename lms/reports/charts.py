@@ -61,6 +61,37 @@ def funnel_png(steps: tuple[tuple[str, int], ...], headcount: int, percent_label
     return figure_png(fig)
 
 
+@lru_cache(maxsize=128)
+def hours_bands_png(
+    bands: tuple[tuple[str, int], ...], headcount: int, people_label: str, median: str
+) -> bytes:
+    """Columns of people by hours logged in the year (one per band), each with its count and
+    share of headcount, and the median written above."""
+    fig = _figure(6.0, 3.4)
+    ax = fig.add_subplot()
+    names = [name for name, _ in bands]
+    values = [value for _, value in bands]
+    ax.bar(names, values, color=COLOURS["self"], width=0.6)
+    top = max([*values, 1])
+    for x, value in enumerate(values):
+        share = f"{percent_shown(value / headcount)}%" if headcount else "–"
+        ax.text(
+            x,
+            value + top * 0.02,
+            f"{value:,} ({share})",
+            ha="center",
+            fontsize=11,
+            fontfamily=FONT_FAMILY,
+            color=TEXT,
+        )
+    ax.set_ylim(0, top * 1.2)
+    ax.set_ylabel(people_label, fontfamily=FONT_FAMILY, color=MUTED)
+    if median:
+        ax.set_title(median, fontfamily=FONT_FAMILY, fontsize=12, color=TEXT, loc="left")
+    _style(ax)
+    return figure_png(fig)
+
+
 def _heatmap(
     rows: tuple[str, ...],
     columns: tuple[str, ...],

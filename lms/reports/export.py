@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 
 from lms.extensions import db
 from lms.models import CycleTarget, Person, ReportArea, ReportPerson, RoleGroup, Unit
+from lms.reports.figures import band_labels
 from lms.reports.queries import UnitReport, area_infos
 from lms.vocab import BUCKETS
 
@@ -47,8 +48,8 @@ class Table:
             return "0%"
         if column in self.average_columns:
             return "0.00"
-        if isinstance(value, float):
-            return "#,##0.0"
+        if isinstance(value, float):  # hours (one decimal), a median (up to two)
+            return "#,##0.0#"
         if isinstance(value, int):
             return "#,##0"
         return None
@@ -80,6 +81,24 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
             ],
             [_("Courses completed"), f.courses_completed, None],
             [_("Readiness"), None, f.readiness],
+            [_("Learning verified by a supervisor"), f.verified, f.verified_rate],
+            [_("Applied at work"), f.applied_at_work, f.applied_at_work_rate],
+            [_("Verified hours"), f.verified_hours, None],
+            [_("Self-evaluated"), f.self_evaluated, f.self_evaluated_rate],
+            [_("Evaluated by the supervisor"), f.evaluated, f.evaluated_rate],
+            [_("Goals evaluated"), f.goals_evaluated, None],
+            [_("Goals achieved"), f.goals_achieved, f.goals_achieved_rate],
+            [_("Goals partly achieved"), f.goals_partly, _share(f.goals_partly, f)],
+            [_("Goals not achieved"), f.goals_not_achieved, _share(f.goals_not_achieved, f)],
+            *[
+                [
+                    label,
+                    f.hours_bands[band],
+                    f.hours_bands[band] / f.headcount if f.headcount else None,
+                ]
+                for band, label in band_labels().items()
+            ],
+            [_("Median hours per person"), f.median_hours, None],
         ],
         rate_columns=(2,),
     )
@@ -136,6 +155,10 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
             _("Share 20"),
             _("Share 10"),
             _("Readiness"),
+            _("Applied at work"),
+            _("Evaluated by the supervisor"),
+            _("Goals achieved"),
+            _("Median hours per person"),
         ],
         [
             [
@@ -150,12 +173,22 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
                 c.figures.hours,
                 *[(c.figures.mix or {}).get(b) for b in BUCKETS],
                 c.figures.readiness,
+                c.figures.applied_at_work_rate,
+                c.figures.evaluated_rate,
+                c.figures.goals_achieved_rate,
+                c.figures.median_hours,
             ]
             for c in report.rows
         ],
-        rate_columns=(3, 4, 5, 6, 7, 9, 10, 11, 12),
+        rate_columns=(3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15),
     )
-    tables = [indicators, areas, children, *_heat_tables(report, locale)]
+    tables = [
+        indicators,
+        areas,
+        children,
+        *_heat_tables(report, locale),
+        *_hours_table(report, locale),
+    ]
     if report.previous is not None:
         p = report.previous
         names = [
@@ -164,7 +197,10 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
             ("idp_submitted_rate", _("IDP submitted")),
             ("idp_approved_rate", _("IDP approved")),
             ("developing_rate", _("Developing")),
+            ("applied_at_work_rate", _("Applied at work")),
+            ("evaluated_rate", _("Evaluated by the supervisor")),
             ("hours", _("Hours")),
+            ("median_hours", _("Median hours per person")),
             ("readiness", _("Readiness")),
         ]
         tables.append(
@@ -185,6 +221,33 @@ def report_tables(report: UnitReport, locale: str) -> list[Table]:
             )
         )
     return tables
+
+
+def _share(part: int, f) -> float | None:
+    """A count of goals as a share of the goals evaluated."""
+    return part / f.goals_evaluated if f.goals_evaluated else None
+
+
+def _hours_table(report: UnitReport, locale: str) -> list[Table]:
+    """People by hours logged, per unit under the report's unit (and its own people)."""
+    if not report.children:
+        return []
+    labels = band_labels()
+    return [
+        Table(
+            "hours",
+            _("Hours per person by unit"),
+            [_("Unit"), *labels.values(), _("Median hours per person")],
+            [
+                [
+                    r.name(locale),
+                    *(r.figures.hours_bands[b] for b in labels),
+                    r.figures.median_hours,
+                ]
+                for r in report.rows
+            ],
+        )
+    ]
 
 
 def _heat_tables(report: UnitReport, locale: str) -> list[Table]:

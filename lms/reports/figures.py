@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 from lms.reports.rows import AREA_COLUMNS, HOURS_COLUMNS, PEOPLE_COLUMNS
 from lms.vocab import BUCKETS
 
@@ -91,6 +93,16 @@ class AreaTotals(_Totals):
 # bounds in tenths of an hour, from (inclusive) and below (exclusive; None: no end). "1-11" is
 # more than nothing and less than 12 hours, so half an hour counts there.
 HOUR_BANDS = (("0", 0, 1), ("1-11", 1, 120), ("12-29", 120, 300), ("30+", 300, None))
+
+
+def band_labels() -> dict[str, str]:
+    """Each band of hours per person as the reader reads it (its bounds said plainly)."""
+    return {
+        "0": _("No hours"),
+        "1-11": _("Under 12 hours"),
+        "12-29": _("12 to under 30 hours"),
+        "30+": _("30 hours or more"),
+    }
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,20 @@ import os
 from flask_babel import gettext as _
 
 from lms.charts import radar_png
+from lms.i18n import format_number
 from lms.reports import charts as report_charts
 from lms.reports.chart_files import chart_path, kept_chart
+from lms.reports.figures import band_labels
 from lms.reports.queries import UnitReport
 from lms.vocab import BUCKET_LABELS, BUCKETS
 
-CHARTS = ("funnel", "radar", "meeting", "difference", "mix", "trend")
+CHARTS = ("funnel", "radar", "hours", "meeting", "difference", "mix", "trend")
 
 
 def available_charts(report: UnitReport) -> tuple[str, ...]:
     names = ["funnel", "radar"]
+    if report.figures.headcount:
+        names.append("hours")
     kids = [c.figures for c in report.rows]
     if any(s.meeting_target_rate is not None for f in kids for s in f.skills.values()):
         names.append("meeting")
@@ -32,38 +36,40 @@ def available_charts(report: UnitReport) -> tuple[str, ...]:
 
 
 def funnel_steps(report: UnitReport) -> list[tuple[str, int]]:
+    """The year's steps in their order, each with how many people reached it: the plan, the
+    learning, applying it at work, the year-end."""
     f = report.figures
     return [
         (_("Self-assessed"), f.self_assessed),
         (_("IDP submitted"), f.idp_submitted),
         (_("IDP approved"), f.idp_approved),
         (_("Developing"), f.developing),
+        (_("Applied at work"), f.applied_at_work),
+        (_("Self-evaluated"), f.self_evaluated),
+        (_("Evaluated by the supervisor"), f.evaluated),
         (_("IDP completed"), f.idp_completed),
     ]
 
 
-TREND = (
-    ("self_assessed_rate", "Self-assessed"),
-    ("idp_submitted_rate", "IDP submitted"),
-    ("idp_approved_rate", "IDP approved"),
-    ("developing_rate", "Developing"),
-    ("readiness", "Readiness"),
-)
+def trend_labels() -> dict[str, str]:
+    """The rates compared with the year before, in order, named in the reader's language."""
+    return {
+        "self_assessed_rate": _("Self-assessed"),
+        "idp_submitted_rate": _("IDP submitted"),
+        "idp_approved_rate": _("IDP approved"),
+        "developing_rate": _("Developing"),
+        "applied_at_work_rate": _("Applied at work"),
+        "evaluated_rate": _("Evaluated by the supervisor"),
+        "readiness": _("Readiness"),
+    }
 
 
 def trend_rows(report: UnitReport) -> list[tuple[str, float | None, float | None]]:
     if report.previous is None:
         return []
-    labels = {
-        "Self-assessed": _("Self-assessed"),
-        "IDP submitted": _("IDP submitted"),
-        "IDP approved": _("IDP approved"),
-        "Developing": _("Developing"),
-        "Readiness": _("Readiness"),
-    }
     return [
-        (labels[label], getattr(report.previous, name), getattr(report.figures, name))
-        for name, label in TREND
+        (label, getattr(report.previous, name), getattr(report.figures, name))
+        for name, label in trend_labels().items()
     ]
 
 
@@ -86,6 +92,22 @@ def chart_spec(name: str, report: UnitReport, locale: str) -> tuple:
         targets = tuple(f.skills[a.code].avg_target for a in report.areas)
         series = ((_("Unit average"), levels, "self"), (_("Average target"), targets, "target"))
         return radar_png, (short, series)
+    if name == "hours":
+        labels = band_labels()
+        median = (
+            _("Median: %(hours)s hours", hours=format_number(f.median_hours, 2))
+            if f.median_hours is not None
+            else ""
+        )
+        return (
+            report_charts.hours_bands_png,
+            (
+                tuple((labels[band], people) for band, people in f.hours_bands.items()),
+                f.headcount,
+                _("People"),
+                median,
+            ),
+        )
     if name in ("meeting", "difference"):
         figure = "meeting_target_rate" if name == "meeting" else "self_minus_supervisor"
         values = tuple(
@@ -141,7 +163,7 @@ def chart_key(spec: tuple) -> str:
     return hashlib.sha256(f"{draw.__name__}{CHART_STYLE}{args!r}".encode()).hexdigest()[:20]
 
 
-CHART_STYLE = 3  # bump when the charts' look changes: every cached picture is drawn again
+CHART_STYLE = 4  # bump when the charts' look changes: every cached picture is drawn again
 
 
 def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:

@@ -135,6 +135,8 @@ def _note_learning(session, activity: LearningActivity, kind: str) -> bool:
             was[name] = now[name] = None
             continue
         history = state.attrs[name].history
+        if kind == "dirty" and history.added and not history.deleted:
+            return False  # set while its old value was not loaded: the old value is unknown
         now[name] = getattr(activity, name)
         was[name] = history.deleted[0] if history.deleted else now[name]
     learned = session.info.setdefault(LEARNED, {})

@@ -15,6 +15,7 @@ from lms.reports import bp
 from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
 from lms.reports.chart_files import kept_chart
 from lms.reports.export import report_csv, report_xlsx
+from lms.reports.figures import band_labels
 from lms.reports.jobs import KINDS, download_name, request_export, subject_of
 from lms.reports.lookups import (
     ReportNotFound,
@@ -89,6 +90,7 @@ def unit(code: str):
         chart_keys=chart_keys(report, charts),
         funnel=funnel_steps(report),
         trend=trend_rows(report),
+        band_labels=band_labels(),
         can_remind=is_admin(current_user)
         or any(u.contains(report.unit) for u in scope_units(current_user, roles=(Role.HR,))),
     )
