@@ -299,6 +299,11 @@ def test_generate_builds_the_same_organisation_from_the_same_seed(app):
     report = unit_report(root, cycle)
     assert report.figures.headcount > 250 and report.figures.self_assessed > 100
     assert report.figures == live_figures(root, cycle)[HEADLINE]
+    closed = db.session.scalars(select(Cycle).where(Cycle.be_year == 2565)).one()
+    year_end = unit_report(root, closed).figures  # the closed year's end, as the bench has it
+    assert year_end.evaluated > 100 and year_end.goals_evaluated > year_end.evaluated
+    assert 0 < year_end.applied_at_work < year_end.verified < year_end.developing
+    assert year_end == live_figures(root, closed)[HEADLINE]
     assert built.rows["people"] == 300
     from lms.models.lines import team_counts_drift
 

@@ -24,6 +24,7 @@ from lms.models import (
     Course,
     Cycle,
     Framework,
+    Goal,
     LearningActivity,
     Person,
     Plan,
@@ -180,6 +181,7 @@ def generate(
             SelfAssessment,
             Rating,
             Plan,
+            Goal,
             LearningActivity,
             SupervisorRating,
         ]

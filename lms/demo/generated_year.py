@@ -1,10 +1,13 @@
 """The generated organisation's year: each counted person's self-assessment and ratings, plan
-in the shares of `PLAN_SHARES`, 70:20:10 learning and supervisor ratings, as bulk rows through
+in the shares of `PLAN_SHARES` with its goals, 70:20:10 learning (some of it verified, some
+recognised as applied at work), supervisor ratings and the year-end (self-evaluations, and the
+supervisor's evaluation with each goal's outcome on completed plans), as bulk rows through
 `generate`'s writer."""
 
 from datetime import datetime, timedelta
 
 from lms.models import (
+    Goal,
     LearningActivity,
     Plan,
     Rating,
@@ -23,6 +26,9 @@ PLAN_SHARES = {  # (closed year, open year)
 
 
 WENT_UP = ("submitted", "returned", "approved", "completed")  # plans sent for review: a date
+OUTCOMES = (("achieved", 0.55), ("partly", 0.35), ("not_achieved", 0.10))
+VERIFIED = (0.6, 0.3)  # share of learning a supervisor verified (closed year, open year)
+APPLIED = 0.35  # of verified learning, the share recognised as applied at work
 
 
 def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> None:
@@ -32,7 +38,10 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
     plan_id = writer.next_id(Plan)
     activity_id = writer.next_id(LearningActivity)
     sup_id = writer.next_id(SupervisorRating)
-    assessments, ratings, plans, activities, sup = [], [], [], [], []
+    goal_id = writer.next_id(Goal)
+    assessments, ratings, plans, activities, sup, goals = [], [], [], [], [], []
+    verified_share = VERIFIED[0 if closed else 1]
+    year_end = datetime.combine(cycle.ends_on - timedelta(days=10), datetime.min.time())
     statuses = list(PLAN_SHARES)
     weights = [share[0 if closed else 1] for share in PLAN_SHARES.values()]
     start = cycle.starts_on
@@ -74,7 +83,30 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
                 if sent is not None and status != "submitted"
                 else None
             )
-            plans.append((plan_id, p.id, cycle.id, status, stamp, stamp, 1, sent, reviewed))
+            completed = status == "completed"
+            self_done = completed or (status == "approved" and closed and rng.random() < 0.5)
+            plans.append(
+                (
+                    plan_id,
+                    p.id,
+                    cycle.id,
+                    status,
+                    stamp,
+                    stamp,
+                    1,
+                    sent,
+                    reviewed,
+                    year_end if self_done else None,
+                    year_end + timedelta(days=3) if completed else None,
+                    (p.supervisor or p.id) if completed else None,
+                )
+            )
+            for position, area in enumerate(rng.sample(areas, min(len(areas), rng.randint(1, 3)))):
+                outcome = None
+                if completed:
+                    outcome = rng.choices([o for o, _w in OUTCOMES], [w for _o, w in OUTCOMES])[0]
+                goals.append((goal_id, plan_id, area.id, 3, position, outcome))
+                goal_id += 1
             plan_id += 1
         busy = status in ("approved", "completed") or rng.random() < 0.15
         for _ in range(rng.choice((1, 2, 3, 4, 5)) if busy else 0):
@@ -83,6 +115,7 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
                 rng.choice(courses) if bucket == "10" and courses and rng.random() < 0.7 else None
             )
             day = start + timedelta(days=rng.randint(10, 350))
+            checked = rng.random() < verified_share
             activities.append(
                 (
                     activity_id,
@@ -94,9 +127,11 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
                     round(rng.uniform(1, 24), 1),
                     course,
                     course is not None and rng.random() < 0.8,
-                    False,
+                    checked and rng.random() < APPLIED,
                     stamp,
                     stamp,
+                    stamp if checked else None,
+                    (p.supervisor or p.id) if checked else None,
                 )
             )
             activity_id += 1
@@ -133,8 +168,16 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
             "version",
             "submitted_at",
             "reviewed_at",
+            "self_evaluated_at",
+            "evaluated_at",
+            "evaluated_by_id",
         ],
         plans,
+    )
+    writer.write(
+        Goal,
+        ["id", "plan_id", "area_id", "target_level", "position", "supervisor_outcome"],
+        goals,
     )
     writer.write(
         LearningActivity,
@@ -151,6 +194,8 @@ def cycle_rows(writer, rng, cycle, people, areas, courses, *, closed: bool) -> N
             "applied_at_work",
             "created_at",
             "updated_at",
+            "verified_at",
+            "verified_by_id",
         ],
         activities,
     )
