@@ -362,6 +362,57 @@ def test_a_chart_drawn_once_is_read_from_disk_by_its_key_without_a_report(
     assert re.search(r"funnel\.png\?[^\"]*v=([0-9a-f]{20})", newer).group(1) != key
 
 
+def _chart_keys(page: str) -> dict[str, str]:
+    import re
+
+    return dict(re.findall(r'/charts/(\w+)\.png\?[^"]*?v=([0-9a-f]{20})', page))
+
+
+def test_a_chart_not_drawn_yet_is_drawn_from_the_data_the_page_kept(client, org, monkeypatch):
+    """The page keeps the data of each chart nobody drew yet: the browser's request draws
+    from it without computing the report; data that are not what their key names are not
+    drawn (the report is computed instead)."""
+    import json
+    from pathlib import Path
+
+    from lms.reports import views
+
+    folder = Path(client.application.config["EXPORT_DIR"]) / "charts"
+    shutil.rmtree(folder, ignore_errors=True)  # none drawn by an earlier test of this worker
+    login(client, org["hr"])
+    keys = _chart_keys(client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True))
+    assert set(keys) == {"funnel", "radar", "hours", "meeting", "difference", "mix", "trend"}
+    for name, key in keys.items():
+        assert (folder / f"DEPT-{name}-{key}.json").is_file(), name
+        assert not (folder / f"DEPT-{name}-{key}.png").exists(), name
+    computed = []
+    original = views.load_report
+    monkeypatch.setattr(views, "load_report", lambda code: computed.append(code) or original(code))
+    for name, key in keys.items():
+        png = client.get(f"/reports/units/DEPT/charts/{name}.png?cycle=2566&v={key}")
+        assert png.data.startswith(b"\x89PNG"), name
+    assert computed == []  # seven charts, no report
+    spec = folder / f"DEPT-funnel-{keys['funnel']}.json"
+    (folder / f"DEPT-funnel-{keys['funnel']}.png").unlink()
+    data = json.loads(spec.read_text())
+    data["args"][1] += 1000  # another headcount under the same key
+    spec.write_text(json.dumps(data))
+    client.get(f"/reports/units/DEPT/charts/funnel.png?cycle=2566&v={keys['funnel']}")
+    assert computed == ["DEPT"]
+
+
+def test_the_task_queue_draws_a_pages_charts_ahead(client, org, monkeypatch):
+    from pathlib import Path
+
+    # the tests' queue runs tasks at once (the app is shared: the setting is put back after)
+    monkeypatch.setitem(client.application.config, "CHARTS_AHEAD", True)
+    folder = Path(client.application.config["EXPORT_DIR"]) / "charts"
+    shutil.rmtree(folder, ignore_errors=True)
+    login(client, org["hr"])
+    keys = _chart_keys(client.get("/reports/units/DEPT?cycle=2566").get_data(as_text=True))
+    assert keys and all((folder / f"DEPT-{n}-{k}.png").is_file() for n, k in keys.items())
+
+
 def test_charts_not_drawn_for_two_days_are_cleaned_up(app):
     import os
     import time
@@ -370,10 +421,12 @@ def test_charts_not_drawn_for_two_days_are_cleaned_up(app):
     folder = Path(app.config["EXPORT_DIR"]) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     old, new = folder / "DEPT-funnel-old.png", folder / "DEPT-funnel-new.png"
-    for path in (old, new):
+    old_data = folder / "DEPT-funnel-old.json"
+    for path in (old, new, old_data):
         path.write_bytes(b"\x89PNG")
     three_days_ago = time.time() - 3 * 86400
     os.utime(old, (three_days_ago, three_days_ago))
+    os.utime(old_data, (three_days_ago, three_days_ago))
     result = app.test_cli_runner().invoke(args=["lms", "clean-uploads"])
-    assert "old charts: 1" in result.output
-    assert not old.exists() and new.exists()
+    assert "old charts: 2" in result.output
+    assert not old.exists() and not old_data.exists() and new.exists()

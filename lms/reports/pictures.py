@@ -1,9 +1,14 @@
 """What the report page and the PDF draw: the chart data of a report, labelled in the
 reader's language, and the PNG of each chart (built in `lms.reports.charts`). A drawn chart is
 kept on disk under the hash of its data (`chart_key`), so every worker finds it, the page can
-name it in its link, and a chart request whose picture is kept needs no report at all."""
+name it in its link, and a chart request whose picture is kept needs no report at all.
+
+A chart the page names but nobody drew yet has its data kept beside (`keep_spec`): the
+browser's request for it draws from that, without computing the report again, and the task
+queue draws it ahead (`draw_kept`) while the page is on its way."""
 
 import hashlib
+import json
 import os
 
 from flask_babel import gettext as _
@@ -11,7 +16,7 @@ from flask_babel import gettext as _
 from lms.charts import radar_png
 from lms.i18n import format_number
 from lms.reports import charts as report_charts
-from lms.reports.chart_files import chart_path, kept_chart
+from lms.reports.chart_files import chart_path, kept_chart, spec_path
 from lms.reports.figures import band_labels
 from lms.reports.queries import UnitReport
 from lms.vocab import BUCKET_LABELS, BUCKETS
@@ -180,6 +185,59 @@ def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:
         partial.write_bytes(png)
         partial.replace(path)
     return png, key
+
+
+DRAWINGS = {
+    draw.__name__: draw
+    for draw in (
+        report_charts.funnel_png,
+        radar_png,
+        report_charts.hours_bands_png,
+        report_charts.meeting_heatmap_png,
+        report_charts.difference_heatmap_png,
+        report_charts.mix_bars_png,
+        report_charts.trend_png,
+    )
+}
+
+
+def keep_spec(code: str, name: str, spec: tuple) -> tuple[str, bool]:
+    """The chart's key, and whether it still needs drawing: then its data is kept as JSON
+    (once, written whole) for the request or the task that draws it."""
+    key = chart_key(spec)
+    if chart_path(code, name, key).exists():
+        return key, False
+    path = spec_path(code, name, key)
+    if not path.exists():
+        draw, args = spec
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps({"draw": draw.__name__, "args": args}, ensure_ascii=False))
+        partial.replace(path)
+    return key, True
+
+
+def draw_kept(code: str, name: str, key: str) -> bytes | None:
+    """The chart drawn from the data the page kept, or None when there is none (or it is not
+    what the key names: the data are checked against their key before drawing)."""
+    try:
+        kept = json.loads(spec_path(code, name, key).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    draw = DRAWINGS.get(kept.get("draw"))
+    if draw is None:
+        return None
+    spec = (draw, _tuples(kept.get("args")))
+    if chart_key(spec) != key:
+        return None
+    return draw_chart(code, name, spec)[0]
+
+
+def _tuples(value):
+    """JSON's lists as the tuples the drawing functions take (and their cache keys on)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
 
 
 def chart_png(name: str, report: UnitReport, locale: str) -> bytes:

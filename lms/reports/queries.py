@@ -18,6 +18,7 @@ from lms.models import (
     ALL_GROUPS,
     Cycle,
     ReportHours,
+    ReportPerson,
     ReportState,
     ReportUnit,
     ReportUnitArea,
@@ -205,37 +206,35 @@ OWN = -1  # the key of the people placed in the report's unit itself, among the 
 
 
 def _spreads(cycle_id: int, unit: Unit, group_id, child_ids: list[int]) -> dict:
-    """{HEADLINE, child unit id, OWN: HoursSpread} from `report_hours`, in one statement: each
-    subtree's people by hours (the unit's, its children's, and the unit's minus its children's
-    for the people placed in it), then per key the bands and the two middle values (the
-    running count of people in order of hours reaching half of them), so that only a row per
-    key comes back, whatever the number of distinct hours. A key nobody counts in is absent."""
-    hours = ReportHours.__table__
-    if isinstance(group_id, list):
-        groups = hours.c.role_group_id.in_(group_id)
-    else:
-        groups = hours.c.role_group_id == (ALL_GROUPS if group_id is None else group_id)
+    """{HEADLINE, child unit id, OWN: HoursSpread} in one statement: each subtree's people by
+    hours from `report_hours` (the unit's and its children's), the people placed in the unit
+    itself from their own rows (a director: a few), then per key the bands and the two middle
+    values (the running count of people in order of hours reaching half of them), so that
+    only a row per key comes back, whatever the number of distinct hours. A key nobody
+    counts in is absent."""
+    hours, people = ReportHours.__table__, ReportPerson.__table__
 
-    def part(key, where, sign: int = 1):
-        return select(
-            key.label("key"), hours.c.tenths, (hours.c.people * sign).label("people")
-        ).where(hours.c.cycle_id == cycle_id, groups, where)
+    def groups(table):
+        if isinstance(group_id, list):
+            return table.c.role_group_id.in_(group_id)
+        return table.c.role_group_id == (ALL_GROUPS if group_id is None else group_id)
 
-    mine = hours.c.unit_id == unit.id
-    parts = [part(literal(0), mine)]
+    def part(key, where):
+        return select(key.label("key"), hours.c.tenths, hours.c.people).where(
+            hours.c.cycle_id == cycle_id, groups(hours), where, hours.c.people != 0
+        )
+
+    parts = [part(literal(0), hours.c.unit_id == unit.id)]
     if child_ids:
-        theirs = hours.c.unit_id.in_(child_ids)
-        parts += [part(hours.c.unit_id, theirs), part(literal(OWN), mine)]
-        parts.append(part(literal(OWN), theirs, -1))
-    rows = union_all(*parts).subquery("rows")
-    people = func.sum(rows.c.people)
-    collapsed = (
-        select(rows.c.key, rows.c.tenths, people.label("people"))
-        .group_by(rows.c.key, rows.c.tenths)
-        .having(people != 0)
-        .subquery("collapsed")
-    )
-    c = collapsed.c
+        parts.append(part(hours.c.unit_id, hours.c.unit_id.in_(child_ids)))
+        parts.append(
+            select(literal(OWN).label("key"), tenths_of(people), literal(1)).where(
+                people.c.cycle_id == cycle_id,
+                people.c.unit_id == unit.id,
+                *([groups(people)] if group_id is not None else []),
+            )
+        )
+    c = union_all(*parts).subquery("rows").c
     ranked = select(
         c.key,
         c.tenths,

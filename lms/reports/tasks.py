@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from lms.jobs import runs
 from lms.queue import huey, run_in_app
 from lms.reports.jobs import KINDS, run_export
+from lms.reports.pictures import draw_kept
 from lms.reports.summary import rebuild_stale
 from lms.reports.upkeep import rebuilds_deferred
 
@@ -25,6 +26,18 @@ for _kind in KINDS.values():
 def rebuild_summary(cycle_id: int) -> None:
     """Rebuild a cycle's report summary marked stale by a change made on a web page."""
     run_in_app(rebuild_stale, cycle_id)
+
+
+@huey.task()
+def draw_charts(code: str, charts: list[tuple[str, str]]) -> None:
+    """Draw ahead the charts a report page named (chart name, key of its data) from the data
+    the page kept, while the page is on its way: the browser then finds them drawn."""
+    run_in_app(_draw_all, code, charts)
+
+
+def _draw_all(code: str, charts: list[tuple[str, str]]) -> None:
+    for name, key in charts:
+        draw_kept(code, name, key)
 
 
 @contextmanager

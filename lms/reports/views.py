@@ -1,8 +1,18 @@
 """Unit report pages: the figures of a unit subtree, its charts (PNG) and its exports."""
 
+import logging
 import re
 
-from flask import abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from lms.audit import audit
@@ -11,8 +21,7 @@ from lms.forms import ActionForm
 from lms.i18n import current_locale
 from lms.jobs import file_path, job_of, mimetype, queue
 from lms.permissions import can_view_unit, is_admin, report_roots, scope_units
-from lms.reports import bp
-from lms.reports import tasks as _tasks  # noqa: F401 - registers the export task with lms.jobs
+from lms.reports import bp, tasks
 from lms.reports.chart_files import kept_chart
 from lms.reports.export import report_csv, report_xlsx
 from lms.reports.figures import band_labels
@@ -28,10 +37,11 @@ from lms.reports.lookups import (
 from lms.reports.pictures import (
     CHARTS,
     available_charts,
-    chart_key,
     chart_spec,
     draw_chart,
+    draw_kept,
     funnel_steps,
+    keep_spec,
     trend_rows,
 )
 from lms.reports.queries import ensure_summary, unit_report
@@ -103,14 +113,15 @@ KEY = re.compile(r"[0-9a-f]{20}")
 @login_required
 def chart(code: str, name: str):
     """A chart of a report. The page names each chart by the key of its data (`v=`): a
-    picture already drawn under that key is read from disk, with no report computed; any
-    other is drawn from the report (and kept for the next reader)."""
+    picture already drawn under that key is read from disk, or drawn from the data the page
+    kept, with no report computed; any other is drawn from the report (and kept for the next
+    reader)."""
     if name not in CHARTS:
         abort(404)
     key = request.args.get("v", "")
     if KEY.fullmatch(key):
         subject = _subject(code)  # who may see the unit, and the year: no summary needed
-        png = kept_chart(subject.unit.code, name, key)
+        png = kept_chart(subject.unit.code, name, key) or draw_kept(subject.unit.code, name, key)
         if png is not None:
             return _png(png, subject.unit.code, subject.cycle.be_year, name)
     subject, report = load_report(code)
@@ -131,9 +142,20 @@ def _png(png: bytes, code: str, be_year: int, name: str):
 
 
 def chart_keys(report, names) -> dict[str, str]:
-    """The key of each chart's data, for the page's links (nothing is drawn here)."""
-    locale = current_locale()
-    return {name: chart_key(chart_spec(name, report, locale)) for name in names}
+    """The key of each chart's data, for the page's links (nothing is drawn here): the data
+    of charts not drawn yet are kept, and the task queue draws them ahead (CHARTS_AHEAD)."""
+    locale, code = current_locale(), report.unit.code
+    keys, missing = {}, []
+    for name in names:
+        keys[name], needed = keep_spec(code, name, chart_spec(name, report, locale))
+        if needed:
+            missing.append((name, keys[name]))
+    if missing and current_app.config["CHARTS_AHEAD"]:
+        try:
+            tasks.draw_charts(code, missing)
+        except Exception:  # a queue that is down: the browser's requests draw them instead
+            logging.getLogger(__name__).warning("charts of %s not queued", code, exc_info=True)
+    return keys
 
 
 FILE_FORMATS = {
