@@ -67,9 +67,9 @@ def hours_bands_png(
 ) -> bytes:
     """Columns of people by hours logged in the year (one per band), each with its count and
     share of headcount, and the median written above."""
-    fig = _figure(6.0, 3.4)
+    fig = _figure(6.0, 3.6)
     ax = fig.add_subplot()
-    names = [name for name, _ in bands]
+    names = [_two_lines(name) for name, _ in bands]
     values = [value for _, value in bands]
     ax.bar(names, values, color=COLOURS["self"], width=0.6)
     top = max([*values, 1])
@@ -90,6 +90,16 @@ def hours_bands_png(
         ax.set_title(median, fontfamily=FONT_FAMILY, fontsize=12, color=TEXT, loc="left")
     _style(ax)
     return figure_png(fig)
+
+
+def _two_lines(label: str) -> str:
+    """A long label broken at the space nearest its middle (Thai words have none inside), so
+    that labels side by side never run into each other."""
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    if len(label) < 14 or not spaces:
+        return label
+    middle = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:middle] + "\n" + label[middle + 1 :]
 
 
 def _heatmap(
