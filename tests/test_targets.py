@@ -20,7 +20,7 @@ from lms.reports import summary, tasks
 from lms.reports.queries import unit_report
 from tests.conftest import login
 from tests.factories import PersonFactory, UnitFactory
-from tests.report_world import comparable, oracle, random_world
+from tests.report_world import assess, comparable, oracle, person, random_world
 
 
 @pytest.fixture
@@ -28,6 +28,7 @@ def world(cycle):
     summary.bring_up_to_date(cycle)
     db.session.commit()
     root = random_world(random.Random(20), cycle, 30)
+    assess(person(root, 99999, "ACAD"), cycle, {"DLIT": 2})  # whom the ACAD DLIT target moves
     db.session.commit()
     return cycle, root
 
