@@ -3,13 +3,15 @@
 Dates read "23 พ.ย. 2569" in Thai and "23 Nov 2569 BE" in English: day, short month, BE year.
 """
 
+import functools
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
+from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.clock import BANGKOK, today
@@ -86,14 +88,14 @@ def format_number(value, digits: int = 1) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
-    return format_decimal(value, format=pattern)
+    return _formatted(value, pattern)
 
 
 def format_fixed(value, digits: int = 2) -> str:
     """A number with exactly `digits` decimals (averages in a column line up), or "–"."""
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0." + "0" * digits)
+    return _formatted(value, "#,##0." + "0" * digits)
 
 
 def percent_shown(value) -> int | None:
@@ -108,7 +110,18 @@ def format_rate(value) -> str:
     """A fraction in [0, 1] as a whole percentage, or "–"."""
     if value is None:
         return "–"
-    return format_percent(Decimal(percent_shown(value)) / 100, format="#,##0%")
+    return _formatted(Decimal(percent_shown(value)) / 100, "#,##0%")
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def _formatted(value, pattern: str) -> str:
+    """`value` in the reader's locale as Babel's format_decimal / format_percent give it, with
+    the pattern parsed once per process (a report page formats about a thousand numbers)."""
+    return _pattern(pattern).apply(value, get_locale())
 
 
 def whole_percentages(shares) -> list[int] | None:

@@ -5,9 +5,11 @@ On what `tests/bench/bench.py` built (the `generate` organisation of 100,000 peo
 Chromium opens the whole-organisation report and a department's: the time to the page's load
 event (HTML, stylesheet, script and every chart image), cold (no chart drawn yet: the charts'
 folder emptied) and warm (the same page again), the median of `--runs` loads; `/healthz` alone
-beside it for scale.
+beside it for scale. A task-queue consumer runs beside gunicorn, as in production, drawing a
+page's charts ahead (CHARTS_AHEAD); `--no-ahead` measures without it (the browser's chart
+requests then draw every chart, from the data the page kept).
 
-    python tests/bench/report_page.py [--runs 5] [--port 8077]
+    python tests/bench/report_page.py [--runs 5] [--port 8077] [--no-ahead]
 """
 
 import argparse
@@ -83,11 +85,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--port", type=int, default=8077)
+    parser.add_argument("--no-ahead", action="store_true", help="no consumer drawing ahead")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     instance = Path(tempfile.mkdtemp(prefix="thaksa-page-"))
-    env = _env(instance)
+    env = _env(instance) | {"CHARTS_AHEAD": "false" if args.no_ahead else "true"}
     email = _admin_password(env)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -105,6 +108,17 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    consumer = None
+    if not args.no_ahead:
+        consumer = subprocess.Popen(
+            [str(ROOT / ".venv/bin/huey_consumer"), "lms.worker.huey", "-k", "thread", "-w", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    print("charts drawn ahead by a consumer" if consumer else "no consumer: charts drawn on request")
     try:
         _wait(base + "/healthz")
         with sync_playwright() as p:
@@ -135,8 +149,10 @@ def main() -> None:
                 )
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, consumer):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
         shutil.rmtree(instance, ignore_errors=True)
 
 
