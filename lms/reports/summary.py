@@ -208,8 +208,6 @@ def refresh(cycle: Cycle, person_ids, day: date | None = None, areas=None) -> No
 
 
 def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date) -> None:
-    # (the hours a person counts with in each subtree: read before and after, moved by the
-    # difference)
     # Lock the people first (in id order) so two transactions refreshing the same person take
     # turns: the second then reads the rows the first committed. FOR NO KEY UPDATE: rows that
     # only point to them (a learning activity being added) do not wait for it, nor it for them
@@ -220,9 +218,9 @@ def _refresh_chunk(cycle_id: int, ids: list[int], area_ids: list[int], day: date
         .order_by(Person.id)
         .with_for_update(key_share=True)
     )
-    before = _hours_of(cycle_id, ids)
+    before = _hours_of(cycle_id, ids)  # the hours each counted with, in each subtree
     _replace(_PEOPLE, cycle_id, ids, day)
-    _move_hours(cycle_id, before, _hours_of(cycle_id, ids))
+    _move_hours(cycle_id, before, _hours_of(cycle_id, ids))  # moved by the difference
     if area_ids:
         _replace(_AREAS, cycle_id, area_ids, day)
 
@@ -318,6 +316,9 @@ def _learned_in_one_sql() -> str:
     INSERT INTO report_hours (cycle_id, role_group_id, unit_id, tenths, people)
     SELECT :cycle, g.role_group_id, CAST(a.unit_id AS integer), t.tenths, sum(t.people)
     FROM changed c
+    -- after the unit sums (reading them makes them run first): every writer takes the unit
+    -- rows, then the hours rows, as a refresh does, so two writers never wait for each other
+    CROSS JOIN (SELECT count(*) FROM unit_sums) AS units_first
     JOIN units u ON u.id = c.unit_id
     CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS a(unit_id)
     CROSS JOIN LATERAL (VALUES (c.role_group_id), (:every_group)) AS g(role_group_id)
