@@ -45,16 +45,7 @@ def funnel_png(steps: tuple[tuple[str, int], ...], headcount: int, percent_label
     ax.barh(names, values, color=COLOURS["self"], height=0.6)
     top = max([headcount, *values, 1])
     for y, value in enumerate(values):
-        share = f"{value / headcount:.0%}" if headcount else "–"
-        ax.text(
-            value + top * 0.01,
-            y,
-            f"{value:,} ({share})",
-            va="center",
-            fontsize=11,
-            fontfamily=FONT_FAMILY,
-            color=TEXT,
-        )
+        _count_label(ax, value + top * 0.01, y, value, headcount, va="center")
     ax.set_xlim(0, top * 1.22)
     ax.set_xlabel(percent_label, fontfamily=FONT_FAMILY, color=MUTED)
     _style(ax)
@@ -74,22 +65,19 @@ def hours_bands_png(
     ax.bar(names, values, color=COLOURS["self"], width=0.6)
     top = max([*values, 1])
     for x, value in enumerate(values):
-        share = f"{percent_shown(value / headcount)}%" if headcount else "–"
-        ax.text(
-            x,
-            value + top * 0.02,
-            f"{value:,} ({share})",
-            ha="center",
-            fontsize=11,
-            fontfamily=FONT_FAMILY,
-            color=TEXT,
-        )
+        _count_label(ax, x, value + top * 0.02, value, headcount, ha="center")
     ax.set_ylim(0, top * 1.2)
     ax.set_ylabel(people_label, fontfamily=FONT_FAMILY, color=MUTED)
     if median:
         ax.set_title(median, fontfamily=FONT_FAMILY, fontsize=12, color=TEXT, loc="left")
     _style(ax)
     return figure_png(fig)
+
+
+def _count_label(ax, x: float, y: float, people: int, headcount: int, **where) -> None:
+    """A bar's "people (share of headcount)", the share as the page's tables show it."""
+    share = f"{percent_shown(people / headcount)}%" if headcount else "–"
+    ax.text(x, y, f"{people:,} ({share})", fontsize=11, fontfamily=FONT_FAMILY, color=TEXT, **where)
 
 
 def _two_lines(label: str) -> str:

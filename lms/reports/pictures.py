@@ -168,7 +168,7 @@ def chart_key(spec: tuple) -> str:
     return hashlib.sha256(f"{draw.__name__}{CHART_STYLE}{args!r}".encode()).hexdigest()[:20]
 
 
-CHART_STYLE = 5  # bump when the charts' look changes: every cached picture is drawn again
+CHART_STYLE = 6  # bump when the charts' look changes: every cached picture is drawn again
 
 
 def draw_chart(code: str, name: str, spec: tuple) -> tuple[bytes, str]:
