@@ -118,7 +118,9 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-    print("charts drawn ahead by a consumer" if consumer else "no consumer: charts drawn on request")
+    print(
+        "charts drawn ahead by a consumer" if consumer else "no consumer: charts drawn on request"
+    )
     try:
         _wait(base + "/healthz")
         with sync_playwright() as p:
