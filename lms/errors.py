@@ -80,18 +80,25 @@ ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
     413: "too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    428: "precondition_required",
     429: "too_many_requests",
     503: "unavailable",
 }
 
 
-def error_response(status: int, detail: str | None = None):
-    """Render the error page (or JSON) for `status`."""
+def error_response(
+    status: int, detail: str | None = None, code: str | None = None, fields: dict | None = None
+):
+    """Render the error page (or JSON: `{"error": {"code", "message", "fields"}}`)."""
     title, hint = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
-        code = ERROR_CODES.get(status, "internal_error")
-        body = {"error": {"code": code, "message": str(detail or title)}}
+        code = code or ERROR_CODES.get(status, "internal_error")
+        body = {"error": {"code": code, "message": str(detail or title), "fields": fields or {}}}
         return jsonify(body), status
     return (
         render_template(
@@ -103,6 +110,19 @@ def error_response(status: int, detail: str | None = None):
         ),
         status,
     )
+
+
+def fields_of(problems: dict) -> dict[str, list[str]]:
+    """{field: [messages]} from webargs's {location: {field: [messages]}} (or a plain map)."""
+    found: dict[str, list[str]] = {}
+    for key, value in problems.items():
+        if key in ("query", "json", "form", "headers", "files", "path") and isinstance(value, dict):
+            found.update(fields_of(value))
+        elif isinstance(value, dict):
+            found[key] = [f"{k}: {m}" for k, m in fields_of(value).items()]
+        else:
+            found[key] = [str(m) for m in (value if isinstance(value, list) else [value])]
+    return found
 
 
 class StallGuard:
@@ -182,7 +202,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         db.session.rollback()
-        return error_response(error.code or 500)
+        # what the API said with flask_smorest.abort(status, message=, error_code=, errors=);
+        # webargs puts what is wrong with each field under "messages", by location
+        data = getattr(error, "data", None) or {}
+        problems = data.get("errors") or data.get("messages") or {}
+        return error_response(
+            error.code or 500,
+            data.get("message"),
+            data.get("error_code"),
+            fields_of(problems),
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(SQLAlchemyTimeoutError)
@@ -199,7 +228,7 @@ def register(app: Flask) -> None:
         wins, the second is told so, like the version check on the page would."""
         db.session.rollback()
         if wants_json():
-            return jsonify(error={"code": 409, "message": str(CONFLICT)}), 409
+            return error_response(409, str(CONFLICT))
         flash(str(CONFLICT), "error")
         back = safe_next(_same_site_path(request.referrer)) or url_for("main.home")
         return redirect(back)

@@ -190,3 +190,39 @@ def test_errors_keep_their_codes(client, org, url, status, code):  # noqa: F811
     assert response.status_code == status and response.mimetype == "application/json"
     error = response.get_json()["error"]
     assert error["code"] == code and error["message"]
+
+
+def test_every_response_is_what_the_generated_document_says(client, org):  # noqa: F811
+    """The JSON served loads back through the schema the document is generated from: no key
+    it does not declare, none it declares missing, every value of the declared type."""
+    from lms.api.schemas.reports import UnitReportSchema
+
+    for url in (
+        "/api/v1/reports/units/DEPT?cycle=2566",
+        "/api/v1/reports/units/SEC-A?cycle=2565",
+        "/api/v1/reports/units/DEPT?cycle=2566&role_group=ACAD",
+    ):
+        data = client.get(url, headers=bearer(org["hr"])).get_json()
+        assert UnitReportSchema().validate(data) == {}, url
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/reports/units/{code}"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"cycle", "role_group", "track"}
+    assert set(operation["responses"]) >= {"200", "400", "401", "404", "422"}
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert "UnitReport" in spec["components"]["schemas"]
+
+
+def test_a_value_of_the_wrong_type_says_which_field(client, org):  # noqa: F811
+    response = client.get("/api/v1/reports/units/DEPT?cycle=abc", headers=bearer(org["hr"]))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "unprocessable" and "cycle" in error["fields"]
+
+
+def test_the_docs_page_is_drawn_from_the_document_without_scripts(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "GET /api/v1/reports/units/{code}" in text and 'id="schema-UnitReport"' in text
+    assert "<script" not in text.split("</head>")[1]  # the app's own script only, deferred
+    assert "cdn" not in text.lower()

@@ -1,5 +1,70 @@
-"""JSON API v1 (PRODUCT.md section 6): bearer tokens with their owner's rights, JSON errors."""
+"""JSON API v1 (PRODUCT.md section 6) on flask-smorest: the endpoints are declared with the
+marshmallow schemas of `lms.api.schemas`, and the OpenAPI document at /api/v1/openapi.json is
+generated from them (`register`). Bearer tokens carry their owner's rights; every error is JSON
+(`lms.errors`)."""
 
-from flask import Blueprint
+from flask import Blueprint as PageBlueprint
+from flask import Flask, current_app, render_template
+from flask_smorest import Api, Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Digital-skills reports of unit subtrees",
+)
+
+DESCRIPTION = (
+    "Thaksa's API. A token (made by an administrator with `flask lms token create "
+    "EMPLOYEE_NO_OR_EMAIL`) carries its owner's rights, no more: HR and executives read the "
+    "units they are assigned to, staff their own data. Send it as `Authorization: Bearer "
+    "<token>`. Rates are fractions from 0 to 1, null where nothing is counted. Every error is "
+    '`{"error": {"code", "message", "fields"}}` with its HTTP status.'
+)
+
+
+docs = PageBlueprint("api_docs", __name__, url_prefix="/api/v1")
+
+
+@docs.get("/docs")
+def read_the_docs():
+    """The API's documentation for people, drawn from the generated document (no script,
+    nothing from a CDN)."""
+    spec = current_app.extensions["thaksa_api"].spec.to_dict()
+    responses = spec.get("components", {}).get("responses", {})
+    return render_template("api/docs.html", spec=spec, responses=responses)
+
+
+class ThaksaApi(Api):
+    """flask-smorest's Api, with Thaksa's error body in the document and the app's own JSON
+    error handling (lms.errors) instead of its handler for every HTTP error of the app."""
+
+    def _register_error_handlers(self):
+        """The app's handlers answer JSON under /api/ and pages elsewhere."""
+
+
+def register(app: Flask) -> None:
+    """Attach the API and its generated document to `app` (create_app calls it)."""
+    from lms.api import views  # noqa: F401 - the endpoints attach to `bp`
+    from lms.api.schemas.errors import ErrorSchema
+
+    app.config.setdefault("API_TITLE", "Thaksa API")
+    app.config.setdefault("API_VERSION", "1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    ThaksaApi.ERROR_SCHEMA = ErrorSchema
+    api = ThaksaApi(
+        app,
+        spec_kwargs={
+            "info": {"description": DESCRIPTION},
+            "servers": [{"url": "/"}],
+        },
+    )
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "a Thaksa API token"}
+    )
+    api.spec.options["security"] = [{"bearer": []}]
+    api.register_blueprint(bp)
+    app.register_blueprint(docs)
+    app.extensions["thaksa_api"] = api

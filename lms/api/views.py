@@ -1,11 +1,12 @@
-"""API v1 endpoints: thin adapters over the report services (tokens in, JSON or CSV out)."""
-
-from functools import wraps
+"""API v1 endpoints: thin adapters over the report services (a token in, JSON or CSV out),
+declared with their schemas so the OpenAPI document is generated from them."""
 
 from flask import Response, g, jsonify, request
+from flask_smorest import abort
 
 from lms.api import bp
-from lms.api.openapi import OPENAPI
+from lms.api.schemas.errors import ErrorSchema
+from lms.api.schemas.reports import ReportQuery, UnitReportSchema
 from lms.api.tokens import person_for_token
 from lms.extensions import csrf, db
 from lms.reports.export import people_csv_lines
@@ -15,58 +16,60 @@ from lms.reports.queries import ensure_summary, unit_report
 csrf.exempt(bp)  # no cookies: a bearer token in every call
 
 
-def api_error(status: int, code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message}}), status
+@bp.before_request
+def _token_required():
+    """Every endpoint needs a live token: its owner's rights are the call's (g.api_person)."""
+    scheme, _, plain = request.headers.get("Authorization", "").partition(" ")
+    person = person_for_token(plain.strip()) if scheme.lower() == "bearer" else None
+    if person is None:
+        body = {
+            "error": {
+                "code": "unauthorized",
+                "message": "A valid bearer token is required (Authorization: Bearer ...).",
+                "fields": {},
+            }
+        }
+        response = jsonify(body)
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="thaksa"'
+        return response
+    g.api_person = person
+    return None
 
 
-def token_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, plain = header.partition(" ")
-        person = person_for_token(plain.strip()) if scheme.lower() == "bearer" else None
-        if person is None:
-            response, status = api_error(
-                401, "unauthorized", "A valid bearer token is required (Authorization: Bearer ...)."
-            )
-            response.headers["WWW-Authenticate"] = 'Bearer realm="thaksa"'
-            return response, status
-        g.api_person = person
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _subject(code: str):
-    """(subject, None) with the summary up to date and committed, or (None, a JSON error)."""
+def _subject(code: str, query: dict):
+    """The report's subject with the summary up to date and committed (a JSON error else)."""
     try:
         subject = report_subject(
             g.api_person,
             code,
-            request.args.get("cycle"),
-            request.args.get("role_group"),
-            request.args.get("track"),
+            str(query["cycle"]) if query.get("cycle") is not None else None,
+            query.get("role_group"),
+            query.get("track"),
         )
     except ReportNotFound as problem:
-        return None, api_error(problem.status, problem.code, str(problem.message))
+        abort(problem.status, message=str(problem.message), error_code=problem.code)
     ensure_summary(subject.cycle)
     db.session.commit()
-    return subject, None
+    return subject
 
 
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(OPENAPI)
+@bp.route("/reports/units/<code>")
+@bp.arguments(ReportQuery, location="query", as_kwargs=True)
+@bp.response(200, UnitReportSchema)
+@bp.alt_response(400, schema=ErrorSchema, description="an unknown role group or track")
+@bp.alt_response(401, schema=ErrorSchema, description="no live token")
+@bp.alt_response(
+    404, schema=ErrorSchema, description="no such unit in the reader's scope, or no such year"
+)
+@bp.alt_response(422, schema=ErrorSchema, description="a query value of the wrong type")
+def unit_report_json(code: str, **query):
+    """A unit's report: section 5's figures of its subtree, per child unit and last year.
 
-
-@bp.get("/reports/units/<code>")
-@token_required
-def unit_report_json(code: str):
-    subject, problem = _subject(code)
-    if problem:
-        return problem
+    Optionally only one role group's people, or one development track's."""
+    subject = _subject(code, query)
     report = unit_report(subject.unit, subject.cycle, subject.role_group, track=subject.track)
-    body = {
+    return {
         "unit": _unit(report.unit),
         "cycle": report.cycle.be_year,
         "role_group": report.role_group.code if report.role_group else None,
@@ -82,15 +85,24 @@ def unit_report_json(code: str):
             else None
         ),
     }
-    return jsonify(body)
 
 
-@bp.get("/reports/units/<code>/people.csv")
-@token_required
-def people_csv(code: str):
-    subject, problem = _subject(code)
-    if problem:
-        return problem
+@bp.route("/reports/units/<code>/people.csv")
+@bp.arguments(ReportQuery(only=("cycle",)), location="query", as_kwargs=True)
+@bp.response(
+    200,
+    description="one row per person counted in the subtree: employee_no, unit_code, "
+    "role_group, self_assessed, idp_status, activities, hours_70, hours_20, hours_10, "
+    "courses_completed, then level_<AREA> and target_<AREA> for every area",
+    content_type="text/csv",
+)
+@bp.alt_response(401, schema=ErrorSchema, description="no live token")
+@bp.alt_response(
+    404, schema=ErrorSchema, description="no such unit in the reader's scope, or no such year"
+)
+def people_csv(code: str, **query):
+    """The people of a unit's subtree, one CSV row each (streamed)."""
+    subject = _subject(code, query)
     lines = _people_lines(
         db.engine, subject.unit.path, subject.cycle.id, subject.cycle.framework_id
     )
