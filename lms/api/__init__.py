@@ -15,8 +15,9 @@ bp = Blueprint(
 )
 
 DESCRIPTION = (
-    "Thaksa's API. A token (made by an administrator with `flask lms token create "
-    "EMPLOYEE_NO_OR_EMAIL`) carries its owner's rights, no more: HR and executives read the "
+    "Thaksa's API. A token (made on one's profile page, My API tokens, or by an administrator "
+    "with `flask lms token create EMPLOYEE_NO_OR_EMAIL`) carries its owner's rights, no more: "
+    "HR and executives read the "
     "units they are assigned to, staff their own data. Send it as `Authorization: Bearer "
     "<token>`. Rates are fractions from 0 to 1, null where nothing is counted. Every error is "
     '`{"error": {"code", "message", "fields"}}` with its HTTP status.'
