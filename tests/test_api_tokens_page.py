@@ -36,7 +36,7 @@ def test_make_use_and_revoke_my_token(client, cycle):
     assert client.get("/api/v1/reports/units/TOK?cycle=2566", headers=headers).status_code == 200
     db.session.expire_all()
     assert db.session.get(ApiToken, stored.id).last_used_at is not None
-    assert "never" not in client.get("/profile/tokens").get_data(as_text=True)
+    assert "<td>never</td>" not in client.get("/profile/tokens").get_data(as_text=True)
 
     client.post(f"/profile/tokens/{stored.id}/revoke")
     assert client.get("/api/v1/reports/units/TOK?cycle=2566", headers=headers).status_code == 401

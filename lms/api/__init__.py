@@ -3,15 +3,14 @@ marshmallow schemas of `lms.api.schemas`, and the OpenAPI document at /api/v1/op
 generated from them (`register`). Bearer tokens carry their owner's rights; every error is JSON
 (`lms.errors`)."""
 
-from flask import Blueprint as PageBlueprint
-from flask import Flask, current_app, render_template
+from flask import Flask
 from flask_smorest import Api, Blueprint
 
 bp = Blueprint(
     "api",
     __name__,
     url_prefix="/api/v1",
-    description="Digital-skills reports of unit subtrees",
+    description="Reports of unit subtrees; one's own learning log",
 )
 
 DESCRIPTION = (
@@ -24,18 +23,6 @@ DESCRIPTION = (
 )
 
 
-docs = PageBlueprint("api_docs", __name__, url_prefix="/api/v1")
-
-
-@docs.get("/docs")
-def read_the_docs():
-    """The API's documentation for people, drawn from the generated document (no script,
-    nothing from a CDN)."""
-    spec = current_app.extensions["thaksa_api"].spec.to_dict()
-    responses = spec.get("components", {}).get("responses", {})
-    return render_template("api/docs.html", spec=spec, responses=responses)
-
-
 class ThaksaApi(Api):
     """flask-smorest's Api, with Thaksa's error body in the document and the app's own JSON
     error handling (lms.errors) instead of its handler for every HTTP error of the app."""
@@ -46,7 +33,8 @@ class ThaksaApi(Api):
 
 def register(app: Flask) -> None:
     """Attach the API and its generated document to `app` (create_app calls it)."""
-    from lms.api import views  # noqa: F401 - the endpoints attach to `bp`
+    from lms.api import learning, views  # noqa: F401 - the endpoints attach to `bp`
+    from lms.api.pages import pages
     from lms.api.schemas.errors import ErrorSchema
 
     app.config.setdefault("API_TITLE", "Thaksa API")
@@ -67,5 +55,5 @@ def register(app: Flask) -> None:
     )
     api.spec.options["security"] = [{"bearer": []}]
     api.register_blueprint(bp)
-    app.register_blueprint(docs)
+    app.register_blueprint(pages)
     app.extensions["thaksa_api"] = api

@@ -22,13 +22,22 @@ def _digest(plain: str) -> str:
     return hashlib.sha256(plain.encode("utf-8")).hexdigest()
 
 
+SCOPES = ("read", "write")
+
+
 def create_token(
-    person: Person, name: str, by: Person | None = None, days: int = DEFAULT_DAYS
+    person: Person,
+    name: str,
+    by: Person | None = None,
+    days: int = DEFAULT_DAYS,
+    scope: str = "read",
 ) -> tuple[ApiToken, str]:
-    """A new token for `person`, valid `days` days (1 to MAX_DAYS): the row, and the plain
-    token (shown once, never stored)."""
+    """A new token for `person`, valid `days` days (1 to MAX_DAYS), reading only or also
+    writing (`scope`): the row, and the plain token (shown once, never stored)."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"A token lives 1 to {MAX_DAYS} days.")
+    if scope not in SCOPES:
+        raise ValueError(f"A token's scope is one of {SCOPES}.")
     plain = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         person_id=person.id,
@@ -36,10 +45,19 @@ def create_token(
         token_hash=_digest(plain),
         prefix=plain[:12],
         expires_at=utcnow() + timedelta(days=days),
+        scope=scope,
     )
     db.session.add(token)
     db.session.flush()
-    audit("create_api_token", by or person, person, token_id=token.id, name=token.name, days=days)
+    audit(
+        "create_api_token",
+        by or person,
+        person,
+        token_id=token.id,
+        name=token.name,
+        days=days,
+        scope=scope,
+    )
     return token, plain
 
 
@@ -66,8 +84,8 @@ def revoke_token(token: ApiToken, *, by: Person | None) -> bool:
     return True
 
 
-def person_for_token(plain: str | None) -> Person | None:
-    """The active owner of a valid token, or None."""
+def token_for(plain: str | None) -> ApiToken | None:
+    """A valid token of an active owner (its last use noted), or None."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 200:
         return None
     now = utcnow()
@@ -83,7 +101,7 @@ def person_for_token(plain: str | None) -> Person | None:
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         token.last_used_at = now
         db.session.commit()
-    return token.person
+    return token
 
 
 def find_person(identifier: str) -> Person | None:

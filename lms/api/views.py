@@ -1,13 +1,14 @@
 """API v1 endpoints: thin adapters over the report services (a token in, JSON or CSV out),
 declared with their schemas so the OpenAPI document is generated from them."""
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, request
 from flask_smorest import abort
 
 from lms.api import bp
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.reports import ReportQuery, UnitReportSchema
-from lms.api.tokens import person_for_token
+from lms.api.tokens import token_for
+from lms.errors import error_response
 from lms.extensions import csrf, db
 from lms.reports.export import people_csv_lines
 from lms.reports.lookups import ReportNotFound, report_subject
@@ -16,24 +17,26 @@ from lms.reports.queries import ensure_summary, unit_report
 csrf.exempt(bp)  # no cookies: a bearer token in every call
 
 
+READING = ("GET", "HEAD", "OPTIONS")
+
+
 @bp.before_request
 def _token_required():
-    """Every endpoint needs a live token: its owner's rights are the call's (g.api_person)."""
+    """Every endpoint needs a live token: its owner's rights are the call's (g.api_person);
+    a token that reads only changes nothing."""
     scheme, _, plain = request.headers.get("Authorization", "").partition(" ")
-    person = person_for_token(plain.strip()) if scheme.lower() == "bearer" else None
-    if person is None:
-        body = {
-            "error": {
-                "code": "unauthorized",
-                "message": "A valid bearer token is required (Authorization: Bearer ...).",
-                "fields": {},
-            }
-        }
-        response = jsonify(body)
-        response.status_code = 401
+    token = token_for(plain.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        response, status = error_response(
+            401, "A valid bearer token is required (Authorization: Bearer ...).", "unauthorized"
+        )
         response.headers["WWW-Authenticate"] = 'Bearer realm="thaksa"'
-        return response
-    g.api_person = person
+        return response, status
+    if request.method not in READING and token.scope != "write":
+        return error_response(
+            403, "This token reads only: make one that also writes.", "token_reads_only"
+        )
+    g.api_person, g.api_token = token.person, token
     return None
 
 

@@ -98,29 +98,3 @@ class CodeForm(SetPasswordForm):
 
 class ForgotForm(FlaskForm):
     identifier = _identifier_field()
-
-
-TOKEN_DAYS = (30, 90, 180, 366)
-
-
-class TokenForm(FlaskForm):
-    """A new API token of one's own: what it is for, and how long it lives."""
-
-    name = StringField(
-        _l("What is it for?"),
-        validators=[
-            DataRequired(_l("Please say what the token is for, e.g. “the unit's dashboard”.")),
-            Length(max=120, message=_l("Please use at most 120 characters.")),
-        ],
-        description=_l("So that you know which one to revoke later."),
-    )
-    days = SelectField(
-        _l("Ends after"),
-        choices=[
-            SelectChoice("30", _l("30 days")),
-            SelectChoice("90", _l("90 days")),
-            SelectChoice("180", _l("180 days")),
-            SelectChoice("366", _l("a year")),
-        ],
-        default="90",
-    )

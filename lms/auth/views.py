@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from joserfc.errors import JoseError
 
-from lms.api.tokens import create_token, revoke_token, token_state, tokens_of
 from lms.audit import audit
 from lms.auth import bp, directory, sso
-from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
+from lms.auth.forms import LoginForm, PasswordForm, ProfileForm
 from lms.auth.services import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
@@ -35,7 +34,6 @@ from lms.auth.services import (
 from lms.clock import utcnow
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
-from lms.models import ApiToken
 
 
 def _typed_account():
@@ -240,44 +238,6 @@ def _own_words(person) -> tuple[str, ...]:
 
 def _remembered() -> bool:
     return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-
-
-@bp.route("/profile/tokens", methods=["GET", "POST"])
-@login_required
-def tokens():
-    """My API tokens: make one (shown once, on this answer only: never kept in a cookie or
-    the session), see when each was last used, revoke one."""
-    form = TokenForm()
-    made = None
-    if form.validate_on_submit():
-        _token, made = create_token(current_user, form.name.data.strip(), days=int(form.days.data))
-        db.session.commit()
-        form = TokenForm(formdata=None)
-    # personal pages are never cached ("private, no-store", lms.security): nor the new token
-    return render_template(
-        "auth/tokens.html",
-        form=form,
-        made=made,
-        tokens=[(t, token_state(t)) for t in tokens_of(current_user)],
-        revoke_form=ActionForm(),
-    )
-
-
-@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
-@login_required
-def revoke_my_token(token_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.person_id != current_user.id:
-        abort(404)
-    if revoke_token(token, by=current_user):
-        flash(
-            _("The token “%(name)s” is revoked: it opens nothing any more.", name=token.name),
-            "success",
-        )
-    db.session.commit()
-    return redirect(url_for("auth.tokens"))
 
 
 @bp.route("/profile/logout-everywhere", methods=["POST"])

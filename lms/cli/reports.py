@@ -37,13 +37,14 @@ def token_group():
     show_default=True,
     help="Days until the token ends by itself.",
 )
+@click.option("--write", is_flag=True, help="Also change what its owner may (the learning log).")
 @with_appcontext
-def create_token_command(identifier, name, days):
+def create_token_command(identifier, name, days, write):
     """Make an API token for EMPLOYEE_NO_OR_EMAIL; the token is the last line printed."""
     person = find_person(identifier)
     if person is None or not person.is_active:
         raise click.UsageError(f"No active person with employee number or e-mail {identifier!r}.")
-    token, plain = create_token(person, name, days=days)
+    token, plain = create_token(person, name, days=days, scope="write" if write else "read")
     db.session.commit()
     ends = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     click.echo(f"Token {token.id} for {person.email}, until {ends} (shown once; keep it secret):")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -58,5 +58,9 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]  # None: never (older tokens); new ones get an expiry
+    # "read": reading only (GET); "write": also what its owner may change (never more)
+    scope: Mapped[str] = mapped_column(String(5), default="read", server_default="read")
 
     person: Mapped[Person] = relationship()
+
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope_known"),)

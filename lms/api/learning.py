@@ -1,0 +1,215 @@
+"""API v1: a person's own learning log (issue 22, part 2) — list, log, read, change and delete
+their activities, through the same services (and so the same rules) as the learning-log pages.
+A change needs the version the client read (If-Match: 428 without it, 412 when it changed)."""
+
+from flask import g, request, url_for
+from flask_smorest import abort
+from sqlalchemy import func, select
+
+from lms.activities.evidence import stored_path
+from lms.activities.services import ActivityError, delete_activity, log_activity, update_activity
+from lms.api import bp
+from lms.api.schemas.errors import ErrorSchema
+from lms.api.schemas.learning import (
+    ActivityInSchema,
+    ActivityPageSchema,
+    ActivitySchema,
+    PageQuery,
+)
+from lms.cycles import cycle_by_year, open_cycle
+from lms.extensions import db
+from lms.models import ActivityKind, Course, Cycle, Goal, LearningActivity
+
+MINE = "/me/activities"
+
+
+def _out(activity: LearningActivity) -> dict:
+    return {
+        "id": activity.id,
+        "cycle": activity.cycle.be_year,
+        "bucket": activity.bucket,
+        "kind": activity.kind.code if activity.kind else None,
+        "title": activity.title,
+        "occurred_on": activity.occurred_on,
+        "ended_on": activity.ended_on,
+        "hours": float(activity.hours),
+        "course_id": activity.course_id,
+        "goal_id": activity.goal_id,
+        "provider_name": activity.provider_name,
+        "url": activity.url,
+        "pre_score": activity.pre_score,
+        "post_score": activity.post_score,
+        "completed": activity.completed,
+        "learned": activity.learned,
+        "applied": activity.applied,
+        "verified": activity.verified_at is not None,
+        "applied_at_work": activity.applied_at_work,
+        "version": activity.version,
+    }
+
+
+def _cycle(year: int | None) -> Cycle:
+    cycle = open_cycle() if year is None else cycle_by_year(year)
+    if cycle is None:
+        abort(404, message="There is no such fiscal year in Thaksa.", error_code="cycle_not_found")
+    return cycle
+
+
+def _values(data: dict) -> dict:
+    """The service's values from the request: codes and ids turned into what they name (an
+    unknown one is a 422 on its field)."""
+    values = {k: v for k, v in data.items() if k not in ("cycle", "kind", "course_id", "goal_id")}
+    problems = {}
+    lookups = (
+        ("kind", ActivityKind, "code", data.get("kind")),
+        ("course", Course, "id", data.get("course_id")),
+        ("goal", Goal, "id", data.get("goal_id")),
+    )
+    for name, model, column, key in lookups:
+        found = None
+        if key is not None:
+            found = db.session.scalars(select(model).where(getattr(model, column) == key)).first()
+            if found is None or (name == "course" and not found.active):
+                problems[name if name == "kind" else f"{name}_id"] = [f"There is no {name} {key}."]
+        values[name] = found
+    if problems:
+        abort(422, message="Please check the fields named.", errors=problems)
+    return values
+
+
+def _refused(problem: ActivityError):
+    """A rule of the learning log: 422 with the fields it names, else 409 (the log's state,
+    e.g. a closed year, does not allow it)."""
+    fields = {name: [str(message)] for name, message in problem.field_errors.items()}
+    abort(422 if fields else 409, message=str(problem.message), errors=fields)
+
+
+def _mine(activity_id: int) -> LearningActivity:
+    activity = db.session.get(LearningActivity, activity_id)
+    if activity is None or activity.person_id != g.api_person.id:
+        abort(404, message="There is no such activity in your learning log.")
+    return activity
+
+
+def _etag(activity: LearningActivity) -> dict:
+    return {"ETag": f'"{activity.version}"'}
+
+
+def _check_if_match(activity: LearningActivity) -> None:
+    sent = request.headers.get("If-Match")
+    if not sent:
+        abort(
+            428,
+            message="Send If-Match with the ETag you read, so that nobody's change is lost.",
+            error_code="if_match_required",
+        )
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in sent.split(",")}
+    if "*" not in tags and str(activity.version) not in tags:
+        abort(
+            412,
+            message="The activity changed since you read it: read it again, then change it.",
+            error_code="version_changed",
+        )
+
+
+def _page_link(cycle: Cycle, page: int, per_page: int) -> str:
+    return url_for(
+        "api.my_activities", cycle=cycle.be_year, page=page, per_page=per_page, _external=False
+    )
+
+
+@bp.route(MINE, endpoint="my_activities")
+@bp.arguments(PageQuery, location="query", as_kwargs=True)
+@bp.response(200, ActivityPageSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such fiscal year")
+def my_activities(page: int, per_page: int, cycle: int | None = None):
+    """My learning activities of a fiscal year, newest first, a page at a time."""
+    year = _cycle(cycle)
+    mine = (LearningActivity.person_id == g.api_person.id, LearningActivity.cycle_id == year.id)
+    total = db.session.scalar(select(func.count()).where(*mine))
+    items = db.session.scalars(
+        select(LearningActivity)
+        .where(*mine)
+        .order_by(LearningActivity.occurred_on.desc(), LearningActivity.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    last = max(1, -(-total // per_page))
+    return {
+        "items": [_out(a) for a in items],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "links": {
+            "self": _page_link(year, page, per_page),
+            "first": _page_link(year, 1, per_page),
+            "last": _page_link(year, last, per_page),
+            "next": _page_link(year, page + 1, per_page) if page < last else None,
+            "prev": _page_link(year, page - 1, per_page) if page > 1 else None,
+        },
+    }
+
+
+@bp.route(MINE, methods=["POST"], endpoint="log_my_activity")
+@bp.arguments(ActivityInSchema)
+@bp.response(201, ActivitySchema)
+@bp.alt_response(403, schema=ErrorSchema, description="a token that only reads")
+@bp.alt_response(409, schema=ErrorSchema, description="the year is closed")
+@bp.alt_response(422, schema=ErrorSchema, description="what is wrong, per field")
+def log_my_activity(data: dict):
+    """Log a learning activity of mine (the same activity sent twice within seconds is one)."""
+    cycle = _cycle(data["cycle"])
+    try:
+        activity = log_activity(g.api_person, cycle, _values(data), by=g.api_person)
+    except ActivityError as problem:
+        _refused(problem)
+    db.session.commit()
+    return _out(activity), 201, _etag(activity)
+
+
+@bp.route(f"{MINE}/<int:activity_id>", endpoint="my_activity")
+@bp.response(200, ActivitySchema)
+@bp.alt_response(404, schema=ErrorSchema, description="not an activity of mine")
+def my_activity(activity_id: int):
+    """One activity of mine, with its version as the ETag."""
+    activity = _mine(activity_id)
+    return _out(activity), 200, _etag(activity)
+
+
+@bp.route(f"{MINE}/<int:activity_id>", methods=["PUT"], endpoint="change_my_activity")
+@bp.arguments(ActivityInSchema)
+@bp.response(200, ActivitySchema)
+@bp.alt_response(412, schema=ErrorSchema, description="it changed since the ETag sent")
+@bp.alt_response(428, schema=ErrorSchema, description="no If-Match")
+@bp.alt_response(422, schema=ErrorSchema, description="what is wrong, per field")
+def change_my_activity(data: dict, activity_id: int):
+    """Change an activity of mine (all of it, as read with GET and changed). A change of what a
+    supervisor verified asks for their look again."""
+    activity = _mine(activity_id)
+    _check_if_match(activity)
+    if data["cycle"] != activity.cycle.be_year:
+        abort(422, message="An activity stays in its year.", errors={"cycle": ["stays"]})
+    try:
+        update_activity(activity, _values(data), by=g.api_person)
+    except ActivityError as problem:
+        _refused(problem)
+    db.session.commit()
+    return _out(activity), 200, _etag(activity)
+
+
+@bp.route(f"{MINE}/<int:activity_id>", methods=["DELETE"], endpoint="delete_my_activity")
+@bp.response(204)
+@bp.alt_response(412, schema=ErrorSchema, description="it changed since the ETag sent")
+@bp.alt_response(428, schema=ErrorSchema, description="no If-Match")
+def delete_my_activity(activity_id: int):
+    """Delete an activity of mine (and its evidence files)."""
+    activity = _mine(activity_id)
+    _check_if_match(activity)
+    try:
+        files = [stored_path(e) for e in delete_activity(activity, by=g.api_person)]
+    except ActivityError as problem:
+        _refused(problem)
+    db.session.commit()
+    for path in files:
+        path.unlink(missing_ok=True)
+    return "", 204

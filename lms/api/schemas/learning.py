@@ -1,0 +1,78 @@
+"""A person's own learning log through the API: an activity as it goes out, what a client
+sends to log or change one, and a page of them."""
+
+from marshmallow import Schema, fields, validate
+
+from lms.vocab import BUCKETS
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer(required=True)
+    cycle = fields.Integer(required=True, metadata={"description": "fiscal year (BE)"})
+    bucket = fields.String(required=True, metadata={"description": "70, 20 or 10"})
+    kind = fields.String(required=True, allow_none=True, metadata={"description": "kind code"})
+    title = fields.String(required=True)
+    occurred_on = fields.Date(required=True)
+    ended_on = fields.Date(required=True, allow_none=True)
+    hours = fields.Float(required=True)
+    course_id = fields.Integer(required=True, allow_none=True)
+    goal_id = fields.Integer(required=True, allow_none=True)
+    provider_name = fields.String(required=True, allow_none=True)
+    url = fields.String(required=True, allow_none=True)
+    pre_score = fields.Integer(required=True, allow_none=True)
+    post_score = fields.Integer(required=True, allow_none=True)
+    completed = fields.Boolean(required=True)
+    learned = fields.String(required=True, allow_none=True)
+    applied = fields.String(required=True, allow_none=True)
+    verified = fields.Boolean(required=True, metadata={"description": "a supervisor verified it"})
+    applied_at_work = fields.Boolean(required=True)
+    version = fields.Integer(
+        required=True, metadata={"description": "send it back as If-Match to change it"}
+    )
+
+
+class ActivityInSchema(Schema):
+    """What a client sends to log an activity (all of it) or change one (all of it again)."""
+
+    cycle = fields.Integer(
+        required=True, metadata={"description": "the fiscal year (BE) it counts in"}
+    )
+    bucket = fields.String(required=True, validate=validate.OneOf(BUCKETS))
+    kind = fields.String(
+        load_default=None, validate=validate.Length(max=30), metadata={"description": "kind code"}
+    )
+    title = fields.String(load_default="", validate=validate.Length(max=500))
+    occurred_on = fields.Date(required=True)
+    ended_on = fields.Date(load_default=None)
+    hours = fields.Decimal(required=True, places=1, as_string=False)
+    course_id = fields.Integer(load_default=None, metadata={"description": "a catalogue course"})
+    goal_id = fields.Integer(load_default=None, metadata={"description": "a goal of one's plan"})
+    provider_name = fields.String(load_default=None, validate=validate.Length(max=255))
+    url = fields.String(load_default=None, validate=validate.Length(max=500))
+    pre_score = fields.Integer(load_default=None)
+    post_score = fields.Integer(load_default=None)
+    completed = fields.Boolean(load_default=False)
+    learned = fields.String(load_default=None, validate=validate.Length(max=4000))
+    applied = fields.String(load_default=None, validate=validate.Length(max=4000))
+
+
+class PageQuery(Schema):
+    cycle = fields.Integer(metadata={"description": "fiscal year (BE); default the open one"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class LinksSchema(Schema):
+    self_ = fields.String(data_key="self", required=True)
+    first = fields.String(required=True)
+    last = fields.String(required=True)
+    next = fields.String(required=True, allow_none=True)
+    prev = fields.String(required=True, allow_none=True)
+
+
+class ActivityPageSchema(Schema):
+    items = fields.List(fields.Nested(ActivitySchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    links = fields.Nested(LinksSchema, required=True)
