@@ -63,7 +63,7 @@ class PageQuery(Schema):
 
 
 class LinksSchema(Schema):
-    self_ = fields.String(data_key="self", required=True)
+    self_ = fields.String(data_key="self", attribute="self", required=True)
     first = fields.String(required=True)
     last = fields.String(required=True)
     next = fields.String(required=True, allow_none=True)
