@@ -129,6 +129,10 @@ def test_a_reading_token_changes_nothing_and_nobody_reaches_anothers_log(client,
     assert client.delete(url, headers={**theirs, "If-Match": "*"}).status_code == 404
     assert client.get("/api/v1/me/activities", headers=theirs).get_json()["total"] == 0
     assert client.get("/api/v1/me/activities?cycle=1999", headers=reader).status_code == 404
+    # beyond what the database's integers hold (the fuzzer's first find): 422 and 404, no 500
+    huge = client.get("/api/v1/me/activities?cycle=-150944107829508", headers=reader)
+    assert huge.status_code == 422 and "cycle" in huge.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/me/activities/{2**40}", headers=reader).status_code == 404
 
 
 def test_the_document_describes_the_learning_endpoints(client):

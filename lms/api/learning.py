@@ -85,7 +85,7 @@ def _refused(problem: ActivityError):
 
 
 def _mine(activity_id: int) -> LearningActivity:
-    activity = db.session.get(LearningActivity, activity_id)
+    activity = db.session.get(LearningActivity, activity_id) if activity_id < 2**31 else None
     if activity is None or activity.person_id != g.api_person.id:
         abort(404, message="There is no such activity in your learning log.")
     return activity

@@ -5,6 +5,9 @@ from marshmallow import Schema, fields, validate
 
 from lms.vocab import BUCKETS
 
+YEAR = validate.Range(min=0, max=9999)
+ID = validate.Range(min=1, max=2**31 - 1)  # what the database's integer keys hold
+
 
 class ActivitySchema(Schema):
     id = fields.Integer(required=True)
@@ -35,7 +38,9 @@ class ActivityInSchema(Schema):
     """What a client sends to log an activity (all of it) or change one (all of it again)."""
 
     cycle = fields.Integer(
-        required=True, metadata={"description": "the fiscal year (BE) it counts in"}
+        required=True,
+        validate=YEAR,
+        metadata={"description": "the fiscal year (BE) it counts in"},
     )
     bucket = fields.String(required=True, validate=validate.OneOf(BUCKETS))
     kind = fields.String(
@@ -45,20 +50,26 @@ class ActivityInSchema(Schema):
     occurred_on = fields.Date(required=True)
     ended_on = fields.Date(load_default=None)
     hours = fields.Decimal(required=True, places=1, as_string=False)
-    course_id = fields.Integer(load_default=None, metadata={"description": "a catalogue course"})
-    goal_id = fields.Integer(load_default=None, metadata={"description": "a goal of one's plan"})
+    course_id = fields.Integer(
+        load_default=None, validate=ID, metadata={"description": "a catalogue course"}
+    )
+    goal_id = fields.Integer(
+        load_default=None, validate=ID, metadata={"description": "a goal of one's plan"}
+    )
     provider_name = fields.String(load_default=None, validate=validate.Length(max=255))
     url = fields.String(load_default=None, validate=validate.Length(max=500))
-    pre_score = fields.Integer(load_default=None)
-    post_score = fields.Integer(load_default=None)
+    pre_score = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))
+    post_score = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))
     completed = fields.Boolean(load_default=False)
     learned = fields.String(load_default=None, validate=validate.Length(max=4000))
     applied = fields.String(load_default=None, validate=validate.Length(max=4000))
 
 
 class PageQuery(Schema):
-    cycle = fields.Integer(metadata={"description": "fiscal year (BE); default the open one"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    cycle = fields.Integer(
+        validate=YEAR, metadata={"description": "fiscal year (BE); default the open one"}
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
