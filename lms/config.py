@@ -40,6 +40,7 @@ class Config:
         # IDP PDFs are made once per plan version and kept here; a person makes a few a minute.
         self.PDF_CACHE_DIR = env.get("PDF_CACHE_DIR", str(Path(instance_path) / "cache" / "pdf"))
         self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "10 per minute")
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")  # per token
         # Report files made by the task queue (lms.tasks), kept EXPORT_KEEP_HOURS for download.
         self.EXPORT_DIR = env.get("EXPORT_DIR", str(Path(instance_path) / "exports"))
         self.EXPORT_KEEP_HOURS = int(env.get("EXPORT_KEEP_HOURS", "24"))
@@ -179,6 +180,7 @@ class TestConfig(Config):
         self.LOGIN_RATE_LIMIT = "10000 per minute"
         self.LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
         self.PDF_RATE_LIMIT = "10000 per minute"
+        self.API_RATE_LIMIT = "10000 per minute"
         self.PDF_CACHE_DIR = str(Path(instance_path) / "cache" / "pdf")
         self.EXPORT_DIR = str(Path(instance_path) / "exports")
         self.TASKS_IMMEDIATE = True

@@ -141,3 +141,20 @@ def test_the_document_describes_the_learning_endpoints(client):
     assert {"get", "put", "delete"} <= set(mine)
     assert {"412", "428"} <= set(mine["put"]["responses"])
     assert "ActivityIn" in spec["components"]["schemas"]
+
+
+def test_each_token_is_rate_limited_on_its_own(client, app, me, monkeypatch):
+    from lms.extensions import limiter
+
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    limiter.reset()
+    mine, other = token(me, scope="read"), token(PersonFactory(), scope="read")
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/me/activities", headers=mine).status_code == 200
+        refused = client.get("/api/v1/me/activities", headers=mine)
+        assert refused.status_code == 429
+        assert refused.get_json()["error"]["code"] == "too_many_requests"
+        assert client.get("/api/v1/me/activities", headers=other).status_code == 200
+    finally:
+        limiter.reset()
