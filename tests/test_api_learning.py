@@ -90,6 +90,9 @@ def test_the_rules_of_the_pages_answer_with_the_fields(client, me):
     )
     fields = wrong.get_json()["error"]["fields"]
     assert wrong.status_code == 422 and {"bucket", "hours", "colour"} <= set(fields)
+    precise = client.post("/api/v1/me/activities", json={**ENTRY, "hours": 1.25}, headers=headers)
+    assert precise.status_code == 422  # refused, never rounded to 1.2 (probe r16's lesson)
+    assert "hours" in precise.get_json()["error"]["fields"]
     course = client.post(
         "/api/v1/me/activities", json={**ENTRY, "course_id": 10**6}, headers=headers
     )

@@ -6,6 +6,8 @@ generated from them (`register`). Bearer tokens carry their owner's rights; ever
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from lms.api.schemas.errors import ErrorSchema
+
 bp = Blueprint(
     "api",
     __name__,
@@ -27,6 +29,8 @@ class ThaksaApi(Api):
     """flask-smorest's Api, with Thaksa's error body in the document and the app's own JSON
     error handling (lms.errors) instead of its handler for every HTTP error of the app."""
 
+    ERROR_SCHEMA = ErrorSchema  # what the document says every error looks like
+
     def _register_error_handlers(self):
         """The app's handlers answer JSON under /api/ and pages elsewhere."""
 
@@ -35,14 +39,12 @@ def register(app: Flask) -> None:
     """Attach the API and its generated document to `app` (create_app calls it)."""
     from lms.api import learning, views  # noqa: F401 - the endpoints attach to `bp`
     from lms.api.pages import pages
-    from lms.api.schemas.errors import ErrorSchema
 
     app.config.setdefault("API_TITLE", "Thaksa API")
     app.config.setdefault("API_VERSION", "1")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    ThaksaApi.ERROR_SCHEMA = ErrorSchema
     api = ThaksaApi(
         app,
         spec_kwargs={

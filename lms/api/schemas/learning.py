@@ -1,7 +1,9 @@
 """A person's own learning log through the API: an activity as it goes out, what a client
 sends to log or change one, and a page of them."""
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from lms.vocab import BUCKETS
 
@@ -37,6 +39,14 @@ class ActivitySchema(Schema):
 class ActivityInSchema(Schema):
     """What a client sends to log an activity (all of it) or change one (all of it again)."""
 
+    @validates("hours")
+    def _one_decimal(self, value, **_kwargs):
+        """One decimal at most, the same on both databases (the service says what range)."""
+        if abs(value) > 10**6:  # past any sensible range: too large to round-check
+            raise ValidationError("One activity can have at most 1,000 hours.")
+        if value != value.quantize(Decimal("0.1")):
+            raise ValidationError("Hours are a number with at most one decimal, e.g. 1.5.")
+
     cycle = fields.Integer(
         required=True,
         validate=YEAR,
@@ -49,7 +59,15 @@ class ActivityInSchema(Schema):
     title = fields.String(load_default="", validate=validate.Length(max=500))
     occurred_on = fields.Date(required=True)
     ended_on = fields.Date(load_default=None)
-    hours = fields.Decimal(required=True, places=1, as_string=False)
+    hours = fields.Decimal(
+        required=True,
+        as_string=False,
+        allow_nan=False,
+        validate=validate.Predicate(
+            "is_finite", error="Hours are a number with at most one decimal, e.g. 1.5."
+        ),
+        metadata={"description": "with at most one decimal (1.25 is refused, never rounded)"},
+    )
     course_id = fields.Integer(
         load_default=None, validate=ID, metadata={"description": "a catalogue course"}
     )
