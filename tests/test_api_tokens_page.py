@@ -73,3 +73,22 @@ def test_nobody_revokes_someone_elses_token(app, client, cycle):
     assert db.session.get(ApiToken, token.id).revoked_at is None
     anonymous = app.test_client()
     assert anonymous.get("/profile/tokens").status_code == 302  # to the log-in page
+
+
+def test_a_change_of_roles_revokes_the_tokens(client, cycle):
+    """A token made for what its owner could do then does not carry what they may do now."""
+    from lms.api.tokens import create_token
+    from lms.models import RoleAssignment
+
+    unit = add_unit("ROLE", "กองบทบาท")
+    hr = PersonFactory(unit=unit, roles=(("hr", unit),))
+    db.session.commit()
+    _, plain = create_token(hr, "dashboard")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/reports/units/ROLE?cycle=2566", headers=headers).status_code == 200
+    role = db.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == hr.id)).one()
+    db.session.delete(role)  # no longer HR of the unit
+    db.session.commit()
+    assert client.get("/api/v1/reports/units/ROLE?cycle=2566", headers=headers).status_code == 401
+    assert db.session.scalars(select(ApiToken)).one().revoked_at is not None

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.extensions import db
 from lms.models.common import utcnow
 from lms.models.org import Unit
-from lms.models.person import Person
+from lms.models.person import Person, RoleAssignment
 
 
 class AuditEvent(db.Model):
@@ -64,3 +64,23 @@ class ApiToken(db.Model):
     person: Mapped[Person] = relationship()
 
     __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope_known"),)
+
+
+@event.listens_for(Session, "before_flush")
+def _end_tokens_on_role_changes(session, _context, _instances) -> None:
+    """A change of someone's roles revokes their API tokens, as it ends their sessions: a token
+    made for what they could do then must not carry what they may do now (or no longer)."""
+    people = {
+        obj.person_id
+        for obj in list(session.new) + list(session.deleted)
+        if isinstance(obj, RoleAssignment) and obj.person_id is not None
+    }
+    if not people:
+        return
+    with session.no_autoflush:
+        for token in session.scalars(
+            select(ApiToken).where(
+                ApiToken.person_id.in_(sorted(people)), ApiToken.revoked_at.is_(None)
+            )
+        ):
+            token.revoked_at = utcnow()
