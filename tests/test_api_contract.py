@@ -226,3 +226,30 @@ def test_the_docs_page_is_drawn_from_the_document_without_scripts(client):
     assert "GET /api/v1/reports/units/{code}" in text and 'id="schema-UnitReport"' in text
     assert "<script" not in text.split("</head>")[1]  # the app's own script only, deferred
     assert "cdn" not in text.lower()
+
+
+def test_hr_lists_the_people_in_scope_with_where_each_is_in_the_year(client, org):  # noqa: F811
+    headers = bearer(org["hr"])
+    first = client.get("/api/v1/reports/units/DEPT/people?cycle=2566&per_page=4", headers=headers)
+    assert first.status_code == 200
+    page = first.get_json()
+    assert page["total"] == 6 and len(page["items"]) == 4  # as the report's headcount
+    assert page["links"]["next"] and page["links"]["prev"] is None
+    second = client.get(page["links"]["next"], headers=headers).get_json()
+    assert len(second["items"]) == 2 and second["links"]["next"] is None
+    everyone = {p["employee_no"]: p for p in page["items"] + second["items"]}
+    first_person = everyone["W00001"]
+    assert first_person["self_assessed"] is True and first_person["idp_status"] == "approved"
+    assert first_person["hours"] == 15.5 and first_person["unit_code"] == "SEC-A"
+    assert (
+        client.get(  # another department's HR: not theirs to list
+            "/api/v1/reports/units/DEPT/people?cycle=2566", headers=bearer(org["other_hr"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(  # staff: no unit at all
+            "/api/v1/reports/units/SEC-A/people?cycle=2566", headers=bearer(org["staff"])
+        ).status_code
+        == 404
+    )

@@ -2,13 +2,14 @@
 their activities, through the same services (and so the same rules) as the learning-log pages.
 A change needs the version the client read (If-Match: 428 without it, 412 when it changed)."""
 
-from flask import g, request, url_for
+from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import func, select
 
 from lms.activities.evidence import stored_path
 from lms.activities.services import ActivityError, delete_activity, log_activity, update_activity
 from lms.api import bp
+from lms.api.paging import page_of
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.learning import (
     ActivityInSchema,
@@ -112,12 +113,6 @@ def _check_if_match(activity: LearningActivity) -> None:
         )
 
 
-def _page_link(cycle: Cycle, page: int, per_page: int) -> str:
-    return url_for(
-        "api.my_activities", cycle=cycle.be_year, page=page, per_page=per_page, _external=False
-    )
-
-
 @bp.route(MINE, endpoint="my_activities")
 @bp.arguments(PageQuery, location="query", as_kwargs=True)
 @bp.response(200, ActivityPageSchema)
@@ -134,20 +129,9 @@ def my_activities(page: int, per_page: int, cycle: int | None = None):
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    last = max(1, -(-total // per_page))
-    return {
-        "items": [_out(a) for a in items],
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "links": {
-            "self": _page_link(year, page, per_page),
-            "first": _page_link(year, 1, per_page),
-            "last": _page_link(year, last, per_page),
-            "next": _page_link(year, page + 1, per_page) if page < last else None,
-            "prev": _page_link(year, page - 1, per_page) if page > 1 else None,
-        },
-    }
+    return page_of(
+        [_out(a) for a in items], total, page, per_page, "api.my_activities", cycle=year.be_year
+    )
 
 
 @bp.route(MINE, methods=["POST"], endpoint="log_my_activity")

@@ -5,13 +5,21 @@ import hashlib
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
+from sqlalchemy import func, select
 
 from lms.api import bp
+from lms.api.paging import page_of
 from lms.api.schemas.errors import ErrorSchema
-from lms.api.schemas.reports import ReportQuery, UnitReportSchema
+from lms.api.schemas.reports import (
+    PeoplePageQuery,
+    PeoplePageSchema,
+    ReportQuery,
+    UnitReportSchema,
+)
 from lms.api.tokens import token_for
 from lms.errors import error_response
 from lms.extensions import csrf, db, limiter
+from lms.models import Person, ReportPerson, RoleGroup, Unit
 from lms.reports.export import people_csv_lines
 from lms.reports.lookups import ReportNotFound, report_subject
 from lms.reports.queries import ensure_summary, unit_report
@@ -127,6 +135,64 @@ def people_csv(code: str, **query):
         f'attachment; filename="people-{subject.unit.code}-FY{subject.cycle.be_year}.csv"'
     )
     return response
+
+
+@bp.route("/reports/units/<code>/people", endpoint="people_of_unit")
+@bp.arguments(PeoplePageQuery, location="query", as_kwargs=True)
+@bp.response(200, PeoplePageSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="no live token")
+@bp.alt_response(404, schema=ErrorSchema, description="no such unit in the reader's scope, or year")
+def people_of_unit(code: str, page: int, per_page: int, **query):
+    """The people counted in a unit's subtree (HR's and executives' scope) and where each is
+    in the year: self-assessment, plan, year-end, learning. By employee number, a page at a
+    time."""
+    subject = _subject(code, query)
+    rows = ReportPerson.__table__.c
+    mine = (rows.cycle_id == subject.cycle.id, Unit.path.startswith(subject.unit.path))
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(ReportPerson)
+        .join(Unit, Unit.id == rows.unit_id)
+        .where(*mine)
+    )
+    found = db.session.execute(
+        select(
+            Person.employee_no,
+            Person.name_th,
+            Person.name_en,
+            Unit.code.label("unit_code"),
+            RoleGroup.code.label("role_group"),
+            rows.self_assessed,
+            rows.idp_status,
+            rows.self_evaluated,
+            rows.evaluated,
+            rows.activities,
+            (rows.hours_70 + rows.hours_20 + rows.hours_10).label("hours"),
+            rows.verified_activities,
+            rows.applied_activities,
+        )
+        .select_from(ReportPerson)
+        .join(Person, Person.id == rows.person_id)
+        .join(Unit, Unit.id == rows.unit_id)
+        .outerjoin(RoleGroup, RoleGroup.id == rows.role_group_id)
+        .where(*mine)
+        .order_by(Person.employee_no)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        {
+            **row._asdict(),
+            "self_assessed": bool(row.self_assessed),
+            "self_evaluated": bool(row.self_evaluated),
+            "evaluated": bool(row.evaluated),
+            "hours": float(row.hours),
+        }
+        for row in found
+    ]
+    return page_of(
+        items, total, page, per_page, "api.people_of_unit", code=code, cycle=subject.cycle.be_year
+    )
 
 
 def _people_lines(engine, unit_path: str, cycle_id: int, framework_id: int):

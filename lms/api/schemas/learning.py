@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from lms.api.schemas.paging import LinksSchema
 from lms.vocab import BUCKETS
 
 YEAR = validate.Range(min=0, max=9999)
@@ -89,14 +90,6 @@ class PageQuery(Schema):
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class LinksSchema(Schema):
-    self_ = fields.String(data_key="self", attribute="self", required=True)
-    first = fields.String(required=True)
-    last = fields.String(required=True)
-    next = fields.String(required=True, allow_none=True)
-    prev = fields.String(required=True, allow_none=True)
 
 
 class ActivityPageSchema(Schema):

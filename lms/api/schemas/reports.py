@@ -3,6 +3,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from lms.api.schemas.paging import LinksSchema
+
 BUCKETS = ("70", "20", "10")
 BANDS = ("0", "1-11", "12-29", "30+")
 
@@ -149,3 +151,41 @@ class UnitReportSchema(FiguresSchema):
         metadata={"description": "the people placed in the unit itself (rows add up with it)"},
     )
     trend = fields.Nested(TrendSchema, required=True, allow_none=True)
+
+
+class PeoplePageQuery(Schema):
+    cycle = fields.Integer(
+        metadata={"description": "fiscal year in the Buddhist Era (default: the open one)"},
+        validate=validate.Range(min=0, max=9999),
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class PersonStatusSchema(Schema):
+    """One person counted in the subtree, and where they are in the year."""
+
+    employee_no = fields.String(required=True)
+    name_th = fields.String(required=True)
+    name_en = fields.String(required=True, allow_none=True)
+    unit_code = fields.String(required=True)
+    role_group = fields.String(required=True, allow_none=True)
+    self_assessed = fields.Boolean(required=True)
+    idp_status = fields.String(
+        required=True,
+        metadata={"description": "none, draft, submitted, returned, approved or completed"},
+    )
+    self_evaluated = fields.Boolean(required=True)
+    evaluated = fields.Boolean(required=True)
+    activities = fields.Integer(required=True)
+    hours = fields.Float(required=True)
+    verified_activities = fields.Integer(required=True)
+    applied_activities = fields.Integer(required=True)
+
+
+class PeoplePageSchema(Schema):
+    items = fields.List(fields.Nested(PersonStatusSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    links = fields.Nested(LinksSchema, required=True)
