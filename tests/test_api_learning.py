@@ -163,3 +163,51 @@ def test_each_token_is_rate_limited_on_its_own(client, app, me, monkeypatch):
         assert client.get("/api/v1/me/activities", headers=other).status_code == 200
     finally:
         limiter.reset()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the upload checks: a PNG by its content
+
+
+def test_evidence_goes_up_by_its_content_and_comes_back_to_its_owner_only(client, me):
+    import io
+
+    headers = token(me)
+    made = client.post("/api/v1/me/activities", json=ENTRY, headers=headers).get_json()
+    url = f"/api/v1/me/activities/{made['id']}/evidence"
+    sent = client.post(
+        url,
+        data={"file": (io.BytesIO(PNG), "certificate.png"), "kind": "certificate"},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 201, sent.get_json()
+    item = sent.get_json()
+    assert item["content_type"] == "image/png" and item["kind"] == "certificate"
+    download = client.get(item["url"], headers=headers)
+    assert download.status_code == 200 and download.data == PNG
+    listed = client.get(f"/api/v1/me/activities/{made['id']}", headers=headers).get_json()
+    assert [e["id"] for e in listed["evidence"]] == [item["id"]]
+
+    fake = client.post(
+        url,
+        data={"file": (io.BytesIO(b"MZ not a picture"), "photo.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert fake.status_code == 422 and "file" in fake.get_json()["error"]["fields"]
+    missing = client.post(url, data={}, headers=headers, content_type="multipart/form-data")
+    assert missing.status_code == 422 and "file" in missing.get_json()["error"]["fields"]
+
+    other = PersonFactory()
+    db.session.commit()
+    theirs = token(other)
+    assert client.get(item["url"], headers=theirs).status_code == 404
+    again = client.post(
+        url,
+        data={"file": (io.BytesIO(PNG), "x.png")},
+        headers=theirs,
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 404
+    reader = token(me, scope="read")
+    assert client.post(url, data={}, headers=reader).status_code == 403

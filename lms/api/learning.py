@@ -2,11 +2,12 @@
 their activities, through the same services (and so the same rules) as the learning-log pages.
 A change needs the version the client read (If-Match: 428 without it, 412 when it changed)."""
 
-from flask import g, request
+from flask import g, request, send_file, url_for
 from flask_smorest import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from lms.activities.evidence import stored_path
+from lms.activities.evidence import EvidenceError, attach_evidence, safe_filename, stored_path
 from lms.activities.services import ActivityError, delete_activity, log_activity, update_activity
 from lms.api import bp
 from lms.api.paging import page_of
@@ -15,11 +16,15 @@ from lms.api.schemas.learning import (
     ActivityInSchema,
     ActivityPageSchema,
     ActivitySchema,
+    EvidenceKindSchema,
+    EvidenceSchema,
+    EvidenceUploadSchema,
     PageQuery,
 )
 from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
-from lms.models import ActivityKind, Course, Cycle, Goal, LearningActivity
+from lms.models import ActivityKind, Course, Cycle, EvidenceFile, Goal, LearningActivity
+from lms.rules import RuleError
 
 MINE = "/me/activities"
 
@@ -46,6 +51,18 @@ def _out(activity: LearningActivity) -> dict:
         "verified": activity.verified_at is not None,
         "applied_at_work": activity.applied_at_work,
         "version": activity.version,
+        "evidence": [_evidence(e) for e in activity.evidence],
+    }
+
+
+def _evidence(item: EvidenceFile) -> dict:
+    return {
+        "id": item.id,
+        "name": item.original_name,
+        "content_type": item.content_type,
+        "size": item.size,
+        "kind": item.kind,
+        "url": url_for("api.my_evidence_file", activity_id=item.activity_id, evidence_id=item.id),
     }
 
 
@@ -78,7 +95,7 @@ def _values(data: dict) -> dict:
     return values
 
 
-def _refused(problem: ActivityError):
+def _refused(problem: RuleError):
     """A rule of the learning log: 422 with the fields it names, else 409 (the log's state,
     e.g. a closed year, does not allow it)."""
     fields = {name: [str(message)] for name, message in problem.field_errors.items()}
@@ -125,6 +142,7 @@ def my_activities(page: int, per_page: int, cycle: int | None = None):
     items = db.session.scalars(
         select(LearningActivity)
         .where(*mine)
+        .options(selectinload(LearningActivity.evidence), selectinload(LearningActivity.kind))
         .order_by(LearningActivity.occurred_on.desc(), LearningActivity.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -197,3 +215,45 @@ def delete_my_activity(activity_id: int):
     for path in files:
         path.unlink(missing_ok=True)
     return "", 204
+
+
+@bp.route(f"{MINE}/<int:activity_id>/evidence", methods=["POST"], endpoint="add_my_evidence")
+@bp.arguments(EvidenceUploadSchema, location="files")
+@bp.arguments(EvidenceKindSchema, location="form")
+@bp.response(201, EvidenceSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="not an activity of mine")
+@bp.alt_response(413, schema=ErrorSchema, description="larger than the app accepts")
+@bp.alt_response(422, schema=ErrorSchema, description="not a PDF, PNG or JPEG, too large, ...")
+def add_my_evidence(files: dict, form: dict, activity_id: int):
+    """Attach an evidence file (a certificate, a screenshot) to an activity of mine: checked by
+    its content, as on the page."""
+    activity = _mine(activity_id)
+    upload = files["file"]
+    try:
+        item = attach_evidence(
+            activity, upload.read(), upload.filename or "", form["kind"], by=g.api_person
+        )
+    except EvidenceError as problem:
+        _refused(problem)
+    db.session.commit()
+    return _evidence(item), 201
+
+
+@bp.route(f"{MINE}/<int:activity_id>/evidence/<int:evidence_id>", endpoint="my_evidence_file")
+@bp.response(
+    200, description="the file as it was uploaded", content_type="application/octet-stream"
+)
+@bp.alt_response(404, schema=ErrorSchema, description="not a file of an activity of mine")
+def my_evidence_file(activity_id: int, evidence_id: int):
+    """Download an evidence file of an activity of mine."""
+    activity = _mine(activity_id)
+    item = db.session.get(EvidenceFile, evidence_id) if evidence_id < 2**31 else None
+    if item is None or item.activity_id != activity.id or not stored_path(item).is_file():
+        abort(404, message="There is no such file on this activity.")
+    return send_file(
+        stored_path(item),
+        mimetype=item.content_type,
+        download_name=safe_filename(item.original_name) or "evidence",
+        as_attachment=True,
+        max_age=0,
+    )

@@ -3,6 +3,7 @@ sends to log or change one, and a page of them."""
 
 from decimal import Decimal
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from lms.api.schemas.paging import LinksSchema
@@ -10,6 +11,26 @@ from lms.vocab import BUCKETS
 
 YEAR = validate.Range(min=0, max=9999)
 ID = validate.Range(min=1, max=2**31 - 1)  # what the database's integer keys hold
+
+
+class EvidenceSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "where to download it"})
+
+
+class EvidenceUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "PDF, PNG or JPEG, at most 5 MB"})
+
+
+class EvidenceKindSchema(Schema):
+    kind = fields.String(
+        load_default="other",
+        validate=validate.OneOf(("certificate", "screenshot", "document", "other")),
+    )
 
 
 class ActivitySchema(Schema):
@@ -35,6 +56,7 @@ class ActivitySchema(Schema):
     version = fields.Integer(
         required=True, metadata={"description": "send it back as If-Match to change it"}
     )
+    evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
 
 
 class ActivityInSchema(Schema):
