@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from lms.api.schemas.paging import LinksSchema
+from lms.api.schemas.paging import page_schema
 from lms.vocab import BUCKETS
 
 YEAR = validate.Range(min=0, max=9999)
@@ -114,9 +114,4 @@ class PageQuery(Schema):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
-class ActivityPageSchema(Schema):
-    items = fields.List(fields.Nested(ActivitySchema), required=True)
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    links = fields.Nested(LinksSchema, required=True)
+ActivityPageSchema = page_schema(ActivitySchema, "ActivityPage")

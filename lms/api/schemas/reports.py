@@ -3,7 +3,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from lms.api.schemas.paging import LinksSchema
+from lms.api.schemas.paging import page_schema
 
 BUCKETS = ("70", "20", "10")
 BANDS = ("0", "1-11", "12-29", "30+")
@@ -183,9 +183,4 @@ class PersonStatusSchema(Schema):
     applied_activities = fields.Integer(required=True)
 
 
-class PeoplePageSchema(Schema):
-    items = fields.List(fields.Nested(PersonStatusSchema), required=True)
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    links = fields.Nested(LinksSchema, required=True)
+PeoplePageSchema = page_schema(PersonStatusSchema, "PeoplePage")
