@@ -12,7 +12,7 @@ bp = Blueprint(
     "api",
     __name__,
     url_prefix="/api/v1",
-    description="Reports of unit subtrees; one's own learning log",
+    description="Reports of unit subtrees; one's own learning log; a reviewer's team",
 )
 
 DESCRIPTION = (
@@ -37,7 +37,7 @@ class ThaksaApi(Api):
 
 def register(app: Flask) -> None:
     """Attach the API and its generated document to `app` (create_app calls it)."""
-    from lms.api import learning, views  # noqa: F401 - the endpoints attach to `bp`
+    from lms.api import learning, team, views  # noqa: F401 - the endpoints attach to `bp`
     from lms.api.pages import pages
 
     app.config.setdefault("API_TITLE", "Thaksa API")
