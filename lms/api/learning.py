@@ -66,7 +66,8 @@ def _evidence(item: EvidenceFile) -> dict:
     }
 
 
-def _cycle(year: int | None) -> Cycle:
+def year_or_404(year: int | None) -> Cycle:
+    """The fiscal year asked for (the open one when none), or a JSON 404 cycle_not_found."""
     cycle = open_cycle() if year is None else cycle_by_year(year)
     if cycle is None:
         abort(404, message="There is no such fiscal year in Thaksa.", error_code="cycle_not_found")
@@ -136,7 +137,7 @@ def _check_if_match(activity: LearningActivity) -> None:
 @bp.alt_response(404, schema=ErrorSchema, description="no such fiscal year")
 def my_activities(page: int, per_page: int, cycle: int | None = None):
     """My learning activities of a fiscal year, newest first, a page at a time."""
-    year = _cycle(cycle)
+    year = year_or_404(cycle)
     mine = (LearningActivity.person_id == g.api_person.id, LearningActivity.cycle_id == year.id)
     total = db.session.scalar(select(func.count()).where(*mine))
     items = db.session.scalars(
@@ -160,7 +161,7 @@ def my_activities(page: int, per_page: int, cycle: int | None = None):
 @bp.alt_response(422, schema=ErrorSchema, description="what is wrong, per field")
 def log_my_activity(data: dict):
     """Log a learning activity of mine (the same activity sent twice within seconds is one)."""
-    cycle = _cycle(data["cycle"])
+    cycle = year_or_404(data["cycle"])
     try:
         activity = log_activity(g.api_person, cycle, _values(data), by=g.api_person)
     except ActivityError as problem:

@@ -2,13 +2,12 @@
 and figures: direct and indirect reports, and those of people they stand in for today."""
 
 from flask import g
-from flask_smorest import abort
 
 from lms.api import bp
+from lms.api.learning import year_or_404
 from lms.api.paging import page_of
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.team import TeamPageSchema, TeamQuery
-from lms.cycles import cycle_by_year, open_cycle
 from lms.people.services import PAGE_SIZE, team_page
 
 
@@ -18,9 +17,7 @@ from lms.people.services import PAGE_SIZE, team_page
 @bp.alt_response(404, schema=ErrorSchema, description="no such fiscal year")
 def my_team(show: str, sort: str, page: int, cycle: int | None = None):
     """My team with the year at a glance (empty for someone nobody reports to)."""
-    year = open_cycle() if cycle is None else cycle_by_year(cycle)
-    if year is None:
-        abort(404, message="There is no such fiscal year in Thaksa.", error_code="cycle_not_found")
+    year = year_or_404(cycle)
     result = team_page(g.api_person, year, sort=sort, show=show, page=page)
     items = [
         {

@@ -11,6 +11,11 @@ from lms.extensions import db
 from lms.models.common import Localised
 
 
+def path_ids(path: str) -> list[int]:
+    """The unit ids of a materialised path ("/1/7/42/" gives [1, 7, 42]), root first."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 class Unit(Localised, db.Model):
     __tablename__ = "units"
 
@@ -45,7 +50,7 @@ class Unit(Localised, db.Model):
 
     def ancestor_ids(self) -> list[int]:
         """The ids on this unit's path, from the root down to the unit itself."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

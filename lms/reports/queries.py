@@ -270,7 +270,7 @@ def _exact_at(cycle: Cycle) -> datetime | None:
 
 def units_above(unit: Unit) -> list[Unit]:
     """The units above `unit`, root first (one query, from its path)."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    ids = unit.ancestor_ids()[:-1]
     if not ids:
         return []
     found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}

@@ -43,6 +43,7 @@ from lms.models import (
     ReportUnitArea,
     Unit,
 )
+from lms.models.org import path_ids
 from lms.reports.figures import AreaTotals, PeopleTotals
 from lms.reports.population import placed_between, reference_day
 from lms.reports.rows import (
@@ -423,7 +424,7 @@ def _move_hours(cycle_id: int, before: dict, after: dict) -> None:
             if pid not in rows:
                 continue
             unit_id, group_id, tenths = rows[pid]
-            for above in _path_ids(paths.get(unit_id, "")):
+            for above in path_ids(paths.get(unit_id, "")):
                 for group in (group_id, ALL_GROUPS):
                     key = (group, above, tenths)
                     deltas[key] = deltas.get(key, 0) + sign
@@ -442,10 +443,6 @@ def _move_hours(cycle_id: int, before: dict, after: dict) -> None:
         set_={"people": table.c.people + statement.excluded.people},
     )
     db.session.execute(statement, rows)
-
-
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 @dataclass(frozen=True)
