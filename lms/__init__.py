@@ -153,6 +153,7 @@ FEATURES = (
     "inbox",
     "reports",
     "api",
+    "interchange",
     "admin",
 )
 

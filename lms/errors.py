@@ -68,7 +68,7 @@ def _same_site_path(referrer: str | None) -> str | None:
 
 def wants_json() -> bool:
     return (
-        request.path.startswith("/api/")
+        request.path.startswith(("/api/", "/xapi/"))
         or request.headers.get("X-Autosave") == "1"
         or request.accept_mimetypes.best == "application/json"
     )

@@ -46,3 +46,15 @@ class EvidenceForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """A delete button: only the CSRF token."""
+
+
+class ReceivedForm(FlaskForm):
+    """Confirm (with its hours) or dismiss a course a provider says one completed."""
+
+    hours = hours_field(
+        _l("Hours"),
+        validators=[Optional()],
+        description=_l(
+            "As the provider or the catalogue gives them; correct them if you spent more or less."
+        ),
+    )

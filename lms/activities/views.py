@@ -14,8 +14,15 @@ from lms.activities.evidence import (
     safe_filename,
     stored_path,
 )
-from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm
+from lms.activities.forms import ActivityForm, DeleteForm, EvidenceForm, ReceivedForm
 from lms.activities.lookups import my_activity_or_404
+from lms.activities.received import (
+    completion_of,
+    confirm_completion,
+    dismiss_completion,
+    suggested_hours,
+    waiting_for,
+)
 from lms.activities.services import (
     activities_of,
     default_date,
@@ -60,6 +67,7 @@ def log(be_year: int):
         actual=actual_balance(current_user, cycle),
         progress=goal_progress(plan),
         kinds=kind_names(locale),
+        waiting=waiting_for(current_user, cycle),
     )
 
 
@@ -266,3 +274,42 @@ def evidence_delete(evidence_id: int):
     else:
         flash(done.message, "error")
     return redirect(url_for(".detail", be_year=activity.cycle.be_year, activity_id=activity.id))
+
+
+@bp.route("/<int:be_year>/received/<int:completion_id>", methods=["GET", "POST"])
+@login_required
+def received(be_year: int, completion_id: int):
+    """A course a provider says I completed: confirm it into my log (with its hours) or
+    dismiss it. Once decided, the page sends me on to the activity or the log."""
+    cycle = cycle_or_404(be_year)
+    completion = completion_of(current_user, completion_id)
+    if completion is None or completion.cycle_id != cycle.id:
+        abort(404)
+    if completion.status == "confirmed" and completion.activity_id:
+        return redirect(url_for(".detail", be_year=be_year, activity_id=completion.activity_id))
+    if completion.status != "pending":
+        flash(_("You dismissed this completion; it no longer waits."), "info")
+        return redirect(url_for(".log", be_year=be_year))
+    form = ReceivedForm()
+    if request.method == "GET":
+        form.hours.data = suggested_hours(completion)
+    error = None
+    if form.validate_on_submit():
+        if request.form.get("decision") == "dismiss":
+            done = attempt(lambda: dismiss_completion(completion, by=current_user), form)
+            if done.ok:
+                flash(_("Dismissed: it will not be counted."), "success")
+                return redirect(url_for(".log", be_year=be_year))
+        else:
+            done = attempt(
+                lambda: confirm_completion(completion, form.hours.data, by=current_user), form
+            )
+            if done.ok:
+                flash(_("Added to your learning log as formal learning (10)."), "success")
+                return redirect(url_for(".detail", be_year=be_year, activity_id=done.result.id))
+        error = done.message
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return render_template(
+        "activities/received.html", cycle=cycle, completion=completion, form=form, error=error
+    )

@@ -60,7 +60,12 @@ class ImportForm(FlaskForm):
     what = RadioField(
         _l("What the file holds"),
         choices=options(
-            [("units", _l("Units")), ("people", _l("People")), ("courses", _l("Courses"))]
+            [
+                ("units", _l("Units")),
+                ("people", _l("People")),
+                ("courses", _l("Courses")),
+                ("completions", _l("Courses people completed (a provider's export)")),
+            ]
         ),
         default="people",
     )

@@ -71,6 +71,7 @@ from lms.cycles import (
 from lms.exchange import Outcome
 from lms.exchange import tasks as _tasks  # noqa: F401 - registers the import task with lms.jobs
 from lms.exchange.common import ImportRefused, may_import
+from lms.exchange.completions import COLUMNS as COMPLETION_COLUMNS
 from lms.exchange.courses import COLUMNS as COURSE_COLUMNS
 from lms.exchange.frameworks import import_framework, moodle_csv, read_framework_file
 from lms.exchange.jobs import (
@@ -814,6 +815,10 @@ def import_template(what: str):
             "TDGA catalogue, seen 1/12/2569",
             "high",
         ],
+    )
+    examples["completions"] = (
+        COMPLETION_COLUMNS,
+        ["1001", "somchai.j@bma.go.th", "TDGA", "DG-101", "", "15/2/2570", "85", "6"],
     )
     if what not in examples:
         abort(404)

@@ -15,6 +15,7 @@ from lms.cli.imports import import_command
 from lms.cli.people import create_admin_command, person_group
 from lms.cli.remind import remind_command
 from lms.cli.reports import check_reports_command, rebuild_reports_command, token_group
+from lms.cli.xapi import xapi_provider_group
 from lms.extensions import db
 
 
@@ -56,5 +57,6 @@ for _command in (
     generate_command,
     rebuild_reports_command,
     check_reports_command,
+    xapi_provider_group,
 ):
     lms_group.add_command(_command)

@@ -1,4 +1,4 @@
-"""`flask lms import units|people FILE`: the HR system's files from the command line (the same
+"""`flask lms import units|people|courses|completions FILE`: the HR system's files from the command line (the same
 checks and writing as the administration page), with a progress bar."""
 
 import time
@@ -38,7 +38,8 @@ SHOWN = 20  # changes of each kind printed (all of them are counted)
 def import_command(what, path, dry_run, deactivate_missing, sheet, encoding, lang):
     """Import units (code, name_th, name_en, parent_code) or people (employee_no, email,
     name_th, name_en, position_th, role_group, unit_code, supervisor_employee_no, roles,
-    scope_unit_code, effective_on) from a CSV or XLSX file. Every row is checked first: with
+    scope_unit_code, effective_on), courses, or completions (employee_no or email,
+    course_code or course_title, provider, completed_on, score, hours) from a CSV or XLSX file. Every row is checked first: with
     any problem nothing is written and every problem is listed (row, column, why); exit code 1."""
     started = time.perf_counter()
     with force_locale(lang):

@@ -64,6 +64,12 @@ def cycle_by_year(be_year: int) -> Cycle | None:
     return db.session.scalars(select(Cycle).where(Cycle.be_year == be_year)).first()
 
 
+def cycle_on(day: date) -> Cycle | None:
+    """The cycle whose dates hold `day` (learning done that day belongs to it)."""
+    query = select(Cycle).where(Cycle.starts_on <= day, Cycle.ends_on >= day)
+    return db.session.scalars(query.order_by(Cycle.be_year.desc())).first()
+
+
 def frozen_until() -> date | None:
     """The last day of the newest closed cycle: no change may take effect on or before it."""
     return db.session.scalar(

@@ -17,6 +17,7 @@ from lms.models.framework import (
     SubSkill,
     Track,
 )
+from lms.models.interchange import Completion, XapiClient, XapiStatement
 from lms.models.job import Job, SystemState
 from lms.models.lines import CircleInLine, TeamCount
 from lms.models.org import Unit
@@ -55,6 +56,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CircleInLine",
+    "Completion",
     "Course",
     "CourseArea",
     "CourseTrack",
@@ -99,6 +101,8 @@ __all__ = [
     "Track",
     "Unit",
     "UnitMembership",
+    "XapiClient",
+    "XapiStatement",
     "gone",
     "new_session_token",
     "search_key_of",

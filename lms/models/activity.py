@@ -63,6 +63,8 @@ class LearningActivity(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     verified_at: Mapped[datetime | None]
     applied_at_work: Mapped[bool] = mapped_column(default=False)  # recognition mark
+    # "from <provider>": confirmed from a completion a provider sent (xAPI or its file)
+    received_from: Mapped[str | None] = mapped_column(String(120))
     # The form's one-time key: a double-click or a resent form stores the activity once.
     submission_key: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,325 @@
+"""The learning record store's rules: providers' credentials, statements kept as sent and acted
+on — a "completed" or "passed" of a known person and course becomes a completion waiting for
+them; anything Thaksa cannot place is kept aside for HR with the reason, never lost."""
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from datetime import UTC, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from lms.activities.received import record_completion
+from lms.audit import audit
+from lms.clock import BANGKOK, utcnow
+from lms.cycles import cycle_on
+from lms.extensions import db
+from lms.interchange.statements import (
+    COMPLETING,
+    VERB_PASSED,
+    VERB_VOIDED,
+    Reading,
+    email_sha1,
+    read_statement,
+    same_statement,
+)
+from lms.models import Course, Person, Provider, XapiClient, XapiStatement, still_here
+from lms.rules import RuleError
+
+KEY_PREFIX = "xk_"
+TOUCH_EVERY = timedelta(minutes=5)
+REASONS = {
+    "unknown_person": _l("No one in Thaksa has this e-mail address or account."),
+    "unknown_course": _l("The course is not in the catalogue (by its address or code)."),
+    "no_year": _l("There is no fiscal year in Thaksa for the day it was completed."),
+    "year_closed": _l("The fiscal year of the day it was completed is closed."),
+}
+
+
+class StatementConflict(RuleError):
+    """A statement id already kept with other content (xAPI: 409, nothing written)."""
+
+
+# -- providers' credentials --------------------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_client(
+    name: str, *, provider: Provider | None = None, by: Person | None = None
+) -> tuple[XapiClient, str]:
+    """Credentials for a learning provider: the row, and "KEY:SECRET" (shown once; only the
+    secret's hash is kept). Names are unique."""
+    name = " ".join(name.split())[:120]
+    if not name:
+        raise RuleError(_l("Please give the provider's name."), {"name": _l("Required.")})
+    if db.session.scalar(select(XapiClient.id).where(func.lower(XapiClient.name) == name.lower())):
+        raise RuleError(
+            _l("Credentials with this name exist already."),
+            {"name": _l("Choose another name, or revoke the old credentials first.")},
+        )
+    key, secret = KEY_PREFIX + secrets.token_hex(12), secrets.token_urlsafe(24)
+    client = XapiClient(
+        name=name,
+        key=key,
+        secret_hash=_digest(secret),
+        provider_id=provider.id if provider else None,
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(client)
+    db.session.flush()
+    audit("create_xapi_client", by, None, client_id=client.id, name=name)
+    return client, f"{key}:{secret}"
+
+
+def revoke_client(client: XapiClient, *, by: Person | None) -> bool:
+    if client.revoked_at is not None:
+        return False
+    client.revoked_at = utcnow()
+    audit("revoke_xapi_client", by, None, client_id=client.id, name=client.name)
+    return True
+
+
+def clients() -> list[XapiClient]:
+    query = select(XapiClient).order_by(XapiClient.revoked_at.is_not(None), XapiClient.name)
+    return list(db.session.scalars(query))
+
+
+def client_for(key: str, secret: str) -> XapiClient | None:
+    """The live provider whose credentials these are (the secret compared in constant time)."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 40:
+        return None
+    client = db.session.scalars(select(XapiClient).where(XapiClient.key == key)).first()
+    if client is None or client.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(client.secret_hash, _digest(secret)):
+        return None
+    now = utcnow()
+    if client.last_used_at is None or now - client.last_used_at > TOUCH_EVERY:
+        client.last_used_at = now
+    return client
+
+
+# -- statements in -----------------------------------------------------------------------------
+
+
+class People:
+    """Who an actor is: by e-mail, by the SHA-1 of their mailto (all e-mails hashed once per
+    call, only when a statement names someone that way), or by an account whose name is an
+    employee number or an e-mail."""
+
+    def __init__(self):
+        self._by_sha1: dict[str, int] | None = None
+
+    def find(self, reading: Reading) -> Person | None:
+        if reading.email:
+            return _active(func.lower(Person.email) == reading.email)
+        if reading.account_name:
+            name = reading.account_name
+            return _active(
+                or_(Person.employee_no == name, func.lower(Person.email) == name.lower())
+            )
+        if reading.email_sha1:
+            if self._by_sha1 is None:
+                rows = db.session.execute(
+                    select(Person.id, Person.email).where(Person.email.is_not(None), still_here())
+                )
+                self._by_sha1 = {email_sha1(email): pid for pid, email in rows}
+            found = self._by_sha1.get(reading.email_sha1)
+            return db.session.get(Person, found) if found else None
+        return None
+
+
+def _active(condition) -> Person | None:
+    return db.session.scalars(select(Person).where(condition, still_here()).limit(2)).first()
+
+
+OPEN_EDX = re.compile(r"course-v1:([^+/]+)\+([^+/]+)\+")
+
+
+def course_codes(iri: str) -> list[str]:
+    """What in an activity's IRI may be the provider's course code: the whole IRI, its last
+    path segment, an `id` in its query, an Open edX course's code (course-v1:ORG+CODE+RUN)."""
+    parts = urlsplit(iri)
+    codes = [iri]
+    segments = [s for s in parts.path.split("/") if s]
+    if segments:
+        codes.append(segments[-1])
+    codes += parse_qs(parts.query).get("id", [])
+    for found in OPEN_EDX.finditer(iri):
+        codes += [found.group(2), f"{found.group(1)}-{found.group(2)}"]
+    return [c for c in dict.fromkeys(codes) if 0 < len(c) <= 40]
+
+
+def find_course(iri: str, client: XapiClient) -> Course | None:
+    """The catalogue course an activity IRI names: by its page's address, else by its code
+    (among the provider's courses when the credentials name one; anywhere when only one
+    course has it)."""
+    addresses = {iri, iri.rstrip("/"), iri.rstrip("/") + "/"}
+    found = db.session.scalars(
+        select(Course).where(Course.url.in_(addresses), Course.active.is_(True)).limit(2)
+    ).all()
+    if len(found) == 1:
+        return found[0]
+    codes = course_codes(iri)
+    query = select(Course).where(Course.code.in_(codes), Course.active.is_(True))
+    if client.provider_id is not None:
+        query = query.where(Course.provider_id == client.provider_id)
+    found = db.session.scalars(query.limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def receive(client: XapiClient, readings: list[Reading]) -> list[str]:
+    """Keep and act on statements (all or nothing: the caller commits): the ids, in order. One
+    already kept the same is skipped; one kept with other content refuses the lot."""
+    ids = [r.statement_id for r in readings]
+    kept = {
+        s.statement_id: s
+        for s in db.session.scalars(
+            select(XapiStatement).where(XapiStatement.statement_id.in_(ids))
+        )
+    }
+    for reading in readings:
+        earlier = kept.get(reading.statement_id)
+        if earlier is not None and not same_statement(json.loads(earlier.body), reading.body):
+            raise StatementConflict(
+                _l(
+                    "Statement %(id)s was received before with other content.",
+                    id=earlier.statement_id,
+                )
+            )
+    people, stored = People(), utcnow()
+    for reading in readings:
+        if reading.statement_id in kept:
+            continue
+        statement = XapiStatement(
+            statement_id=reading.statement_id,
+            client_id=client.id,
+            body=json.dumps(_as_stored(reading.body, client, stored), ensure_ascii=False),
+            verb=reading.verb[:500],
+            activity_iri=(reading.activity_iri or None) and reading.activity_iri[:500],
+            actor_key=reading.actor_key[:600],
+            timestamp=reading.timestamp,
+            stored=stored,
+            status="stored",
+        )
+        db.session.add(statement)
+        kept[reading.statement_id] = statement
+        if reading.verb == VERB_VOIDED:
+            _void(client, reading.ref_id)
+        elif reading.verb in COMPLETING and reading.object_type == "Activity":
+            _place(statement, reading, client, people)
+    db.session.flush()
+    return ids
+
+
+def _as_stored(body: dict, client: XapiClient, stored) -> dict:
+    """The statement as the LRS returns it: its stored time, the provider as authority."""
+    return {
+        **body,
+        "stored": stored.isoformat(timespec="milliseconds") + "Z",
+        "authority": {
+            "objectType": "Agent",
+            "name": client.name,
+            "account": {"homePage": "urn:thaksa:xapi-client", "name": client.key},
+        },
+        "version": body.get("version", "1.0.3"),
+    }
+
+
+def _place(statement: XapiStatement, reading: Reading, client: XapiClient, people) -> None:
+    """Make (or add to) the completion the statement tells of, or keep it aside with why."""
+    person = people.find(reading)
+    statement.person_id = person.id if person else None
+    if person is None:
+        statement.status, statement.reason = "aside", "unknown_person"
+        return
+    course = find_course(reading.activity_iri or "", client)
+    if course is None:
+        statement.status, statement.reason = "aside", "unknown_course"
+        return
+    day = reading.timestamp.replace(tzinfo=UTC).astimezone(BANGKOK).date()
+    cycle = cycle_on(day)
+    if cycle is None or not cycle.is_open:
+        statement.status, statement.reason = "aside", "no_year" if cycle is None else "year_closed"
+        return
+    completion, _new = record_completion(
+        person,
+        cycle,
+        course,
+        source="xapi",
+        source_name=client.name,
+        completed_on=day,
+        score=reading.score,
+        passed=True if reading.verb == VERB_PASSED else reading.success,
+        hours=reading.hours if reading.hours and 0 < reading.hours <= 1000 else None,
+    )
+    statement.status, statement.reason = "used", None
+    statement.completion_id = completion.id
+
+
+def _void(client: XapiClient, ref_id: str | None) -> None:
+    """A provider takes back one of its statements: a completion it alone made, still
+    waiting, goes; one the person confirmed stays theirs."""
+    target = db.session.scalars(
+        select(XapiStatement).where(
+            XapiStatement.statement_id == ref_id, XapiStatement.client_id == client.id
+        )
+    ).first()
+    if target is None or target.status == "voided" or target.verb == VERB_VOIDED:
+        return
+    completion = target.completion
+    target.status, target.reason, target.completion_id = "voided", None, None
+    db.session.flush()
+    if completion is not None and completion.status == "pending":
+        others = db.session.scalar(
+            select(func.count()).where(
+                XapiStatement.completion_id == completion.id, XapiStatement.status == "used"
+            )
+        )
+        if not others:
+            db.session.delete(completion)
+
+
+# -- kept aside: HR's list, and a second try once the person or course is there -----------------
+
+
+def aside_query(viewer_sees_everyone: bool, unit_paths: tuple[str, ...]):
+    """Statements kept aside that a reader may see: all of them for the whole organisation's
+    HR and administrators; for HR of a subtree, those of people placed in it."""
+    from lms.models import Unit
+
+    query = select(XapiStatement).where(XapiStatement.status == "aside")
+    if viewer_sees_everyone:
+        return query
+    if not unit_paths:
+        return query.where(XapiStatement.id.is_(None))
+    return (
+        query.join(Person, Person.id == XapiStatement.person_id)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(or_(*(Unit.path.startswith(p) for p in unit_paths)))
+    )
+
+
+def try_again(statements: list[XapiStatement], *, by: Person | None) -> int:
+    """Place statements kept aside again (after HR added the person or the course, or opened
+    the year): how many found their place."""
+    people, placed = People(), 0
+    for statement in statements:
+        if statement.status != "aside":
+            continue
+        reading = read_statement(json.loads(statement.body))
+        _place(statement, reading, statement.client, people)
+        if statement.status == "used":
+            statement.resolved_at = utcnow()
+            placed += 1
+    db.session.flush()
+    if statements:
+        audit("retry_xapi_statements", by, None, tried=len(statements), placed=placed)
+    return placed
