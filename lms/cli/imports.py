@@ -1,5 +1,6 @@
-"""`flask lms import units|people|courses|completions FILE`: the HR system's files from the command line (the same
-checks and writing as the administration page), with a progress bar."""
+"""`flask lms import units|people|courses|completions FILE`: the HR system's and providers'
+files from the command line (the same checks and writing as the administration page), with a
+progress bar."""
 
 import time
 from pathlib import Path
@@ -39,8 +40,9 @@ def import_command(what, path, dry_run, deactivate_missing, sheet, encoding, lan
     """Import units (code, name_th, name_en, parent_code) or people (employee_no, email,
     name_th, name_en, position_th, role_group, unit_code, supervisor_employee_no, roles,
     scope_unit_code, effective_on), courses, or completions (employee_no or email,
-    course_code or course_title, provider, completed_on, score, hours) from a CSV or XLSX file. Every row is checked first: with
-    any problem nothing is written and every problem is listed (row, column, why); exit code 1."""
+    course_code or course_title, provider, completed_on, score, hours) from a CSV or XLSX
+    file. Every row is checked first: with any problem nothing is written and every problem is
+    listed (row, column, why); exit code 1."""
     started = time.perf_counter()
     with force_locale(lang):
         try:
