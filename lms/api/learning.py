@@ -2,7 +2,7 @@
 their activities, through the same services (and so the same rules) as the learning-log pages.
 A change needs the version the client read (If-Match: 428 without it, 412 when it changed)."""
 
-from flask import g, request, send_file, url_for
+from flask import g, send_file, url_for
 from flask_smorest import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from lms.activities.evidence import EvidenceError, attach_evidence, safe_filename, stored_path
 from lms.activities.services import ActivityError, delete_activity, log_activity, update_activity
 from lms.api import bp
+from lms.api.etags import check_if_match, etag
 from lms.api.paging import page_of
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.learning import (
@@ -29,7 +30,7 @@ from lms.rules import RuleError
 MINE = "/me/activities"
 
 
-def _out(activity: LearningActivity) -> dict:
+def activity_out(activity: LearningActivity) -> dict:
     return {
         "id": activity.id,
         "cycle": activity.cycle.be_year,
@@ -111,24 +112,11 @@ def _mine(activity_id: int) -> LearningActivity:
 
 
 def _etag(activity: LearningActivity) -> dict:
-    return {"ETag": f'"{activity.version}"'}
+    return etag(activity.version)
 
 
 def _check_if_match(activity: LearningActivity) -> None:
-    sent = request.headers.get("If-Match")
-    if not sent:
-        abort(
-            428,
-            message="Send If-Match with the ETag you read, so that nobody's change is lost.",
-            error_code="if_match_required",
-        )
-    tags = {tag.strip().removeprefix("W/").strip('"') for tag in sent.split(",")}
-    if "*" not in tags and str(activity.version) not in tags:
-        abort(
-            412,
-            message="The activity changed since you read it: read it again, then change it.",
-            error_code="version_changed",
-        )
+    check_if_match(activity.version, "The activity")
 
 
 @bp.route(MINE, endpoint="my_activities")
@@ -137,8 +125,12 @@ def _check_if_match(activity: LearningActivity) -> None:
 @bp.alt_response(404, schema=ErrorSchema, description="no such fiscal year")
 def my_activities(page: int, per_page: int, cycle: int | None = None):
     """My learning activities of a fiscal year, newest first, a page at a time."""
-    year = year_or_404(cycle)
-    mine = (LearningActivity.person_id == g.api_person.id, LearningActivity.cycle_id == year.id)
+    return activities_page(g.api_person, year_or_404(cycle), page, per_page, "api.my_activities")
+
+
+def activities_page(person, year: Cycle, page: int, per_page: int, endpoint: str, **args) -> dict:
+    """A page of `person`'s activities of `year`, newest first, with links to `endpoint`."""
+    mine = (LearningActivity.person_id == person.id, LearningActivity.cycle_id == year.id)
     total = db.session.scalar(select(func.count()).where(*mine))
     items = db.session.scalars(
         select(LearningActivity)
@@ -149,7 +141,13 @@ def my_activities(page: int, per_page: int, cycle: int | None = None):
         .offset((page - 1) * per_page)
     )
     return page_of(
-        [_out(a) for a in items], total, page, per_page, "api.my_activities", cycle=year.be_year
+        [activity_out(a) for a in items],
+        total,
+        page,
+        per_page,
+        endpoint,
+        cycle=year.be_year,
+        **args,
     )
 
 
@@ -167,7 +165,7 @@ def log_my_activity(data: dict):
     except ActivityError as problem:
         _refused(problem)
     db.session.commit()
-    return _out(activity), 201, _etag(activity)
+    return activity_out(activity), 201, _etag(activity)
 
 
 @bp.route(f"{MINE}/<int:activity_id>", endpoint="my_activity")
@@ -176,7 +174,7 @@ def log_my_activity(data: dict):
 def my_activity(activity_id: int):
     """One activity of mine, with its version as the ETag."""
     activity = _mine(activity_id)
-    return _out(activity), 200, _etag(activity)
+    return activity_out(activity), 200, _etag(activity)
 
 
 @bp.route(f"{MINE}/<int:activity_id>", methods=["PUT"], endpoint="change_my_activity")
@@ -197,7 +195,7 @@ def change_my_activity(data: dict, activity_id: int):
     except ActivityError as problem:
         _refused(problem)
     db.session.commit()
-    return _out(activity), 200, _etag(activity)
+    return activity_out(activity), 200, _etag(activity)
 
 
 @bp.route(f"{MINE}/<int:activity_id>", methods=["DELETE"], endpoint="delete_my_activity")

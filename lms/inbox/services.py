@@ -246,6 +246,11 @@ def deadlines(person: Person) -> list[Deadline]:
     return items
 
 
+def plans_waiting(reviewer: Person) -> Select:
+    """The plans sent to `reviewer` for review in open years, the longest waiting first."""
+    return _plans_waiting(reviewer)
+
+
 def plans_waiting_count(reviewer: Person) -> int:
     query = _plans_waiting(reviewer).order_by(None).subquery()
     return permissions.per_request(

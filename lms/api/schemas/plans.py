@@ -1,0 +1,95 @@
+"""Plans (IDPs) through the API: a plan as it goes out with the steps its reader may take,
+a reviewer's decision, a verification, and a page of plans waiting for review."""
+
+from marshmallow import Schema, fields, validate
+
+from lms.api.schemas.learning import YEAR
+from lms.api.schemas.paging import page_schema
+
+
+class CycleQuery(Schema):
+    cycle = fields.Integer(
+        load_default=None,
+        validate=YEAR,
+        metadata={"description": "fiscal year (BE); default: the open one"},
+    )
+
+
+class PlannedActivitySchema(Schema):
+    id = fields.Integer(required=True)
+    bucket = fields.String(required=True)
+    kind = fields.String(required=True, allow_none=True)
+    title = fields.String(required=True)
+    hours = fields.Float(required=True, allow_none=True)
+    course_id = fields.Integer(required=True, allow_none=True)
+    starts_on = fields.Date(required=True, allow_none=True)
+    ends_on = fields.Date(required=True, allow_none=True)
+
+
+class GoalSchema(Schema):
+    id = fields.Integer(required=True)
+    area = fields.String(required=True, metadata={"description": "skill-area code"})
+    current_level = fields.Integer(required=True, allow_none=True)
+    target_level = fields.Integer(required=True)
+    success_criteria = fields.String(required=True, allow_none=True)
+    support_needed = fields.String(required=True, allow_none=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    activities = fields.List(fields.Nested(PlannedActivitySchema), required=True)
+
+
+class ActionSchema(Schema):
+    allowed = fields.Boolean(required=True)
+    reason = fields.String(required=True, allow_none=True, metadata={"description": "why not"})
+
+
+class PlanSchema(Schema):
+    id = fields.Integer(required=True)
+    employee_no = fields.String(required=True)
+    name_th = fields.String(required=True)
+    cycle = fields.Integer(required=True)
+    status = fields.String(
+        required=True, metadata={"description": "draft, submitted, returned, approved, completed"}
+    )
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    reviewed_at = fields.DateTime(required=True, allow_none=True)
+    review_comment = fields.String(required=True, allow_none=True)
+    version = fields.Integer(required=True, metadata={"description": "send it as If-Match"})
+    goals = fields.List(fields.Nested(GoalSchema), required=True)
+    actions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(ActionSchema),
+        required=True,
+        metadata={"description": "every step of the workflow for the reader: allowed, or why not"},
+    )
+
+
+class DecisionSchema(Schema):
+    comment = fields.String(
+        load_default=None,
+        validate=validate.Length(max=2000),
+        metadata={"description": "required to return a plan"},
+    )
+
+
+class VerifySchema(Schema):
+    applied_at_work = fields.Boolean(
+        load_default=None, metadata={"description": "also mark (or unmark) it applied at work"}
+    )
+
+
+class WaitingSchema(Schema):
+    employee_no = fields.String(required=True)
+    name_th = fields.String(required=True)
+    name_en = fields.String(required=True, allow_none=True)
+    cycle = fields.Integer(required=True)
+    status = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    url = fields.String(required=True, metadata={"description": "the plan in the API"})
+
+
+WaitingPageSchema = page_schema(WaitingSchema, "WaitingPage")
+
+
+class WaitingQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
