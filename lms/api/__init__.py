@@ -37,7 +37,13 @@ class ThaksaApi(Api):
 
 def register(app: Flask) -> None:
     """Attach the API and its generated document to `app` (create_app calls it)."""
-    from lms.api import learning, plans, team, views  # noqa: F401 - endpoints attach to `bp`
+    from lms.api import (  # noqa: F401 - the endpoints attach to `bp`
+        assessments,
+        learning,
+        plans,
+        team,
+        views,
+    )
     from lms.api.pages import pages
 
     app.config.setdefault("API_TITLE", "Thaksa API")

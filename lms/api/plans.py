@@ -24,7 +24,15 @@ from lms.api.schemas.plans import (
 )
 from lms.extensions import db
 from lms.inbox.services import plans_waiting
-from lms.models import ActivityKind, Goal, LearningActivity, Person, Plan, PlannedActivity, still_here
+from lms.models import (
+    ActivityKind,
+    Goal,
+    LearningActivity,
+    Person,
+    Plan,
+    PlannedActivity,
+    still_here,
+)
 from lms.permissions import can_view_person, can_view_plan
 from lms.plans.actions import ActionRefused, available_actions
 from lms.plans.services import PlanConflict, find_plan

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from lms import permissions
 from lms.clock import utcnow
@@ -173,6 +174,7 @@ def save_area(
         else:
             assessment.sub_ratings.append(SubSkillRating(sub_skill_id=sub_id, level=value))
     assessment.updated_at = utcnow()
+    flag_modified(assessment, "updated_at")  # a new version even within the same instant
     db.session.flush()
     return rating
 
