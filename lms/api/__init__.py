@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
     """Attach the API and its generated document to `app` (create_app calls it)."""
     from lms.api import (  # noqa: F401 - the endpoints attach to `bp`
         assessments,
+        inbox,
         learning,
         plans,
         team,

@@ -79,6 +79,21 @@ def target(kind: str, target_id: int) -> Target | None:
     return Target(kind, obj) if obj is not None else None
 
 
+def readable_target(reader: Person, kind: str, target_id: int) -> Target | None:
+    """What a thread is about, if `reader` may read it (a draft plan stays private, its
+    goals too): None else, for pages and the API alike."""
+    if kind not in KINDS or not 0 < target_id < 2**31:
+        return None
+    on = target(kind, target_id)
+    if on is None or not can_read(reader, on.subject):
+        return None
+    if kind != "activity" and not permissions.can_view_plan(
+        reader, on.obj if kind == "plan" else on.obj.plan
+    ):
+        return None
+    return on
+
+
 def thread_on(on: Target) -> FeedbackThread | None:
     query = (
         select(FeedbackThread)

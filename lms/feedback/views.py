@@ -9,12 +9,10 @@ from lms.extensions import db
 from lms.feedback import bp
 from lms.feedback.forms import MessageForm
 from lms.feedback.services import (
-    KINDS,
-    can_read,
     can_take_part,
     mark_thread_read,
     post,
-    target,
+    readable_target,
     thread_on,
     threads_for,
 )
@@ -35,15 +33,9 @@ def index():
 @bp.route("/<kind>/<int:target_id>", methods=["GET", "POST"])
 @login_required
 def thread(kind: str, target_id: int):
-    if kind not in KINDS:
+    on = readable_target(current_user, kind, target_id)
+    if on is None:
         abort(404)
-    on = target(kind, target_id)
-    if on is None or not can_read(current_user, on.subject):
-        abort(404)
-    if kind != "activity" and not permissions.can_view_plan(
-        current_user, on.obj if kind == "plan" else on.obj.plan
-    ):
-        abort(404)  # a draft plan stays private, its goals too
     form = MessageForm()
     error, status = None, 200
     if request.method == "POST":
