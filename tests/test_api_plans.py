@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from lms.api.tokens import create_token
+from lms.cycles import cycle_areas
 from lms.extensions import db
 from lms.models import LearningActivity
 from lms.plans.services import add_planned_activity, build_from_gaps
@@ -134,3 +135,76 @@ def test_a_supervisor_verifies_an_activity_with_its_version(client, chain, cycle
     assert stale.status_code == 412
     stranger = bearer(chain["stranger"])
     assert client.post(url, json={}, headers={**stranger, "If-Match": "*"}).status_code == 404
+
+
+def test_goals_and_planned_activities_while_the_plan_may_change(client, cycle, frozen_clock):
+    frozen_clock(DAY)
+    owner = PersonFactory(unit=UnitFactory(), supervisor=PersonFactory())
+    submitted_assessment(owner, cycle, level=1)
+    mine = bearer(owner)
+    assert client.get("/api/v1/me/plan?cycle=2566", headers=mine).status_code == 404
+    started = client.post("/api/v1/me/plan?cycle=2566", json={"from_gaps": False}, headers=mine)
+    assert started.status_code == 201 and started.get_json()["goals"] == []
+    twice = client.post("/api/v1/me/plan?cycle=2566", json={}, headers=mine)
+    assert twice.status_code == 409
+    tag = {"If-Match": started.headers["ETag"]}
+    area = cycle_areas(cycle)[0].code
+    goal = {"area": area, "current_level": 1, "target_level": 0}
+    low = client.post("/api/v1/me/plan/goals?cycle=2566", json=goal, headers={**mine, **tag})
+    assert low.status_code == 422 and "target_level" in low.get_json()["error"]["fields"]
+    nowhere = client.post(
+        "/api/v1/me/plan/goals?cycle=2566", json={**goal, "area": "NOPE"}, headers={**mine, **tag}
+    )
+    assert nowhere.status_code == 422 and "area" in nowhere.get_json()["error"]["fields"]
+    added = client.post(
+        "/api/v1/me/plan/goals?cycle=2566",
+        json={**goal, "target_level": 3, "success_criteria": "ทำรายงานเองได้"},
+        headers={**mine, **tag},
+    )
+    assert added.status_code == 201, added.get_json()
+    goal_id = added.get_json()["goals"][0]["id"]
+    stale = client.post(
+        f"/api/v1/me/plan/goals/{goal_id}/activities?cycle=2566",
+        json={"bucket": "70", "title": "x"},
+        headers={**mine, **tag},
+    )
+    assert stale.status_code == 412
+    tag = {"If-Match": added.headers["ETag"]}
+    course = client.post(
+        f"/api/v1/me/plan/goals/{goal_id}/activities?cycle=2566",
+        json={"bucket": "70", "course_id": 1},
+        headers={**mine, **tag},
+    )
+    assert course.status_code == 422 and "course_id" in course.get_json()["error"]["fields"]
+    planned = client.post(
+        f"/api/v1/me/plan/goals/{goal_id}/activities?cycle=2566",
+        json={"bucket": "20", "kind": "COACHING", "title": "ขอคำแนะนำจากหัวหน้า", "hours": 3},
+        headers={**mine, **tag},
+    )
+    assert planned.status_code == 201, planned.get_json()
+    item = planned.get_json()["goals"][0]["activities"][0]
+    assert item["kind"] == "COACHING" and item["hours"] == 3.0
+    tag = {"If-Match": planned.headers["ETag"]}
+    changed = client.put(
+        f"/api/v1/me/plan/activities/{item['id']}?cycle=2566",
+        json={"bucket": "20", "kind": "COACHING", "title": "โค้ชชิ่ง", "hours": 5.5},
+        headers={**mine, **tag},
+    )
+    assert changed.get_json()["goals"][0]["activities"][0]["hours"] == 5.5
+    tag = {"If-Match": changed.headers["ETag"]}
+    removed = client.delete(
+        f"/api/v1/me/plan/activities/{item['id']}?cycle=2566", headers={**mine, **tag}
+    )
+    assert removed.get_json()["goals"][0]["activities"] == []
+    other = bearer(PersonFactory())
+    assert (
+        client.delete(
+            f"/api/v1/me/plan/goals/{goal_id}?cycle=2566", headers={**other, "If-Match": "*"}
+        ).status_code
+        == 404
+    )
+    gone = client.delete(
+        f"/api/v1/me/plan/goals/{goal_id}?cycle=2566",
+        headers={**mine, "If-Match": removed.headers["ETag"]},
+    )
+    assert gone.status_code == 200 and gone.get_json()["goals"] == []

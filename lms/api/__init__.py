@@ -41,6 +41,7 @@ def register(app: Flask) -> None:
         assessments,
         inbox,
         learning,
+        plan_editing,
         plans,
         team,
         views,

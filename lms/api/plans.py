@@ -43,7 +43,7 @@ from lms.rules import RuleError
 SHOWN_ACTIONS = ("edit", "submit", "withdraw", "approve", "return", "reopen", "evaluation")
 
 
-def _plan_out(plan: Plan) -> dict:
+def plan_out(plan: Plan) -> dict:
     actions = available_actions(plan, g.api_person)
     kinds = dict(db.session.execute(select(ActivityKind.id, ActivityKind.code)).all())
     return {
@@ -108,10 +108,10 @@ def _step(change, plan: Plan) -> dict:
         fields = {name: [str(m)] for name, m in problem.field_errors.items()}
         abort(422 if fields else 409, message=str(problem.message), errors=fields)
     db.session.commit()
-    return _plan_out(plan), 200, etag(plan.version)
+    return plan_out(plan), 200, etag(plan.version)
 
 
-def _my_plan(cycle: int | None) -> Plan:
+def my_plan_or_404(cycle: int | None) -> Plan:
     year = year_or_404(cycle)
     plan = find_plan(g.api_person, year)
     if plan is None:
@@ -126,8 +126,8 @@ def _my_plan(cycle: int | None) -> Plan:
 def my_plan(cycle: int | None = None):
     """My plan of a fiscal year: its goals and planned activities, and the steps I may take
     now (each allowed, or why not)."""
-    plan = _my_plan(cycle)
-    return _plan_out(plan), 200, etag(plan.version)
+    plan = my_plan_or_404(cycle)
+    return plan_out(plan), 200, etag(plan.version)
 
 
 @bp.route("/me/plan/submit", methods=["POST"], endpoint="submit_my_plan")
@@ -138,7 +138,7 @@ def my_plan(cycle: int | None = None):
 @bp.alt_response(428, schema=ErrorSchema, description="no If-Match")
 def submit_my_plan(cycle: int | None = None):
     """Send my plan to my supervisor (a draft or a returned one)."""
-    plan = _my_plan(cycle)
+    plan = my_plan_or_404(cycle)
     return _step(lambda v: submit_plan(plan, by=g.api_person, version=v), plan)
 
 
@@ -150,7 +150,7 @@ def submit_my_plan(cycle: int | None = None):
 @bp.alt_response(428, schema=ErrorSchema, description="no If-Match")
 def withdraw_my_plan(cycle: int | None = None):
     """Take back my sent plan before anyone reviewed it, to change it."""
-    plan = _my_plan(cycle)
+    plan = my_plan_or_404(cycle)
     return _step(lambda v: withdraw_plan(plan, by=g.api_person, version=v), plan)
 
 
@@ -210,7 +210,7 @@ def _plan_of(employee_no: str, cycle: int | None) -> Plan:
 def plan_of(employee_no: str, cycle: int | None = None):
     """The plan of someone I review (or, for HR, in my units), with what I may do with it."""
     plan = _plan_of(employee_no, cycle)
-    return _plan_out(plan), 200, etag(plan.version)
+    return plan_out(plan), 200, etag(plan.version)
 
 
 @bp.route("/people/<employee_no>/plan/approve", methods=["POST"], endpoint="approve_plan")

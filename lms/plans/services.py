@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from lms import permissions
 from lms.assessments.services import find_assessment, results, submitted_history
@@ -67,8 +68,10 @@ def check_version(plan: Plan, version: int | None) -> None:
 
 
 def touch(plan: Plan) -> None:
-    """Mark the plan changed, so that its version moves on (optimistic locking)."""
+    """Mark the plan changed, so that its version moves on (optimistic locking), also for
+    two changes within the same instant."""
     plan.updated_at = utcnow()
+    flag_modified(plan, "updated_at")
 
 
 def start_plan(person: Person, cycle: Cycle, *, by: Person) -> Plan:

@@ -93,3 +93,33 @@ WaitingPageSchema = page_schema(WaitingSchema, "WaitingPage")
 class WaitingQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class GoalInSchema(Schema):
+    area = fields.String(
+        required=True, validate=validate.Length(max=20), metadata={"description": "skill-area code"}
+    )
+    current_level = fields.Integer(load_default=None, validate=validate.Range(min=0, max=4))
+    target_level = fields.Integer(required=True, validate=validate.Range(min=0, max=4))
+    due_on = fields.Date(load_default=None)
+    success_criteria = fields.String(load_default=None, validate=validate.Length(max=2000))
+    support_needed = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class PlannedInSchema(Schema):
+    bucket = fields.String(required=True, validate=validate.OneOf(("70", "20", "10")))
+    kind = fields.String(load_default=None, validate=validate.Length(max=30))
+    title = fields.String(load_default="", validate=validate.Length(max=500))
+    hours = fields.Decimal(
+        load_default=None, places=1, validate=validate.Range(min=0, max=1000), as_string=False
+    )
+    course_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    starts_on = fields.Date(load_default=None)
+    ends_on = fields.Date(load_default=None)
+
+
+class StartSchema(Schema):
+    from_gaps = fields.Boolean(
+        load_default=True,
+        metadata={"description": "one goal per gap of my submitted self-assessment"},
+    )
