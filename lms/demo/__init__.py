@@ -14,6 +14,7 @@ from lms.auth.services import hash_password
 from lms.clock import frozen_at, today
 from lms.cycles import close_cycle, create_cycle, fiscal_be_year
 from lms.delegations.services import delegate_review
+from lms.demo.interchange import completions_arrive
 from lms.demo.names import FIRST, LAST
 from lms.demo.organisation import PEOPLE, UNITS, assess_everyone
 from lms.demo.plans import build_demo_learning
@@ -74,6 +75,7 @@ def build_demo() -> bool:
     with frozen_at(past(datetime.combine(current.starts_on, time(9)))):
         close_cycle(closed, by=None)
     _plan_leave(people)
+    completions_arrive(people, current)
     _seen_before(today() - timedelta(days=14))
     db.session.flush()
     return True

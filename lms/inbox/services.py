@@ -14,6 +14,7 @@ from lms.clock import today, utcnow
 from lms.extensions import db
 from lms.feedback.services import unread_count as unread_feedback
 from lms.models import (
+    Completion,
     Cycle,
     LearningActivity,
     Person,
@@ -100,6 +101,8 @@ class Inbox:
     returned: list[Plan] = field(default_factory=list)
     feedback: int = 0
     deadlines: list[Deadline] = field(default_factory=list)
+    # courses completed elsewhere waiting for the person to confirm: (year, how many)
+    completions: list[tuple[Cycle, int]] = field(default_factory=list)
     is_reviewer: bool = False
 
     @property
@@ -113,6 +116,7 @@ class Inbox:
             or self.returned
             or self.feedback
             or self.deadlines
+            or self.completions
         )
 
 
@@ -158,7 +162,24 @@ def inbox(person: Person, *, waiting_days: int = 7) -> Inbox:
     )
     box.feedback = unread_feedback(person)
     box.deadlines = deadlines(person)
+    box.completions = completions_waiting(person)
     return box
+
+
+def completions_waiting(person: Person) -> list[tuple[Cycle, int]]:
+    """How many courses completed elsewhere wait for `person` to confirm, per open year."""
+    query = (
+        select(Cycle, func.count(Completion.id))
+        .join(Completion, Completion.cycle_id == Cycle.id)
+        .where(
+            Completion.person_id == person.id,
+            Completion.status == "pending",
+            Cycle.status == CycleStatus.OPEN,
+        )
+        .group_by(Cycle.id)
+        .order_by(Cycle.be_year)
+    )
+    return [(cycle, count) for cycle, count in db.session.execute(query)]
 
 
 def _to_verify(reviewees: Select) -> list[VerifyItem]:

@@ -97,12 +97,13 @@ def revoke(client_id: int):
 
 
 def _aside_for_reader():
-    """The kept-aside statements the reader may see (404 for those who see none)."""
+    """The kept-aside statements the reader may see, and whether that is all of them (404
+    for those who see none)."""
     everyone = permissions.runs_the_year(current_user)
     paths = tuple(u.path for u in permissions.scope_units(current_user, roles=(Role.HR,)))
     if not everyone and not paths:
         abort(404)
-    return aside_query(everyone, paths)
+    return aside_query(everyone, paths), everyone
 
 
 @pages.route("/kept-aside", methods=["GET", "POST"])
@@ -110,7 +111,7 @@ def _aside_for_reader():
 def aside():
     """Statements Thaksa could not place (unknown person or course, no open year), newest
     first, with what they say and why; "try again" once the person or course is there."""
-    query = _aside_for_reader()
+    query, everyone = _aside_for_reader()
     action = ActionForm()
     if action.validate_on_submit():
         found = list(db.session.scalars(query.order_by(XapiStatement.id)))
@@ -145,4 +146,5 @@ def aside():
         people=people,
         reasons=REASONS,
         action=action,
+        everyone=everyone,
     )

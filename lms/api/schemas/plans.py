@@ -1,7 +1,9 @@
 """Plans (IDPs) through the API: a plan as it goes out with the steps its reader may take,
 a reviewer's decision, a verification, and a page of plans waiting for review."""
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from lms.api.schemas.learning import YEAR
 from lms.api.schemas.paging import page_schema
@@ -107,11 +109,22 @@ class GoalInSchema(Schema):
 
 
 class PlannedInSchema(Schema):
+    """A planned activity as a client sends it (all of it, to add or to change one)."""
+
+    @validates("hours")
+    def _one_decimal(self, value, **_kwargs):
+        if value is not None and (abs(value) > 10**6 or value != value.quantize(Decimal("0.1"))):
+            raise ValidationError("Hours are a number with at most one decimal, e.g. 1.5.")
+
     bucket = fields.String(required=True, validate=validate.OneOf(("70", "20", "10")))
     kind = fields.String(load_default=None, validate=validate.Length(max=30))
     title = fields.String(load_default="", validate=validate.Length(max=500))
     hours = fields.Decimal(
-        load_default=None, places=1, validate=validate.Range(min=0, max=1000), as_string=False
+        load_default=None,
+        as_string=False,
+        allow_nan=False,
+        validate=validate.Predicate("is_finite", error="Hours are a number, e.g. 1.5."),
+        metadata={"description": "more than 0, at most 1,000, one decimal at most"},
     )
     course_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     starts_on = fields.Date(load_default=None)
