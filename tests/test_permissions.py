@@ -1,14 +1,17 @@
 """The authorisation matrix: who sees whose data, over roles and URLs (permissions.py)."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from lms.api.tokens import create_token
 from lms.assessments.services import save_area, start_assessment, submit_assessment
 from lms.cycles import create_cycle, cycle_areas
 from lms.extensions import db
-from lms.models import CircleInLine, Framework, Person
+from lms.interchange.outgoing import statement_id_of
+from lms.models import CircleInLine, Framework, LearningActivity, Person
 from tests.conftest import empty_database, login
 from tests.factories import PersonFactory, UnitFactory
 
@@ -43,6 +46,17 @@ def org(app):
         p["admin"] = PersonFactory(unit=d2, group="TECH", roles=(("admin", None),))
         for name in ("staff", "junior", "colleague", "outsider", "sup"):
             _submitted(p[name], cycle)
+        learned = {}
+        for name in ("staff", "junior", "colleague", "outsider", "sup", "boss"):
+            learned[name] = LearningActivity(
+                person_id=p[name].id,
+                cycle_id=cycle.id,
+                bucket="70",
+                title="ทำแดชบอร์ดของหน่วยงาน",
+                occurred_on=cycle.starts_on,
+                hours=Decimal(2),
+            )
+            db.session.add(learned[name])
         db.session.commit()
         records = {
             name: SimpleNamespace(
@@ -50,6 +64,7 @@ def org(app):
                 email=person.email,
                 employee_no=person.employee_no,
                 name_th=person.name_th,
+                activity_id=learned[name].id if name in learned else None,
             )
             for name, person in p.items()
         }
@@ -99,6 +114,24 @@ def test_who_sees_whose_data(client, org, viewer, target, visible, url):
     assert response.status_code == (200 if visible else 404)
     if not visible:
         assert org[target].name_th not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("viewer", "target", "visible"), VISIBILITY)
+def test_the_api_and_xapi_answer_the_same_matrix(client, org, viewer, target, visible):
+    """A token carries its owner's rights, no more: someone's learning log through API v1 and
+    one of their activities as an xAPI statement, seen exactly where the pages show them."""
+    _token, plain = create_token(db.session.get(Person, org[viewer].id), "matrix")
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {plain}", "X-Experience-API-Version": "1.0.3"}
+    log = client.get(
+        f"/api/v1/people/{org[target].employee_no}/activities?cycle=2566", headers=bearer
+    )
+    assert log.status_code == (200 if visible else 404)
+    statement = statement_id_of(org[target].activity_id)
+    out = client.get(f"/xapi/statements?statementId={statement}", headers=bearer)
+    assert out.status_code == (200 if visible else 404)
+    if not visible:
+        assert org[target].name_th not in log.get_data(as_text=True) + out.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("url", [*PERSON_URLS, "/", "/team", "/people", "/assessment/"])
