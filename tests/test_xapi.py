@@ -476,3 +476,39 @@ def test_administrators_make_and_revoke_credentials_on_a_page(app, client, world
     login(staff, world["person"])
     assert staff.get("/admin/learning-providers/").status_code == 404
     assert try_again([], by=None) == 0
+
+
+def test_the_command_line_makes_lists_and_revokes_credentials(app, client, cycle, course):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["lms", "xapi-provider", "create", "OCSC Learning Space"])
+    assert made.exit_code == 0, made.output
+    credentials = made.output.strip().splitlines()[-1]
+    key, _, secret = credentials.partition(":")
+    assert key.startswith("xk_") and secret
+    headers = {**XAPI, "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    again = runner.invoke(args=["lms", "xapi-provider", "create", "ocsc learning space"])
+    assert again.exit_code != 0 and "exist already" in again.output
+    unknown = runner.invoke(args=["lms", "xapi-provider", "create", "X", "--provider", "NOPE"])
+    assert unknown.exit_code != 0
+    listed = runner.invoke(args=["lms", "xapi-provider", "list"])
+    assert key in listed.output and "in use" in listed.output
+    client_id = listed.output.split("\t")[0]
+    assert runner.invoke(args=["lms", "xapi-provider", "revoke", client_id]).exit_code == 0
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
+def test_the_command_line_imports_a_completion_file(app, world, tmp_path):
+    file = tmp_path / "tdga.csv"
+    file.write_text(
+        "email,provider,course_code,completed_on,score\n"
+        "somsri.k@bma.go.th,TDGA,DG-TEST-77,20/2/2566,77\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["lms", "import", "completions", str(file), "--dry-run"])
+    assert checked.exit_code == 0, checked.output
+    assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
+    done = runner.invoke(args=["lms", "import", "completions", str(file)])
+    assert done.exit_code == 0, done.output
+    assert db.session.scalars(select(Completion)).one().score == 77

@@ -1,6 +1,7 @@
 """`flask lms xapi-provider create|list|revoke`: a learning provider's xAPI credentials."""
 
 import click
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -33,7 +34,8 @@ def create_command(name, provider_code):
     try:
         client, credentials = create_client(name, provider=provider)
     except RuleError as problem:
-        raise click.UsageError(str(problem.message)) from None
+        with force_locale("en"):  # the command line speaks English, as `flask lms import`
+            raise click.UsageError(str(problem.message)) from None
     db.session.commit()
     click.echo(f"Credentials {client.id} for {client.name} (HTTP Basic; the secret is shown once):")
     click.echo(credentials)

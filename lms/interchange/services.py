@@ -119,11 +119,11 @@ class People:
 
     def find(self, reading: Reading) -> Person | None:
         if reading.email:
-            return _active(func.lower(Person.email) == reading.email)
+            return _by_email(reading.email)
         if reading.account_name:
             name = reading.account_name
-            return _active(
-                or_(Person.employee_no == name, func.lower(Person.email) == name.lower())
+            return _active(Person.employee_no == name) or (
+                _by_email(name.lower()) if "@" in name else None
             )
         if reading.email_sha1:
             if self._by_sha1 is None:
@@ -134,6 +134,11 @@ class People:
             found = self._by_sha1.get(reading.email_sha1)
             return db.session.get(Person, found) if found else None
         return None
+
+
+def _by_email(email: str) -> Person | None:
+    """By e-mail: the unique index first (addresses are kept in lower case), then any case."""
+    return _active(Person.email == email) or _active(func.lower(Person.email) == email)
 
 
 def _active(condition) -> Person | None:
