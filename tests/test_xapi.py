@@ -512,3 +512,24 @@ def test_the_command_line_imports_a_completion_file(app, world, tmp_path):
     done = runner.invoke(args=["lms", "import", "completions", str(file)])
     assert done.exit_code == 0, done.output
     assert db.session.scalars(select(Completion)).one().score == 77
+
+
+def test_odd_durations_and_clocks_ahead_are_kept_as_the_log_can_hold_them(client, world):
+    statement = moodle_completed()
+    statement["result"]["duration"] = "PT1H20M"  # 1.333… hours
+    statement["timestamp"] = "2023-03-05T09:00:00+07:00"  # days after the frozen today
+    assert (
+        client.post("/xapi/statements", json=statement, headers=world["headers"]).status_code == 200
+    )
+    completion = db.session.scalars(select(Completion)).one()
+    assert (
+        completion.hours == Decimal("1.3") and completion.completed_on.isoformat() == "2023-03-01"
+    )
+    # and the person's own token reads their learning by any of their identifiers
+    confirm_completion(completion, completion.hours, by=world["person"])
+    _token, plain = create_token(world["person"], "lrs")
+    db.session.commit()
+    mine = {**XAPI, "Authorization": f"Bearer {plain}"}
+    agent = json.dumps({"mbox_sha1sum": email_sha1(world["person"].email)})
+    found = client.get("/xapi/statements", query_string={"agent": agent}, headers=mine)
+    assert len(found.get_json()["statements"]) == 1

@@ -8,6 +8,7 @@ import json
 import re
 import secrets
 from datetime import UTC, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from sqlalchemy import func, or_, select
 
 from lms.activities.received import record_completion
 from lms.audit import audit
-from lms.clock import BANGKOK, utcnow
+from lms.clock import BANGKOK, today, utcnow
 from lms.cycles import cycle_on
 from lms.extensions import db
 from lms.interchange.statements import (
@@ -118,20 +119,25 @@ class People:
         self._by_sha1: dict[str, int] | None = None
 
     def find(self, reading: Reading) -> Person | None:
-        if reading.email:
-            return _by_email(reading.email)
-        if reading.account_name:
-            name = reading.account_name
+        return self.find_key(reading.actor_key)
+
+    def find_key(self, actor_key: str) -> Person | None:
+        """The person an actor key (`statements.Reading.actor_key`) names, if still here."""
+        kind, _, value = actor_key.partition(":")
+        if kind == "mailto":
+            return _by_email(value)
+        if kind == "account":
+            name = value.rpartition("|")[2]
             return _active(Person.employee_no == name) or (
                 _by_email(name.lower()) if "@" in name else None
             )
-        if reading.email_sha1:
+        if kind == "sha1":
             if self._by_sha1 is None:
                 rows = db.session.execute(
                     select(Person.id, Person.email).where(Person.email.is_not(None), still_here())
                 )
                 self._by_sha1 = {email_sha1(email): pid for pid, email in rows}
-            found = self._by_sha1.get(reading.email_sha1)
+            found = self._by_sha1.get(value)
             return db.session.get(Person, found) if found else None
         return None
 
@@ -254,6 +260,7 @@ def _place(statement: XapiStatement, reading: Reading, client: XapiClient, peopl
     if cycle is None or not cycle.is_open:
         statement.status, statement.reason = "aside", "no_year" if cycle is None else "year_closed"
         return
+    day = min(day, today())  # a provider's clock ahead of ours: not a day still to come
     completion, _new = record_completion(
         person,
         cycle,
@@ -263,10 +270,18 @@ def _place(statement: XapiStatement, reading: Reading, client: XapiClient, peopl
         completed_on=day,
         score=reading.score,
         passed=True if reading.verb == VERB_PASSED else reading.success,
-        hours=reading.hours if reading.hours and 0 < reading.hours <= 1000 else None,
+        hours=_tenths(reading.hours),
     )
     statement.status, statement.reason = "used", None
     statement.completion_id = completion.id
+
+
+def _tenths(hours: Decimal | None) -> Decimal | None:
+    """A duration's hours as the log keeps them (one decimal), if they are possible at all."""
+    if hours is None:
+        return None
+    hours = hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return hours if Decimal(0) < hours <= 1000 else None
 
 
 def _void(client: XapiClient, ref_id: str | None) -> None:

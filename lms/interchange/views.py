@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
-from sqlalchemy import false, func, select
+from sqlalchemy import false, select
 
 from lms.api.tokens import token_for
 from lms.errors import error_response
 from lms.extensions import csrf, db, limiter
 from lms.interchange import bp
 from lms.interchange.outgoing import activities_query, activity_id_of, as_statement
-from lms.interchange.services import StatementConflict, client_for, receive
+from lms.interchange.services import People, StatementConflict, client_for, receive
 from lms.interchange.statements import (
     VERSION,
     BadStatement,
@@ -25,7 +25,7 @@ from lms.interchange.statements import (
     parse_timestamp,
     read_statement,
 )
-from lms.models import Course, LearningActivity, Person, XapiStatement, still_here
+from lms.models import Course, LearningActivity, Person, XapiStatement
 from lms.permissions import can_view_person
 
 csrf.exempt(bp)  # no cookies: credentials in every call
@@ -293,14 +293,7 @@ def _person_named(agent: str | None) -> Person | None:
     reader = g.xapi_person
     if agent is None:
         return reader
-    kind, _, value = agent.partition(":")
-    if kind == "mailto":
-        condition = func.lower(Person.email) == value
-    elif kind == "account":
-        condition = Person.employee_no == value.rpartition("|")[2]
-    else:
-        return None
-    person = db.session.scalars(select(Person).where(condition, still_here()).limit(1)).first()
+    person = People().find_key(agent)
     return person if person is not None and can_view_person(reader, person) else None
 
 
