@@ -6,11 +6,14 @@ and a person's learning going out as statements."""
 
 import base64
 import json
+import os
 import uuid
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from lms.activities.received import confirm_completion
@@ -212,6 +215,7 @@ def test_the_same_statement_twice_changes_nothing_and_a_conflict_is_refused(clie
         (lambda s: s["verb"].update(id="completed"), "verb.id"),
         (lambda s: s.update(timestamp="20/2/2566"), "timestamp"),
         (lambda s: s.update(timestamp="2023-02-20T15:04:05"), "timestamp"),
+        (lambda s: s.update(timestamp="9999-12-31T23:59:59-14:00"), "timestamp"),
         (lambda s: s.update(mood="happy"), "mood"),
         (lambda s: s["result"].update(duration="5 hours"), "result.duration"),
         (lambda s: s["result"].update(score={"scaled": 1.5}), "result.score.scaled"),
@@ -533,3 +537,67 @@ def test_odd_durations_and_clocks_ahead_are_kept_as_the_log_can_hold_them(client
     agent = json.dumps({"mbox_sha1sum": email_sha1(world["person"].email)})
     found = client.get("/xapi/statements", query_string={"agent": agent}, headers=mine)
     assert len(found.get_json()["statements"]) == 1
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+PATHS = [
+    ("id",),
+    ("actor",),
+    ("actor", "mbox"),
+    ("verb", "id"),
+    ("verb", "display"),
+    ("object",),
+    ("object", "id"),
+    ("object", "definition", "name"),
+    ("result", "duration"),
+    ("result", "score"),
+    ("result", "completion"),
+    ("context", "extensions"),
+    ("timestamp",),
+]
+
+
+def test_no_statement_however_wrong_makes_a_server_error(client, world):
+    """A valid statement with any one part replaced by any JSON, or any JSON at all: answered
+    200 (kept) or 400 (refused with the field), never a 5xx, and JSON either way."""
+
+    @given(path=st.sampled_from(PATHS), value=JSON, whole=st.one_of(st.none(), JSON))
+    @settings(
+        max_examples=int(os.environ.get("XAPI_FUZZ_EXAMPLES", "120")),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=bool(os.environ.get("CI")),
+    )
+    def fuzz(path, value, whole):
+        statement = moodle_completed()
+        if whole is not None:
+            statement = whole
+        else:
+            where = statement
+            for key in path[:-1]:
+                where = where.setdefault(key, {}) if isinstance(where.get(key), dict) else where
+            where[path[-1]] = value
+        answer = client.post("/xapi/statements", json=statement, headers=world["headers"])
+        assert answer.status_code in (200, 400, 409), answer.get_data(as_text=True)[:300]
+        assert answer.is_json
+
+    fuzz()
+
+
+def test_numbers_past_any_sense_are_kept_without_a_score_or_hours(client, world):
+    statement = moodle_completed(verb="passed")
+    statement["result"] = {
+        "score": {"raw": 10**308, "min": 0, "max": 1e308},
+        "duration": "P99999999999999999999999999999Y",
+    }
+    answer = client.post("/xapi/statements", json=statement, headers=world["headers"])
+    assert answer.status_code == 200, answer.get_json()
+    completion = db.session.scalars(select(Completion)).one()
+    assert (completion.score, completion.hours) == (None, None)

@@ -278,10 +278,10 @@ def _place(statement: XapiStatement, reading: Reading, client: XapiClient, peopl
 
 def _tenths(hours: Decimal | None) -> Decimal | None:
     """A duration's hours as the log keeps them (one decimal), if they are possible at all."""
-    if hours is None:
+    if hours is None or not Decimal(0) < hours <= 1000:
         return None
     hours = hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return hours if Decimal(0) < hours <= 1000 else None
+    return hours if hours > 0 else None
 
 
 def _void(client: XapiClient, ref_id: str | None) -> None:

@@ -4,6 +4,7 @@ then reduced to what Thaksa acts on (`Reading`). Pure functions: no database her
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -93,10 +94,9 @@ def parse_timestamp(value, field: str = "timestamp") -> datetime:
     if re.search(r"[+-]\d{2}$", text):
         text += ":00"
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+        return datetime.fromisoformat(text).astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # no such day, or a year beyond 1-9999 in UTC
         raise BadStatement(field, "Give an ISO 8601 timestamp with its time zone.") from None
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def duration_hours(value: str) -> Decimal:
@@ -191,8 +191,11 @@ def _score(result: dict) -> int | None:
     if scaled is not None:
         return max(0, round(scaled * 100))
     if raw is not None and high is not None:
-        low = low or 0
-        return max(0, min(100, round((raw - low) * 100 / (high - low))))
+        try:
+            share = (raw - (low or 0)) * 100 / (high - (low or 0))
+        except (OverflowError, ZeroDivisionError):
+            return None
+        return max(0, min(100, round(share))) if math.isfinite(share) else None
     if raw is not None and 0 <= raw <= 100:
         return round(raw)
     return None
