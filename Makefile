@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := lms:create_app
 DEV    := LMS_ENV=development
 
-.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk bench-import bench-remind bench-pages bench-writes bench-report-page loadtest faults clean
+.PHONY: install run init demo test lint format translations extract-messages screenshots bench bench-bulk bench-import bench-remind bench-pages bench-writes bench-xapi bench-report-page loadtest faults clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ bench-pages: install  ## /team, home, /inbox/ and people.csv for the people with
 
 bench-writes: install  ## a learning write's database time: the write itself and the summary's upkeep (on what bench-pages built)
 	$(BIN)/python tests/bench/writes.py $(BENCH_ARGS)
+
+bench-xapi: install  ## xAPI statements taken in by batches at 100,000 people (on what bench-pages built), beside bare INSERTs
+	$(BIN)/python tests/bench/xapi.py $(BENCH_ARGS)
 
 bench-report-page: install  ## a unit report page with its charts in headless Chromium, to its load event, cold and warm (on what bench built)
 	$(BIN)/python tests/bench/report_page.py $(BENCH_ARGS)

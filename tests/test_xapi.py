@@ -601,3 +601,27 @@ def test_numbers_past_any_sense_are_kept_without_a_score_or_hours(client, world)
     assert answer.status_code == 200, answer.get_json()
     completion = db.session.scalars(select(Completion)).one()
     assert (completion.score, completion.hours) == (None, None)
+
+
+def test_the_same_statement_at_the_same_moment_is_kept_once(client, world, monkeypatch):
+    """Two requests with one statement at once: the loser of the race (the unique id) finds
+    the winner's statement and answers as if it came later: 200, one statement."""
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.interchange import views
+
+    real, raced = views.receive, []
+
+    def racing(provider, readings):
+        if not raced:
+            raced.append(True)
+            real(provider, readings)  # what the other request wrote and committed meanwhile
+            db.session.commit()
+            raise IntegrityError("INSERT", {}, Exception("duplicate key statement_id"))
+        return real(provider, readings)
+
+    monkeypatch.setattr(views, "receive", racing)
+    statement = moodle_completed(sid=str(uuid.uuid4()))
+    answer = client.post("/xapi/statements", json=statement, headers=world["headers"])
+    assert answer.status_code == 200 and answer.get_json() == [statement["id"]]
+    assert db.session.scalar(select(func.count()).select_from(XapiStatement)) == 1

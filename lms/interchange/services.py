@@ -104,6 +104,7 @@ def client_for(key: str, secret: str) -> XapiClient | None:
     now = utcnow()
     if client.last_used_at is None or now - client.last_used_at > TOUCH_EVERY:
         client.last_used_at = now
+        db.session.commit()  # also when the call itself writes nothing (a GET)
     return client
 
 

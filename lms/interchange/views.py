@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
 from sqlalchemy import false, select
+from sqlalchemy.exc import IntegrityError
 
 from lms.api.tokens import token_for
 from lms.errors import error_response
@@ -134,12 +135,21 @@ def _readings(sent: list, given_id: str | None = None):
 
 
 def _keep(readings) -> Response | None:
-    try:
-        receive(g.xapi_client, readings)
-    except StatementConflict as problem:
-        db.session.rollback()
-        return error_response(409, str(problem.message), "statement_conflict")
-    db.session.commit()
+    """Keep the statements (None), or the 409 of a conflicting one. The same statement sent
+    twice at the same moment: the second finds the first's and compares, as if sent later."""
+    for attempt in (1, 2):
+        try:
+            receive(g.xapi_client, readings)
+            db.session.commit()
+        except StatementConflict as problem:
+            db.session.rollback()
+            return error_response(409, str(problem.message), "statement_conflict")
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            continue
+        return None
     return None
 
 
