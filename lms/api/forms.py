@@ -32,7 +32,10 @@ class TokenForm(FlaskForm):
         _l("It may"),
         choices=[
             SelectChoice("read", _l("read only")),
-            SelectChoice("write", _l("read, and change my learning log")),
+            SelectChoice(
+                "write",
+                _l("read, and change what I may: my self-assessment, plan, learning log, reviews"),
+            ),
         ],
         default="read",
         description=_l("Either way it has your rights, never more."),

@@ -37,7 +37,11 @@ def token_group():
     show_default=True,
     help="Days until the token ends by itself.",
 )
-@click.option("--write", is_flag=True, help="Also change what its owner may (the learning log).")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also change what its owner may (assessment, plan, log, reviews).",
+)
 @with_appcontext
 def create_token_command(identifier, name, days, write):
     """Make an API token for EMPLOYEE_NO_OR_EMAIL; the token is the last line printed."""
