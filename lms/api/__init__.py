@@ -12,7 +12,8 @@ bp = Blueprint(
     "api",
     __name__,
     url_prefix="/api/v1",
-    description="Reports of unit subtrees; one's own learning log; a reviewer's team",
+    description="One's own self-assessment, plan, learning log, inbox and feedback; a "
+    "reviewer's team, plans waiting and verifications; reports of unit subtrees",
 )
 
 DESCRIPTION = (
@@ -21,7 +22,11 @@ DESCRIPTION = (
     "HR and executives read the "
     "units they are assigned to, staff their own data. Send it as `Authorization: Bearer "
     "<token>`. Rates are fractions from 0 to 1, null where nothing is counted. Every error is "
-    '`{"error": {"code", "message", "fields"}}` with its HTTP status.'
+    '`{"error": {"code", "message", "fields"}}` with its HTTP status. Every change needs '
+    "`If-Match` with the ETag read (428 without it, 412 when it changed meanwhile); a step the "
+    "workflow does not allow now answers 409 with its reason. Learning providers send "
+    "completions as xAPI 1.0.3 statements to `/xapi/statements` (HTTP Basic credentials from "
+    "an administrator); a person's token reads their learning there as statements."
 )
 
 
