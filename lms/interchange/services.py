@@ -111,13 +111,30 @@ def client_for(key: str, secret: str) -> XapiClient | None:
 # -- statements in -----------------------------------------------------------------------------
 
 
-class People:
-    """Who an actor is: by e-mail, by the SHA-1 of their mailto (all e-mails hashed once per
-    call, only when a statement names someone that way), or by an account whose name is an
-    employee number or an e-mail."""
+class Lookups:
+    """Who an actor is, which course an activity is, which year a day is in — each asked once
+    per request. An actor by e-mail (the batch's addresses read in one statement), by the
+    SHA-1 of their mailto (all e-mails hashed once, only when a statement names someone that
+    way), or by an account whose name is an employee number or an e-mail."""
 
     def __init__(self):
         self._by_sha1: dict[str, int] | None = None
+        self._people: dict[str, Person | None] = {}
+        self._courses: dict[tuple[str, int], Course | None] = {}
+        self._cycles: dict = {}
+
+    def preload(self, readings: list[Reading]) -> None:
+        """The people the batch names by e-mail or employee number, in two statements."""
+        emails = sorted({r.email for r in readings if r.email} - set(self._people))
+        numbers = sorted({r.account_name for r in readings if r.account_name})
+        for column, keys, key_of in (
+            (Person.email, emails, lambda p: f"mailto:{(p.email or '').lower()}"),
+            (Person.employee_no, numbers, lambda p: f"number:{p.employee_no}"),
+        ):
+            for start in range(0, len(keys), 900):
+                query = select(Person).where(column.in_(keys[start : start + 900]), still_here())
+                for person in db.session.scalars(query):
+                    self._people[key_of(person)] = person
 
     def find(self, reading: Reading) -> Person | None:
         return self.find_key(reading.actor_key)
@@ -126,12 +143,17 @@ class People:
         """The person an actor key (`statements.Reading.actor_key`) names, if still here."""
         kind, _, value = actor_key.partition(":")
         if kind == "mailto":
-            return _by_email(value)
+            if actor_key not in self._people:
+                self._people[actor_key] = _by_email(value)
+            return self._people[actor_key]
         if kind == "account":
             name = value.rpartition("|")[2]
-            return _active(Person.employee_no == name) or (
-                _by_email(name.lower()) if "@" in name else None
-            )
+            number = f"number:{name}"
+            if number not in self._people:
+                self._people[number] = _active(Person.employee_no == name)
+            if self._people[number] is not None or "@" not in name:
+                return self._people[number]
+            return self.find_key(f"mailto:{name.lower()}")
         if kind == "sha1":
             if self._by_sha1 is None:
                 rows = db.session.execute(
@@ -141,6 +163,17 @@ class People:
             found = self._by_sha1.get(value)
             return db.session.get(Person, found) if found else None
         return None
+
+    def course(self, iri: str, client: XapiClient) -> Course | None:
+        key = (iri, client.id)
+        if key not in self._courses:
+            self._courses[key] = find_course(iri, client)
+        return self._courses[key]
+
+    def cycle(self, day):
+        if day not in self._cycles:
+            self._cycles[day] = cycle_on(day)
+        return self._cycles[day]
 
 
 def _by_email(email: str) -> Person | None:
@@ -206,7 +239,8 @@ def receive(client: XapiClient, readings: list[Reading]) -> list[str]:
                     id=earlier.statement_id,
                 )
             )
-    people, stored = People(), utcnow()
+    lookups, stored = Lookups(), utcnow()
+    lookups.preload([r for r in readings if r.statement_id not in kept and r.verb in COMPLETING])
     for reading in readings:
         if reading.statement_id in kept:
             continue
@@ -226,7 +260,7 @@ def receive(client: XapiClient, readings: list[Reading]) -> list[str]:
         if reading.verb == VERB_VOIDED:
             _void(client, reading.ref_id)
         elif reading.verb in COMPLETING and reading.object_type == "Activity":
-            _place(statement, reading, client, people)
+            _place(statement, reading, client, lookups)
     db.session.flush()
     return ids
 
@@ -245,19 +279,19 @@ def _as_stored(body: dict, client: XapiClient, stored) -> dict:
     }
 
 
-def _place(statement: XapiStatement, reading: Reading, client: XapiClient, people) -> None:
+def _place(statement: XapiStatement, reading: Reading, client: XapiClient, lookups) -> None:
     """Make (or add to) the completion the statement tells of, or keep it aside with why."""
-    person = people.find(reading)
+    person = lookups.find(reading)
     statement.person_id = person.id if person else None
     if person is None:
         statement.status, statement.reason = "aside", "unknown_person"
         return
-    course = find_course(reading.activity_iri or "", client)
+    course = lookups.course(reading.activity_iri or "", client)
     if course is None:
         statement.status, statement.reason = "aside", "unknown_course"
         return
     day = reading.timestamp.replace(tzinfo=UTC).astimezone(BANGKOK).date()
-    cycle = cycle_on(day)
+    cycle = lookups.cycle(day)
     if cycle is None or not cycle.is_open:
         statement.status, statement.reason = "aside", "no_year" if cycle is None else "year_closed"
         return
@@ -331,12 +365,12 @@ def aside_query(viewer_sees_everyone: bool, unit_paths: tuple[str, ...]):
 def try_again(statements: list[XapiStatement], *, by: Person | None) -> int:
     """Place statements kept aside again (after HR added the person or the course, or opened
     the year): how many found their place."""
-    people, placed = People(), 0
+    lookups, placed = Lookups(), 0
     for statement in statements:
         if statement.status != "aside":
             continue
         reading = read_statement(json.loads(statement.body))
-        _place(statement, reading, statement.client, people)
+        _place(statement, reading, statement.client, lookups)
         if statement.status == "used":
             statement.resolved_at = utcnow()
             placed += 1

@@ -17,7 +17,7 @@ from lms.errors import error_response
 from lms.extensions import csrf, db, limiter
 from lms.interchange import bp
 from lms.interchange.outgoing import activities_query, activity_id_of, as_statement
-from lms.interchange.services import People, StatementConflict, client_for, receive
+from lms.interchange.services import Lookups, StatementConflict, client_for, receive
 from lms.interchange.statements import (
     VERSION,
     BadStatement,
@@ -303,7 +303,7 @@ def _person_named(agent: str | None) -> Person | None:
     reader = g.xapi_person
     if agent is None:
         return reader
-    person = People().find_key(agent)
+    person = Lookups().find_key(agent)
     return person if person is not None and can_view_person(reader, person) else None
 
 
