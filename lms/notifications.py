@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Notification, Person
+from lms.models.common import insert_skipping
 
 log = logging.getLogger(__name__)
 
@@ -106,19 +107,10 @@ def notify_many(items) -> int:
             }
         )
     table, added = Notification.__table__, 0
-    statement = _insert_skipping_used_keys(table).returning(table.c.id)
+    statement = insert_skipping(table, ["dedupe_key"]).returning(table.c.id)
     for start in range(0, len(rows), 2000):
         added += len(db.session.execute(statement, rows[start : start + 2000]).all())
     return added
-
-
-def _insert_skipping_used_keys(table):
-    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, in the database's own words."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 def in_both_languages(message) -> tuple[str, str]:

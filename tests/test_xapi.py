@@ -625,3 +625,16 @@ def test_the_same_statement_at_the_same_moment_is_kept_once(client, world, monke
     answer = client.post("/xapi/statements", json=statement, headers=world["headers"])
     assert answer.status_code == 200 and answer.get_json() == [statement["id"]]
     assert db.session.scalar(select(func.count()).select_from(XapiStatement)) == 1
+
+
+def test_a_completed_and_a_passed_in_one_batch_make_one_completion_told_once(client, world):
+    batch = [moodle_completed(), moodle_completed(verb="passed")]
+    assert client.post("/xapi/statements", json=batch, headers=world["headers"]).status_code == 200
+    completion = db.session.scalars(select(Completion)).one()
+    assert (completion.score, completion.passed, completion.hours) == (85, True, Decimal("5.5"))
+    statuses = db.session.scalars(select(XapiStatement.status).order_by(XapiStatement.id)).all()
+    assert statuses == ["used", "used"]
+    told = db.session.scalars(
+        select(Notification).where(Notification.person_id == world["person"].id)
+    ).all()
+    assert len(told) == 1

@@ -2,12 +2,12 @@
 the person's learning log: they confirm one (it becomes a formal (10) activity "from
 <provider>", counted from then on) or dismiss it. Nothing is counted before that."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.activities.services import ActivityError, log_activity
@@ -15,9 +15,29 @@ from lms.audit import audit
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import ActivityKind, Completion, Course, Cycle, Person
-from lms.notifications import link_to, notify
+from lms.models.common import insert_skipping
+from lms.notifications import link_to, notify_many
 
 FORMAL_KIND = "ELEARNING"  # the kind a confirmed course gets (bucket 10)
+
+
+@dataclass
+class Reported:
+    """A completion as a provider reports it (a statement, a row of its file)."""
+
+    person: Person
+    cycle: Cycle
+    course: Course
+    source: str
+    source_name: str
+    completed_on: date
+    score: int | None = None
+    passed: bool | None = None
+    hours: Decimal | None = None
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.person.id, self.cycle.id, self.course.id)
 
 
 def record_completion(
@@ -32,61 +52,96 @@ def record_completion(
     passed: bool | None = None,
     hours: Decimal | None = None,
 ) -> tuple[Completion, bool]:
-    """The completion of `course` by `person` in `cycle`, made or added to: (it, new?). One per
-    person, year and course: a second report of it (a "passed" after a "completed", the same
-    row in next month's file) adds what it knows to a waiting one and changes nothing once
-    the person decided."""
-    found = _completion_of(person.id, cycle.id, course.id)
-    if found is None:
-        found = Completion(
-            person_id=person.id,
-            cycle_id=cycle.id,
-            course_id=course.id,
-            source=source,
-            source_name=source_name[:120],
-            completed_on=completed_on,
-            score=score,
-            passed=passed,
-            hours=hours,
-            status="pending",
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(found)
-        except IntegrityError:  # the same completion, sent at the same moment, won
-            found = _completion_of(person.id, cycle.id, course.id)
-            if found is None:
-                raise
-        else:
-            notify(
-                person,
-                "completion",
-                _l(
-                    "%(provider)s says you completed “%(course)s”: confirm it in your "
-                    "learning log to count it.",
-                    provider=found.source_name,
-                    course=course.title_th,
-                ),
-                link=link_to("activities.log", be_year=cycle.be_year),
-                dedupe_key=f"completion:{found.id}",
-            )
-            return found, True
-    if found.status == "pending":
-        found.score = score if score is not None else found.score
-        if passed is not None and not found.passed:  # a pass once reported stays
-            found.passed = passed
-        found.hours = found.hours or hours
-        found.completed_on = max(found.completed_on, completed_on)
-    return found, False
-
-
-def _completion_of(person_id: int, cycle_id: int, course_id: int) -> Completion | None:
-    query = select(Completion).where(
-        Completion.person_id == person_id,
-        Completion.cycle_id == cycle_id,
-        Completion.course_id == course_id,
+    """The completion of `course` by `person` in `cycle`, made or added to: (it, new?)."""
+    reported = Reported(
+        person, cycle, course, source, source_name, completed_on, score, passed, hours
     )
-    return db.session.scalars(query).first()
+    return record_completions([reported])[0]
+
+
+def record_completions(items: list[Reported]) -> list[tuple[Completion, bool]]:
+    """Each reported completion made or added to, in a few statements whatever their number:
+    (the completion, made by this item?) per item, in order. One per person, year and course:
+    a second report of it (a "passed" after a "completed", the same row in next month's file)
+    adds what it knows to a waiting one and changes nothing once the person decided. The same
+    completion reported at the same moment by two requests is made once (the unique key)."""
+    if not items:
+        return []
+    person_ids = sorted({item.person.id for item in items})
+    found = _completions_of(person_ids)
+    fresh = {}
+    for item in items:
+        if item.key not in found and item.key not in fresh:
+            fresh[item.key] = item
+    made: set[int] = set()
+    if fresh:
+        table = Completion.__table__
+        rows = [
+            {
+                "person_id": item.person.id,
+                "cycle_id": item.cycle.id,
+                "course_id": item.course.id,
+                "source": item.source,
+                "source_name": item.source_name[:120],
+                "completed_on": item.completed_on,
+                "score": item.score,
+                "passed": item.passed,
+                "hours": item.hours,
+                "status": "pending",
+                "received_at": utcnow(),
+            }
+            for item in fresh.values()
+        ]
+        statement = insert_skipping(table, ["person_id", "cycle_id", "course_id"]).returning(
+            table.c.id
+        )
+        for start in range(0, len(rows), 1000):
+            made |= {row.id for row in db.session.execute(statement, rows[start : start + 1000])}
+        found = _completions_of(person_ids)  # with those just made (and any a race made)
+    results, told = [], set()
+    for item in items:
+        completion = found[item.key]
+        new = completion.id in made and completion.id not in told
+        if new:
+            told.add(completion.id)
+        elif completion.status == "pending":
+            _add_to(completion, item)
+        results.append((completion, new))
+    notify_many(
+        (
+            item.person,
+            "completion",
+            _l(
+                "%(provider)s says you completed “%(course)s”: confirm it in your "
+                "learning log to count it.",
+                provider=completion.source_name,
+                course=item.course.title_th,
+            ),
+            link_to("activities.log", be_year=item.cycle.be_year),
+            f"completion:{completion.id}",
+        )
+        for item, (completion, new) in zip(items, results, strict=True)
+        if new
+    )
+    return results
+
+
+def _add_to(completion: Completion, item: Reported) -> None:
+    """What a second report of a waiting completion knows: a score, a pass, hours."""
+    completion.score = item.score if item.score is not None else completion.score
+    if item.passed is not None and not completion.passed:  # a pass once reported stays
+        completion.passed = item.passed
+    completion.hours = completion.hours or item.hours
+    completion.completed_on = max(completion.completed_on, item.completed_on)
+
+
+def _completions_of(person_ids: list[int]) -> dict[tuple[int, int, int], Completion]:
+    found = {}
+    for start in range(0, len(person_ids), 900):
+        query = select(Completion).where(Completion.person_id.in_(person_ids[start : start + 900]))
+        for completion in db.session.scalars(query):
+            found[(completion.person_id, completion.cycle_id, completion.course_id)] = completion
+    return found
 
 
 def waiting_for(person: Person, cycle: Cycle) -> list[Completion]:

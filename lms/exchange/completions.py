@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from lms.activities.received import record_completion
+from lms.activities.received import Reported, record_completions
 from lms.audit import audit
 from lms.clock import today
 from lms.cycles import cycle_on
@@ -45,6 +45,7 @@ COLUMNS = (
     "hours",
 )
 CHUNK = 900  # keys per IN (...) when the file's people are looked up
+WRITE_CHUNK = 2000  # completions written at once (a progress step each)
 
 
 @dataclass
@@ -185,19 +186,24 @@ def import_completions(
     if progress:
         progress(0.5)
     if not dry_run:
-        for done, row in enumerate(rows, start=1):
-            record_completion(
-                row.person,
-                row.cycle,
-                row.course,
-                source="file",
-                source_name=row.course.provider.name_th,
-                completed_on=row.completed_on,
-                score=row.score,
-                hours=row.hours,
+        for start in range(0, len(rows), WRITE_CHUNK):
+            record_completions(
+                [
+                    Reported(
+                        row.person,
+                        row.cycle,
+                        row.course,
+                        source="file",
+                        source_name=row.course.provider.name_th,
+                        completed_on=row.completed_on,
+                        score=row.score,
+                        hours=row.hours,
+                    )
+                    for row in rows[start : start + WRITE_CHUNK]
+                ]
             )
-            if progress and done % 500 == 0:
-                progress(0.5 + 0.5 * done / len(rows))
+            if progress:
+                progress(0.5 + 0.5 * min(start + WRITE_CHUNK, len(rows)) / len(rows))
         audit("import_completions", by, None, rows=outcome.rows, **outcome.counts)
         outcome.written = True
     if progress:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from lms.activities.received import record_completion
+from lms.activities.received import Reported, record_completions
 from lms.audit import audit
 from lms.clock import BANGKOK, today, utcnow
 from lms.cycles import cycle_on
@@ -241,6 +241,7 @@ def receive(client: XapiClient, readings: list[Reading]) -> list[str]:
             )
     lookups, stored = Lookups(), utcnow()
     lookups.preload([r for r in readings if r.statement_id not in kept and r.verb in COMPLETING])
+    new, voids, added = [], [], []
     for reading in readings:
         if reading.statement_id in kept:
             continue
@@ -255,12 +256,17 @@ def receive(client: XapiClient, readings: list[Reading]) -> list[str]:
             stored=stored,
             status="stored",
         )
-        db.session.add(statement)
         kept[reading.statement_id] = statement
+        added.append(statement)
         if reading.verb == VERB_VOIDED:
-            _void(client, reading.ref_id)
+            voids.append(reading.ref_id)
         elif reading.verb in COMPLETING and reading.object_type == "Activity":
-            _place(statement, reading, client, lookups)
+            new.append((statement, reading, client))
+    _place_all(new, lookups)
+    db.session.add_all(added)  # in the order sent: a provider reads them back so
+    db.session.flush()
+    for ref_id in voids:  # after the batch's own statements are there: it may void them
+        _void(client, ref_id)
     db.session.flush()
     return ids
 
@@ -279,36 +285,48 @@ def _as_stored(body: dict, client: XapiClient, stored) -> dict:
     }
 
 
-def _place(statement: XapiStatement, reading: Reading, client: XapiClient, lookups) -> None:
-    """Make (or add to) the completion the statement tells of, or keep it aside with why."""
+def _place_all(placing: list[tuple[XapiStatement, Reading, XapiClient]], lookups) -> None:
+    """Make (or add to) the completions the statements tell of, all at once, or keep each
+    statement aside with why."""
+    reports, of = [], []
+    with db.session.no_autoflush:  # the look-ups first, then every write together
+        for statement, reading, client in placing:
+            report = _report(statement, reading, client, lookups)
+            if report is not None:
+                reports.append(report)
+                of.append(statement)
+    for statement, (completion, _new) in zip(of, record_completions(reports), strict=True):
+        statement.status, statement.reason = "used", None
+        statement.completion_id = completion.id
+
+
+def _report(statement: XapiStatement, reading: Reading, client: XapiClient, lookups):
+    """The completion a statement reports, or None with the statement kept aside and why."""
     person = lookups.find(reading)
     statement.person_id = person.id if person else None
     if person is None:
         statement.status, statement.reason = "aside", "unknown_person"
-        return
+        return None
     course = lookups.course(reading.activity_iri or "", client)
     if course is None:
         statement.status, statement.reason = "aside", "unknown_course"
-        return
+        return None
     day = reading.timestamp.replace(tzinfo=UTC).astimezone(BANGKOK).date()
     cycle = lookups.cycle(day)
     if cycle is None or not cycle.is_open:
         statement.status, statement.reason = "aside", "no_year" if cycle is None else "year_closed"
-        return
-    day = min(day, today())  # a provider's clock ahead of ours: not a day still to come
-    completion, _new = record_completion(
+        return None
+    return Reported(
         person,
         cycle,
         course,
         source="xapi",
         source_name=client.name,
-        completed_on=day,
+        completed_on=min(day, today()),  # a provider's clock ahead of ours: not a day to come
         score=reading.score,
         passed=True if reading.verb == VERB_PASSED else reading.success,
         hours=_tenths(reading.hours),
     )
-    statement.status, statement.reason = "used", None
-    statement.completion_id = completion.id
 
 
 def _tenths(hours: Decimal | None) -> Decimal | None:
@@ -365,12 +383,11 @@ def aside_query(viewer_sees_everyone: bool, unit_paths: tuple[str, ...]):
 def try_again(statements: list[XapiStatement], *, by: Person | None) -> int:
     """Place statements kept aside again (after HR added the person or the course, or opened
     the year): how many found their place."""
-    lookups, placed = Lookups(), 0
-    for statement in statements:
-        if statement.status != "aside":
-            continue
-        reading = read_statement(json.loads(statement.body))
-        _place(statement, reading, statement.client, lookups)
+    lookups = Lookups()
+    waiting = [s for s in statements if s.status == "aside"]
+    _place_all([(s, read_statement(json.loads(s.body)), s.client) for s in waiting], lookups)
+    placed = 0
+    for statement in waiting:
         if statement.status == "used":
             statement.resolved_at = utcnow()
             placed += 1

@@ -28,3 +28,15 @@ class Localised:
     def name(self, locale: str = "th") -> str:
         """The name in `locale`, falling back to Thai."""
         return (self.name_en if locale == "en" else None) or self.name_th
+
+
+def insert_skipping(table, columns: list[str]):
+    """INSERT … ON CONFLICT (`columns`) DO NOTHING, in the session's database's own words:
+    rows another transaction wrote meanwhile under the same unique key are left out."""
+    from lms.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=columns)
