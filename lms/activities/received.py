@@ -40,25 +40,6 @@ class Reported:
         return (self.person.id, self.cycle.id, self.course.id)
 
 
-def record_completion(
-    person: Person,
-    cycle: Cycle,
-    course: Course,
-    *,
-    source: str,
-    source_name: str,
-    completed_on: date,
-    score: int | None = None,
-    passed: bool | None = None,
-    hours: Decimal | None = None,
-) -> tuple[Completion, bool]:
-    """The completion of `course` by `person` in `cycle`, made or added to: (it, new?)."""
-    reported = Reported(
-        person, cycle, course, source, source_name, completed_on, score, passed, hours
-    )
-    return record_completions([reported])[0]
-
-
 def record_completions(items: list[Reported]) -> list[tuple[Completion, bool]]:
     """Each reported completion made or added to, in a few statements whatever their number:
     (the completion, made by this item?) per item, in order. One per person, year and course:
