@@ -7,6 +7,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from lms.api import bp
+from lms.api.answers import action_out, refuse
 from lms.api.etags import check_if_match, etag
 from lms.api.learning import year_or_404
 from lms.api.schemas.assessments import AssessmentSchema, RateSchema
@@ -43,20 +44,12 @@ def _out(assessment: SelfAssessment | None, cycle: Cycle) -> dict:
             }
             for area in cycle_areas(cycle)
         ],
-        "actions": {
-            name: {"allowed": bool(a), "reason": None if a else str(a.reason or "") or None}
-            for name, a in actions.items()
-        },
+        "actions": {name: action_out(a) for name, a in actions.items()},
     }
 
 
 def _headers(assessment: SelfAssessment | None) -> dict:
     return etag(assessment.version) if assessment is not None else {}
-
-
-def _refused(problem: AssessmentError):
-    fields = {name: [str(m)] for name, m in problem.field_errors.items()}
-    abort(422 if fields else 409, message=str(problem.message), errors=fields)
 
 
 @bp.route("/me/assessment", endpoint="my_assessment")
@@ -101,7 +94,7 @@ def rate_my_area(data: dict, area_code: str, cycle: int | None = None):
             by=g.api_person,
         )
     except AssessmentError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     return _out(assessment, year), 200, _headers(assessment)
 
@@ -123,6 +116,6 @@ def submit_my_assessment(cycle: int | None = None):
     try:
         submit_assessment(assessment, by=g.api_person)
     except AssessmentError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     return _out(assessment, year), 200, _headers(assessment)

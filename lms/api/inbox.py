@@ -6,6 +6,7 @@ from flask import g, url_for
 from flask_smorest import abort
 
 from lms.api import bp
+from lms.api.answers import refuse
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.inbox import InboxSchema, PostSchema, ThreadListSchema, ThreadSchema
 from lms.extensions import db
@@ -143,7 +144,6 @@ def write_feedback(data: dict, kind: str, target_id: int):
     try:
         post(on, data["body"], by=g.api_person)
     except FeedbackError as problem:
-        fields = {name: [str(m)] for name, m in problem.field_errors.items()}
-        abort(422 if fields else 409, message=str(problem.message), errors=fields)
+        refuse(problem)
     db.session.commit()
     return _thread_out(on), 201

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from lms.activities.evidence import EvidenceError, attach_evidence, safe_filename, stored_path
 from lms.activities.services import ActivityError, delete_activity, log_activity, update_activity
 from lms.api import bp
+from lms.api.answers import refuse
 from lms.api.etags import check_if_match, etag
 from lms.api.paging import page_of
 from lms.api.schemas.errors import ErrorSchema
@@ -25,7 +26,6 @@ from lms.api.schemas.learning import (
 from lms.cycles import cycle_by_year, open_cycle
 from lms.extensions import db
 from lms.models import ActivityKind, Course, Cycle, EvidenceFile, Goal, LearningActivity
-from lms.rules import RuleError
 
 MINE = "/me/activities"
 
@@ -97,13 +97,6 @@ def _values(data: dict) -> dict:
     return values
 
 
-def _refused(problem: RuleError):
-    """A rule of the learning log: 422 with the fields it names, else 409 (the log's state,
-    e.g. a closed year, does not allow it)."""
-    fields = {name: [str(message)] for name, message in problem.field_errors.items()}
-    abort(422 if fields else 409, message=str(problem.message), errors=fields)
-
-
 def _mine(activity_id: int) -> LearningActivity:
     activity = db.session.get(LearningActivity, activity_id) if activity_id < 2**31 else None
     if activity is None or activity.person_id != g.api_person.id:
@@ -163,7 +156,7 @@ def log_my_activity(data: dict):
     try:
         activity = log_activity(g.api_person, cycle, _values(data), by=g.api_person)
     except ActivityError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     return activity_out(activity), 201, _etag(activity)
 
@@ -193,7 +186,7 @@ def change_my_activity(data: dict, activity_id: int):
     try:
         update_activity(activity, _values(data), by=g.api_person)
     except ActivityError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     return activity_out(activity), 200, _etag(activity)
 
@@ -209,7 +202,7 @@ def delete_my_activity(activity_id: int):
     try:
         files = [stored_path(e) for e in delete_activity(activity, by=g.api_person)]
     except ActivityError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     for path in files:
         path.unlink(missing_ok=True)
@@ -233,7 +226,7 @@ def add_my_evidence(files: dict, form: dict, activity_id: int):
             activity, upload.read(), upload.filename or "", form["kind"], by=g.api_person
         )
     except EvidenceError as problem:
-        _refused(problem)
+        refuse(problem)
     db.session.commit()
     return _evidence(item), 201
 

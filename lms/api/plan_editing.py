@@ -9,15 +9,14 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from lms.api import bp
-from lms.api.etags import check_if_match, etag
+from lms.api.etags import etag
 from lms.api.learning import year_or_404
-from lms.api.plans import my_plan_or_404, plan_out
+from lms.api.plans import change_plan, my_plan_or_404, plan_out
 from lms.api.schemas.errors import ErrorSchema
 from lms.api.schemas.plans import CycleQuery, GoalInSchema, PlannedInSchema, PlanSchema, StartSchema
 from lms.extensions import db
 from lms.models import ActivityKind, Course, Goal, PlannedActivity, SkillArea
 from lms.plans.services import (
-    PlanConflict,
     PlanError,
     add_goal,
     add_planned_activity,
@@ -29,22 +28,6 @@ from lms.plans.services import (
     update_goal,
     update_planned_activity,
 )
-
-RENAMED = {"area_id": "area", "kind_id": "kind"}  # the services' form names, the API's names
-
-
-def _change(plan, change, status: int = 200):
-    check_if_match(plan.version, "The plan")
-    try:
-        change(plan.version)
-    except PlanConflict as problem:
-        abort(412, message=str(problem.message), error_code="version_changed")
-    except PlanError as problem:
-        fields = {RENAMED.get(k, k): [str(m)] for k, m in problem.field_errors.items()}
-        abort(422 if fields else 409, message=str(problem.message), errors=fields)
-    db.session.commit()
-    db.session.refresh(plan)
-    return plan_out(plan), status, etag(plan.version)
 
 
 def _goal_values(plan, data: dict) -> dict:
@@ -139,7 +122,7 @@ def add_my_goal(data: dict, cycle: int | None = None):
     """Add a goal to my plan."""
     plan = my_plan_or_404(cycle)
     values = _goal_values(plan, data)
-    return _change(plan, lambda v: add_goal(plan, values, by=g.api_person, version=v), 201)
+    return change_plan(plan, lambda v: add_goal(plan, values, by=g.api_person, version=v), 201)
 
 
 @bp.route("/me/plan/goals/<int:goal_id>", methods=["PUT"], endpoint="change_my_goal")
@@ -152,7 +135,7 @@ def change_my_goal(data: dict, goal_id: int, cycle: int | None = None):
     plan = my_plan_or_404(cycle)
     goal = _my_goal(plan, goal_id)
     values = _goal_values(plan, data)
-    return _change(plan, lambda v: update_goal(goal, values, by=g.api_person, version=v))
+    return change_plan(plan, lambda v: update_goal(goal, values, by=g.api_person, version=v))
 
 
 @bp.route("/me/plan/goals/<int:goal_id>", methods=["DELETE"], endpoint="delete_my_goal")
@@ -163,7 +146,7 @@ def delete_my_goal(goal_id: int, cycle: int | None = None):
     """Remove a goal (and its planned activities) from my plan."""
     plan = my_plan_or_404(cycle)
     goal = _my_goal(plan, goal_id)
-    return _change(plan, lambda v: delete_goal(goal, by=g.api_person, version=v))
+    return change_plan(plan, lambda v: delete_goal(goal, by=g.api_person, version=v))
 
 
 @bp.route("/me/plan/goals/<int:goal_id>/activities", methods=["POST"], endpoint="add_my_planned")
@@ -176,7 +159,7 @@ def add_my_planned(data: dict, goal_id: int, cycle: int | None = None):
     plan = my_plan_or_404(cycle)
     goal = _my_goal(plan, goal_id)
     values = _planned_values(data)
-    return _change(
+    return change_plan(
         plan, lambda v: add_planned_activity(goal, values, by=g.api_person, version=v), 201
     )
 
@@ -191,7 +174,7 @@ def change_my_planned(data: dict, activity_id: int, cycle: int | None = None):
     plan = my_plan_or_404(cycle)
     item = _my_planned(plan, activity_id)
     values = _planned_values(data)
-    return _change(
+    return change_plan(
         plan, lambda v: update_planned_activity(item, values, by=g.api_person, version=v)
     )
 
@@ -204,4 +187,4 @@ def delete_my_planned(activity_id: int, cycle: int | None = None):
     """Remove a planned activity from my plan."""
     plan = my_plan_or_404(cycle)
     item = _my_planned(plan, activity_id)
-    return _change(plan, lambda v: delete_planned_activity(item, by=g.api_person, version=v))
+    return change_plan(plan, lambda v: delete_planned_activity(item, by=g.api_person, version=v))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.api import bp
+from lms.api.answers import action_out, refuse
 from lms.api.etags import check_if_match, etag
 from lms.api.learning import activities_page, activity_out, year_or_404
 from lms.api.paging import page_of
@@ -57,14 +58,7 @@ def plan_out(plan: Plan) -> dict:
         "review_comment": plan.review_comment,
         "version": plan.version,
         "goals": [_goal(goal, kinds) for goal in plan.goals],
-        "actions": {
-            name: {
-                "allowed": bool(actions[name]),
-                "reason": None if actions[name] else str(actions[name].reason or "") or None,
-            }
-            for name in SHOWN_ACTIONS
-            if name in actions
-        },
+        "actions": {name: action_out(actions[name]) for name in SHOWN_ACTIONS if name in actions},
     }
 
 
@@ -94,9 +88,13 @@ def _planned(item: PlannedActivity, kinds: dict[int, str]) -> dict:
     }
 
 
-def _step(change, plan: Plan) -> dict:
-    """Take a workflow step (If-Match is the plan's version): 409 with the workflow's reason
-    when the plan's state does not allow it, 412 when it changed meanwhile."""
+RENAMED = {"area_id": "area", "kind_id": "kind"}  # the services' form names, the API's names
+
+
+def change_plan(plan: Plan, change, status: int = 200):
+    """Change the plan through a service, `change(version)` (If-Match is the plan's version):
+    412 when it changed meanwhile, 409 with the workflow's reason when its state does not
+    allow the step, 422 with the fields a rule names. The whole plan and its new ETag."""
     check_if_match(plan.version, "The plan")
     try:
         change(plan.version)
@@ -105,10 +103,10 @@ def _step(change, plan: Plan) -> dict:
     except ActionRefused as problem:
         abort(409, message=str(problem.message), error_code="not_now")
     except RuleError as problem:
-        fields = {name: [str(m)] for name, m in problem.field_errors.items()}
-        abort(422 if fields else 409, message=str(problem.message), errors=fields)
+        refuse(problem, RENAMED)
     db.session.commit()
-    return plan_out(plan), 200, etag(plan.version)
+    db.session.refresh(plan)
+    return plan_out(plan), status, etag(plan.version)
 
 
 def my_plan_or_404(cycle: int | None) -> Plan:
@@ -139,7 +137,7 @@ def my_plan(cycle: int | None = None):
 def submit_my_plan(cycle: int | None = None):
     """Send my plan to my supervisor (a draft or a returned one)."""
     plan = my_plan_or_404(cycle)
-    return _step(lambda v: submit_plan(plan, by=g.api_person, version=v), plan)
+    return change_plan(plan, lambda v: submit_plan(plan, by=g.api_person, version=v))
 
 
 @bp.route("/me/plan/withdraw", methods=["POST"], endpoint="withdraw_my_plan")
@@ -151,7 +149,7 @@ def submit_my_plan(cycle: int | None = None):
 def withdraw_my_plan(cycle: int | None = None):
     """Take back my sent plan before anyone reviewed it, to change it."""
     plan = my_plan_or_404(cycle)
-    return _step(lambda v: withdraw_plan(plan, by=g.api_person, version=v), plan)
+    return change_plan(plan, lambda v: withdraw_plan(plan, by=g.api_person, version=v))
 
 
 # -- reviewers ---------------------------------------------------------------------------------
@@ -223,8 +221,8 @@ def plan_of(employee_no: str, cycle: int | None = None):
 def approve(data: dict, employee_no: str, cycle: int | None = None):
     """Approve a plan sent to me, optionally with a comment."""
     plan = _plan_of(employee_no, cycle)
-    return _step(
-        lambda v: approve_plan(plan, by=g.api_person, comment=data["comment"], version=v), plan
+    return change_plan(
+        plan, lambda v: approve_plan(plan, by=g.api_person, comment=data["comment"], version=v)
     )
 
 
@@ -239,9 +237,9 @@ def approve(data: dict, employee_no: str, cycle: int | None = None):
 def send_back(data: dict, employee_no: str, cycle: int | None = None):
     """Return a plan sent to me, with what should change (the comment is required)."""
     plan = _plan_of(employee_no, cycle)
-    return _step(
-        lambda v: return_plan(plan, by=g.api_person, comment=data["comment"] or "", version=v),
+    return change_plan(
         plan,
+        lambda v: return_plan(plan, by=g.api_person, comment=data["comment"] or "", version=v),
     )
 
 
