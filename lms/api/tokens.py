@@ -5,11 +5,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app, request
 from sqlalchemy import or_, select
 
 from lms.audit import audit
 from lms.clock import utcnow
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.models import ApiToken, Person
 
 PREFIX = "thk_"
@@ -111,3 +112,15 @@ def find_person(identifier: str) -> Person | None:
             or_(Person.employee_no == identifier, Person.email == identifier.lower())
         )
     ).first()
+
+
+def limit_per_credential(blueprint, prefix: str) -> None:
+    """API_RATE_LIMIT calls per credential sent (a token, a provider's key; 429 past it, JSON
+    like every API error), counted by a fingerprint of the Authorization header, never the
+    credential itself: one program in a loop cannot keep the workers busy for everyone else."""
+
+    def key() -> str:
+        sent = request.headers.get("Authorization", "")
+        return f"{prefix}:" + hashlib.sha256(sent.encode("utf-8", "replace")).hexdigest()[:32]
+
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=key)(blueprint)

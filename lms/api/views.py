@@ -1,9 +1,8 @@
 """API v1 endpoints: thin adapters over the report services (a token in, JSON or CSV out),
 declared with their schemas so the OpenAPI document is generated from them."""
 
-import hashlib
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask_smorest import abort
 from sqlalchemy import func, select
 
@@ -16,9 +15,9 @@ from lms.api.schemas.reports import (
     ReportQuery,
     UnitReportSchema,
 )
-from lms.api.tokens import token_for
+from lms.api.tokens import limit_per_credential, token_for
 from lms.errors import error_response
-from lms.extensions import csrf, db, limiter
+from lms.extensions import csrf, db
 from lms.models import Person, ReportPerson, RoleGroup, Unit
 from lms.reports.export import people_csv_lines
 from lms.reports.lookups import ReportNotFound, report_subject
@@ -27,15 +26,7 @@ from lms.reports.queries import ensure_summary, unit_report
 csrf.exempt(bp)  # no cookies: a bearer token in every call
 
 
-def _token_key() -> str:
-    """Each token counts its own calls (a fingerprint of what was sent, never the token)."""
-    sent = request.headers.get("Authorization", "")
-    return "api:" + hashlib.sha256(sent.encode("utf-8", "replace")).hexdigest()[:32]
-
-
-# API_RATE_LIMIT calls per token (429 past it, JSON like every API error): one program in a
-# loop cannot keep the workers busy for everyone else
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_token_key)(bp)
+limit_per_credential(bp, "api")
 
 
 READING = ("GET", "HEAD", "OPTIONS")

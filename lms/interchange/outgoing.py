@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from lms.clock import BANGKOK
-from lms.interchange.statements import VERB_COMPLETED, VERSION
+from lms.interchange.statements import VERB_COMPLETED, VERSION, utc_stamp
 from lms.models import ActivityKind, Course, LearningActivity, Person
 
 VERB_EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
@@ -39,10 +39,6 @@ def activity_id_of(statement_id: str) -> int | None:
 
 def extension_iri(base_url: str, name: str) -> str:
     return f"{base_url.rstrip('/')}/xapi/extensions/{name}"
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds") + "Z"
 
 
 def _hours(hours: Decimal) -> str:
@@ -85,7 +81,7 @@ def as_statement(activity: LearningActivity, base_url: str) -> dict:
         }
     verified = None
     if activity.verified_at is not None:
-        verified = {"at": _stamp(activity.verified_at)}
+        verified = {"at": utc_stamp(activity.verified_at)}
         if activity.verified_by is not None:
             verified["by"] = agent_of(activity.verified_by, base_url)
     context = {
@@ -116,7 +112,7 @@ def as_statement(activity: LearningActivity, base_url: str) -> dict:
         "result": result,
         "context": context,
         "timestamp": when.isoformat(),
-        "stored": _stamp(activity.updated_at),
+        "stored": utc_stamp(activity.updated_at),
         "authority": {
             "objectType": "Agent",
             "name": "Thaksa",

@@ -27,6 +27,7 @@ from lms.interchange.statements import (
     email_sha1,
     read_statement,
     same_statement,
+    utc_stamp,
 )
 from lms.models import Course, Person, Provider, XapiClient, XapiStatement, still_here
 from lms.rules import RuleError
@@ -275,7 +276,7 @@ def _as_stored(body: dict, client: XapiClient, stored) -> dict:
     """The statement as the LRS returns it: its stored time, the provider as authority."""
     return {
         **body,
-        "stored": stored.isoformat(timespec="milliseconds") + "Z",
+        "stored": utc_stamp(stored),
         "authority": {
             "objectType": "Agent",
             "name": client.name,

@@ -99,6 +99,11 @@ def parse_timestamp(value, field: str = "timestamp") -> datetime:
         raise BadStatement(field, "Give an ISO 8601 timestamp with its time zone.") from None
 
 
+def utc_stamp(moment: datetime) -> str:
+    """A naive UTC moment as xAPI writes it: ISO 8601 to the millisecond, with Z."""
+    return moment.isoformat(timespec="milliseconds") + "Z"
+
+
 def duration_hours(value: str) -> Decimal:
     """Hours of an ISO 8601 duration (a year counted 365 days, a month 30)."""
     found = DURATION.match(value)

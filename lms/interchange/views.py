@@ -3,18 +3,17 @@ client libraries use. Providers (HTTP Basic KEY:SECRET) post and read back their
 people (a Thaksa API token) read their own learning — or that of people they may see — as
 statements. Every answer carries X-Experience-API-Version; every error is JSON."""
 
-import hashlib
 import json
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
 from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 
-from lms.api.tokens import token_for
+from lms.api.tokens import limit_per_credential, token_for
+from lms.clock import utcnow
 from lms.errors import error_response
-from lms.extensions import csrf, db, limiter
+from lms.extensions import csrf, db
 from lms.interchange import bp
 from lms.interchange.outgoing import activities_query, activity_id_of, as_statement
 from lms.interchange.services import Lookups, StatementConflict, client_for, receive
@@ -25,6 +24,7 @@ from lms.interchange.statements import (
     is_iri,
     parse_timestamp,
     read_statement,
+    utc_stamp,
 )
 from lms.models import Course, LearningActivity, Person, XapiStatement
 from lms.permissions import can_view_person
@@ -52,12 +52,7 @@ QUERY_PARAMS = {
 }
 
 
-def _credential_key() -> str:
-    sent = request.headers.get("Authorization", "")
-    return "xapi:" + hashlib.sha256(sent.encode("utf-8", "replace")).hexdigest()[:32]
-
-
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_credential_key)(bp)
+limit_per_credential(bp, "xapi")
 
 
 def _bad(field: str, message: str, code: str = "invalid_statement", status: int = 400):
@@ -233,8 +228,7 @@ def _page(statements: list[dict], more_after: int | None) -> Response:
         json.dumps({"statements": statements, "more": more}, ensure_ascii=False),
         mimetype="application/json",
     )
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    response.headers["X-Experience-API-Consistent-Through"] = now
+    response.headers["X-Experience-API-Consistent-Through"] = utc_stamp(utcnow())
     return response
 
 
