@@ -638,3 +638,22 @@ def test_a_completed_and_a_passed_in_one_batch_make_one_completion_told_once(cli
         select(Notification).where(Notification.person_id == world["person"].id)
     ).all()
     assert len(told) == 1
+
+
+def test_each_providers_credentials_are_rate_limited_on_their_own(client, app, world, monkeypatch):
+    from lms.extensions import limiter
+
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "2 per minute")
+    limiter.reset()
+    _other, credentials = create_client("Thai MOOC")
+    db.session.commit()
+    other = {**XAPI, "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+    try:
+        for _ in range(2):
+            assert client.get("/xapi/statements", headers=world["headers"]).status_code == 200
+        refused = client.get("/xapi/statements", headers=world["headers"])
+        assert refused.status_code == 429 and refused.is_json
+        assert refused.headers["X-Experience-API-Version"] == "1.0.3"
+        assert client.get("/xapi/statements", headers=other).status_code == 200
+    finally:
+        limiter.reset()
