@@ -1,7 +1,6 @@
 """API v1 endpoints: thin adapters over the report services (a token in, JSON or CSV out),
 declared with their schemas so the OpenAPI document is generated from them."""
 
-
 from flask import Response, g, request
 from flask_smorest import abort
 from sqlalchemy import func, select
